@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed by ``bidgraph bench …``, never timed assertions."""

@@ -1,0 +1,31 @@
+"""The ``bidgraph`` command. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from bidgraph.cli import bench, db
+from bidgraph.cli.demo import demo
+from bidgraph.errors import BidgraphError
+
+app = typer.Typer(
+    name="bidgraph",
+    help="公共资源交易关系图谱研判工作台 (bidgraph)",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(bench.app, name="bench")
+app.command()(demo)
+
+
+def main() -> None:
+    """Console entry point: project errors become a clean message and exit code 1."""
+    try:
+        app()
+    except BidgraphError as e:
+        Console(stderr=True).print(f"[bold red]错误：[/]{e}")
+        sys.exit(1)

@@ -1,0 +1,81 @@
+"""All settings in one place: ``BIDGRAPH_*`` environment variables, an optional TOML
+config file (``BIDGRAPH_CONFIG``, default ``./bidgraph.toml``) and laptop defaults."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("BIDGRAPH_CONFIG", "bidgraph.toml"))
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Field ``foo`` is read from ``BIDGRAPH_FOO``."""
+
+    model_config = SettingsConfigDict(env_prefix="BIDGRAPH_", extra="ignore", frozen=True)
+
+    graph_url: str = Field(
+        "",
+        description="Empty: embedded FalkorDB in data_dir. falkordb://host:port, "
+        "bolt://, neo4j://, neo4j+s:// for a server.",
+    )
+    graph_user: str = Field("neo4j", description="User name for Neo4j (or FalkorDB ACL user).")
+    graph_password: SecretStr = Field(SecretStr(""), description="Password for a server backend.")
+    graph_name: str = Field("bidgraph", description="FalkorDB graph key / Neo4j database name.")
+    neo4j_database: str = Field("", description="Neo4j database; empty means the server default.")
+    data_dir: Path = Field(Path(".bidgraph"), description="Embedded database, user queries, cases, audit log.")
+    query_timeout_ms: int = Field(30_000, ge=100, description="Timeout of one statement.")
+    row_limit: int = Field(10_000, ge=1, description="Rows returned to the UI from one query.")
+    write_batch_size: int = Field(2_000, ge=1, description="Rows per UNWIND write statement.")
+    embedded_tcp_port: int = Field(0, ge=0, description="0: Unix socket only. >0: also listen on 127.0.0.1.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def backend(self) -> str:
+        """``embedded``, ``falkordb`` or ``neo4j``."""
+        url = self.graph_url.strip()
+        if not url:
+            return "embedded"
+        if url.startswith(("falkordb://", "redis://", "rediss://", "falkordbs://")):
+            return "falkordb"
+        if url.startswith(("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")):
+            return "neo4j"
+        from bidgraph.errors import ConfigError
+
+        raise ConfigError(
+            f"无法识别的图数据库地址 BIDGRAPH_GRAPH_URL={url!r}：应为空（内置 FalkorDB）、"
+            "falkordb://主机:端口，或 bolt:// / neo4j:// / neo4j+s:// 开头的 Neo4j 地址"
+        )
+
+    @property
+    def user_query_dir(self) -> Path:
+        return self.data_dir / "queries"
+
+
+@lru_cache(maxsize=1)
+def get_settings(**overrides: Any) -> Settings:
+    """The process-wide settings (cached; tests build their own ``Settings``)."""
+    return Settings(**overrides)

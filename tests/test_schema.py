@@ -1,0 +1,53 @@
+"""The schema is declared once, validated when parsed, and applied idempotently."""
+
+from __future__ import annotations
+
+import pytest
+
+from bidgraph.errors import SchemaError
+from graph import GraphStore
+from graph.schema import apply_schema, parse_schema, schema
+
+
+def test_schema_is_consistent_and_names_are_checked() -> None:
+    s = schema()
+    assert {"Company", "Person", "Expert", "Tender", "Bid", "Device"} <= set(s.nodes)
+    assert s.rel("SUBMITTED").targets == ("Bid",)
+    assert s.label("Company") == "`Company`"
+    assert s.property_key("Tender", "bid_open") == "`bid_open`"
+    assert s.zh("KIN_OF") == "亲属"
+    with pytest.raises(SchemaError, match="未知的节点标签"):
+        s.label("Company`) DETACH DELETE (x")
+    with pytest.raises(SchemaError, match="没有属性"):
+        s.property_key("Company", "name` = 1 //")
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"nodes": {"A": {"properties": ["x"], "indexes": ["y"]}}}, "索引属性未声明"),
+        ({"nodes": {"A": {}}, "relationships": {"R": {"from": ["A"], "to": ["B"]}}}, "端点标签未声明"),
+        ({"nodes": {"bad label": {}}}, "非法标签名"),
+        ({"nodes": {"A": {"properties": "x"}}}, "应为名称列表"),
+    ],
+)
+def test_bad_schema_documents_are_refused(doc: dict, message: str) -> None:
+    with pytest.raises(SchemaError, match=message):
+        parse_schema(doc)
+
+
+def test_apply_schema_twice_is_a_no_op(store: GraphStore) -> None:
+    # the fixture applied it once already
+    indexes = store.indexes()
+    assert apply_schema(store) == []
+    assert store.indexes() == indexes
+    assert {(label, prop) for label, prop, _ in schema().index_plan()} <= indexes
+
+
+def test_unique_key_constraint_is_enforced(store: GraphStore) -> None:
+    from bidgraph.errors import QueryError
+
+    store.write("CREATE (:Company {key: 'dup'})")
+    with pytest.raises(QueryError):
+        store.write("CREATE (:Company {key: 'dup'})")
+    assert store.run("MATCH (c:Company {key: 'dup'}) RETURN count(c)").value() == 1
