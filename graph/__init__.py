@@ -36,13 +36,15 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     if backend == "neo4j":
         from graph.neo4j_backend import Neo4jStore
 
-        return Neo4jStore(
+        store = Neo4jStore(
             settings.graph_url,
             user=settings.graph_user,
             password=settings.graph_password.get_secret_value(),
             database=settings.neo4j_database or None,
             **limits,
         )
+        store.verify()
+        return store
     from falkordb import FalkorDB
 
     from graph.falkordb_backend import FalkorStore

@@ -41,10 +41,24 @@ class Neo4jStore(GraphStore):
         self._url = url
         self._database = database or None
         try:
-            self._driver = GraphDatabase.driver(url, auth=(user, password))
+            # Retries ride out a cluster leader switch; longer would leave a user waiting.
+            self._driver = GraphDatabase.driver(
+                url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5
+            )
         except (ValueError, neo_errors.ConfigurationError) as e:
             raise StoreUnavailable(f"Neo4j 地址无效：{e}", url=url) from e
         self._tx: neo4j.Transaction | None = None
+
+    def verify(self) -> None:
+        """Fail now, with a clear message, if the server cannot be reached."""
+        try:
+            self._driver.verify_connectivity()
+        except neo_errors.AuthError as e:
+            raise StoreUnavailable(
+                "Neo4j 拒绝登录", url=self._url, hint="用户名与密码（BIDGRAPH_GRAPH_USER/PASSWORD）"
+            ) from e
+        except (neo_errors.DriverError, neo_errors.Neo4jError, OSError) as e:
+            raise StoreUnavailable("无法连接 Neo4j", url=self._url, hint="地址、端口、网络与数据库是否已启动") from e
 
     def run(
         self,

@@ -96,3 +96,22 @@ def test_unreachable_server_names_the_url() -> None:
     with pytest.raises(StoreUnavailable, match=r"127\.0\.0\.1:1") as caught:
         open_store(settings)
     assert "请检查" in str(caught.value)
+
+
+def test_falkordb_server_by_url(own_dir: Path) -> None:
+    """A FalkorDB reached over TCP with a password: the 'external server' backend."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = EmbeddedServer(own_dir, tcp_port=port)
+    server.ensure_running()
+    settings = Settings(graph_url=f"falkordb://127.0.0.1:{port}", graph_password=server.password(), graph_name="ext")
+    with open_store(settings) as store:
+        store.write("CREATE (:Agency {key: 'A1', name: '某招标代理有限公司'})")
+        assert store.run("MATCH (a:Agency) RETURN a.name").value() == "某招标代理有限公司"
+        assert "127.0.0.1" in store.info().location
+    wrong = Settings(graph_url=f"falkordb://127.0.0.1:{port}", graph_password="wrong", graph_name="ext")
+    with pytest.raises(StoreUnavailable, match="密码"):
+        open_store(wrong)

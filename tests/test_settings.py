@@ -41,3 +41,9 @@ def test_backend_from_url(url: str, backend: str) -> None:
 def test_unknown_url_scheme_is_explained() -> None:
     with pytest.raises(ConfigError, match="无法识别的图数据库地址"):
         _ = Settings(graph_url="mysql://x").backend
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in Settings.model_fields if f"BIDGRAPH_{name.upper()}" not in readme]
+    assert missing == []
