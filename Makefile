@@ -4,7 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint bench clean
+LINT   := tools/cypher-lint
+NODE_STAMP := $(LINT)/node_modules/.installed
+
+.PHONY: install system-deps test-deps demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "bidgraph needs Python 3.11+"'
@@ -15,13 +18,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Python environment with bidgraph and its dev tools
 
-system-deps:  ## Debian packages for the browser tests and PDF fonts (needs root)
-	@scripts/system-deps.sh
+system-deps:  ## Debian packages the workbench needs: CJK fonts for reports (needs root)
+	@scripts/system-deps.sh runtime
 
-demo: install  ## start the workbench on the bundled sample data
+$(NODE_STAMP): $(LINT)/package-lock.json
+	npm ci --prefix $(LINT) --silent --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+test-deps: $(NODE_STAMP)  ## + headless Chromium, poppler, and Neo4j's Cypher grammar (npm)
+	@scripts/system-deps.sh test
+
+demo: install system-deps  ## start the workbench on the bundled sample data
 	$(BIN)/bidgraph demo
 
-test: install system-deps  ## the whole test suite, on the real embedded database
+test: install test-deps  ## the whole test suite, on the real embedded database
 	$(BIN)/python -m pytest
 
 lint: install

@@ -174,8 +174,13 @@ def _query_error(error: redis.ResponseError, query: str, timeout_ms: int) -> Que
     return QueryError(f"查询失败：{text}", query=query)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def convert(value: Any) -> Any:
     """A FalkorDB client value as a plain Python value or one of our graph types."""
+    if type(value) in _PLAIN:  # most values: return before the isinstance chain
+        return value
     if isinstance(value, falkordb.Node):
         return _node(value)
     if isinstance(value, falkordb.Edge):

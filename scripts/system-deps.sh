@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: headless Chromium for the browser tests and
-# CJK fonts for PDF reports. Installs only what is missing; needs root (or sudo).
+# Debian packages bidgraph needs from the system. Installs only what is missing; needs
+# root (or sudo).
+#   runtime: CJK fonts embedded in PDF reports and used by exported pages
+#   test:    runtime + headless Chromium and poppler for the browser and PDF tests
 set -euo pipefail
-packages=(chromium chromium-driver fonts-noto-cjk poppler-utils)
+runtime=(fonts-wqy-zenhei fonts-noto-cjk)
+test=(chromium chromium-driver poppler-utils)
+case "${1:-runtime}" in
+  runtime) packages=("${runtime[@]}") ;;
+  test) packages=("${runtime[@]}" "${test[@]}") ;;
+  *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

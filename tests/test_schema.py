@@ -51,3 +51,15 @@ def test_unique_key_constraint_is_enforced(store: GraphStore) -> None:
     with pytest.raises(QueryError):
         store.write("CREATE (:Company {key: 'dup'})")
     assert store.run("MATCH (c:Company {key: 'dup'}) RETURN count(c)").value() == 1
+
+
+def test_date_range_filters_are_correct_with_the_schema_indexes(store: GraphStore) -> None:
+    """Guards against indexing a property that is compared by range: FalkorDB 4.16
+    silently ignores string range filters on indexed properties."""
+    store.write(
+        "UNWIND ['2023-01-05', '2024-03-01', '2025-06-30'] AS d "
+        "CREATE (:Tender {key: 'range-' + d, code: 'range-' + d, bid_open: d})"
+    )
+    before = store.run("MATCH (t:Tender) WHERE t.bid_open <= $day RETURN count(t)", {"day": "2024-12-31"})
+    after = store.run("MATCH (t:Tender) WHERE t.bid_open >= $day RETURN count(t)", {"day": "2024-01-01"})
+    assert (before.value(), after.value()) == (2, 2)

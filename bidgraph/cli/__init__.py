@@ -8,7 +8,11 @@ import typer
 from rich.console import Console
 
 from bidgraph.cli import bench, db
+from bidgraph.cli import case as case_cli
+from bidgraph.cli import detect as detect_cli
+from bidgraph.cli import load as load_cli
 from bidgraph.cli.demo import demo
+from bidgraph.cli.sample import sample
 from bidgraph.errors import BidgraphError
 
 app = typer.Typer(
@@ -19,7 +23,13 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(bench.app, name="bench")
+app.command("load")(load_cli.load)
+app.command("loads")(load_cli.loads)
 app.command()(demo)
+app.add_typer(case_cli.app, name="case")
+app.command("verify")(case_cli.verify_command)
+app.command("sample")(sample)
+detect_cli.register(app)
 
 
 def main() -> None:

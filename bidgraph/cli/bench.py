@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
+from bidgraph.bench.detect import run_detect_benchmark
+from bidgraph.bench.load import run_load_benchmark, sample_dir
 from bidgraph.bench.store import run_store_benchmark
 from bidgraph.settings import get_settings
 from graph import open_store
@@ -39,3 +43,55 @@ def store(
         f"point lookup       median {result.lookup_median_ms:.3f} ms, p95 {result.lookup_p95_ms:.3f} ms "
         f"({len(result.lookup_ms)} lookups)"
     )
+
+
+@app.command("load")
+def load_bench(
+    size: str = typer.Option("small", help="数据规模：small / medium / large（medium、large 首次运行时生成）"),
+    batch_size: Annotated[list[int] | None, typer.Option(help="每条 UNWIND 语句的行数（可重复，逐个测量）")] = None,
+) -> None:
+    """导入吞吐：行/秒、图元素/秒、内存峰值（在临时图 bidgraph_bench_load 上进行）。"""
+    settings = get_settings().model_copy(update={"graph_name": "bidgraph_bench_load"})
+    path = sample_dir(size, settings.data_dir / "bench")
+    with open_store(settings) as bench_store:
+        try:
+            for rows_per_batch in batch_size or [settings.write_batch_size]:
+                r = run_load_benchmark(
+                    bench_store, path, size=size, batch_size=rows_per_batch, data_dir=settings.data_dir
+                )
+                console.print(
+                    f"{r.size:<6} batch {r.batch_size:>6,}  rows {r.rows:>10,}  elements {r.elements:>11,}  "
+                    f"check {r.check_seconds:6.1f} s  load {r.seconds:7.1f} s  = {r.rows_per_s:9,.0f} rows/s  "
+                    f"{r.elements_per_s:9,.0f} elements/s  peak RSS {r.peak_rss_mb:,.0f} MB  server {r.server_memory}"
+                )
+        finally:
+            bench_store.clear()
+
+
+@app.command()
+def ui(
+    samples: int = typer.Option(20, help="搜索与展开各测多少次"),
+    browser: bool = typer.Option(True, help="是否在 Chromium 中计时 500 节点关系图"),
+) -> None:
+    """工作台：各页面首次渲染、搜索与节点展开延迟、500 节点关系图的浏览器渲染时间（当前配置的图）。"""
+    from bidgraph.bench.ui import report_lines, run_ui_benchmark
+
+    with open_store() as bench_store:
+        for line in report_lines(bench_store, run_ui_benchmark(bench_store, samples=samples, browser=browser)):
+            console.print(line)
+
+
+@app.command()
+def detect() -> None:
+    """各检测规则在当前图上的耗时；共同投标企业对统计与 DuckDB 内存计算同一统计的耗时比。"""
+    with open_store(get_settings()) as current:
+        result = run_detect_benchmark(current)
+    console.print(f"bids               {result.bids:,}  findings {result.findings:,}")
+    for detector, seconds in sorted(result.detector_seconds.items(), key=lambda item: -item[1]):
+        console.print(f"  {detector:<20} {seconds:7.3f} s")
+    console.print(f"bid table load     {result.load_seconds:.3f} s (from the graph)")
+    console.print(f"co-bid pairs       {result.pairs:,} pairs in {result.pair_seconds:.3f} s (bidgraph, with lift)")
+    console.print(
+        f"duckdb pairs       {result.duckdb_pairs:,} pairs in {result.duckdb_seconds:.3f} s (same member table)"
+    )
+    console.print(f"ratio              {result.ratio:.2f}× DuckDB")

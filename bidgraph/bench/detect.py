@@ -1,0 +1,68 @@
+"""Detector timings on the current graph, and co-bid pair statistics against DuckDB
+computing the same pair counts from the same bid table in memory."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from analysis import cobid
+from analysis.detectors import python_params
+from analysis.market import Market, load_market
+from analysis.service import run_all
+from graph.store import GraphStore
+
+
+@dataclass(frozen=True)
+class DetectBenchmark:
+    bids: int
+    detector_seconds: dict[str, float]
+    findings: int
+    load_seconds: float  # fetching the bid table from the graph
+    pairs: int
+    pair_seconds: float  # ours: sparse company×tender product + expectations
+    duckdb_pairs: int
+    duckdb_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        return self.pair_seconds / self.duckdb_seconds if self.duckdb_seconds else float("inf")
+
+
+def duckdb_pair_counts(market: Market) -> tuple[int, float]:
+    """(pairs with at least one co-bid, seconds) from the same member table, in DuckDB."""
+    import duckdb
+
+    members = market.members
+    connection = duckdb.connect()
+    connection.register("members", members)
+    started = time.perf_counter()
+    rows = connection.execute(
+        "SELECT a.company, b.company, count(*) FROM members a JOIN members b"
+        " ON a.tender = b.tender AND a.company < b.company AND a.bidder <> b.bidder GROUP BY 1, 2"
+    ).fetchall()
+    seconds = time.perf_counter() - started
+    connection.close()
+    return len(rows), seconds
+
+
+def run_detect_benchmark(store: GraphStore) -> DetectBenchmark:
+    timings: dict[str, float] = {}
+    findings = run_all(store, timings=timings)
+    started = time.perf_counter()
+    market = load_market(store, python_params(None))
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    stats = cobid.pair_stats(market, min_count=1)
+    pair_seconds = time.perf_counter() - started
+    duck_pairs, duck_seconds = duckdb_pair_counts(market)
+    return DetectBenchmark(
+        bids=len(market.bids),
+        detector_seconds=timings,
+        findings=len(findings),
+        load_seconds=load_seconds,
+        pairs=len(stats.table),
+        pair_seconds=pair_seconds,
+        duckdb_pairs=duck_pairs,
+        duckdb_seconds=duck_seconds,
+    )

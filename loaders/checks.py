@@ -1,0 +1,120 @@
+"""Checks across rows: duplicate keys with conflicting values, and references that
+point nowhere (neither in the files of the load nor in the graph).
+
+Both keep compact state (hashes, key sets) so the large sample set stays in bounded
+memory; graph look-ups are batched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bidgraph.errors import DataError
+from graph.schema import KEY, schema
+from graph.store import GraphStore
+from loaders import identity, normalize
+from loaders.resolve import Resolver
+
+# table -> function giving the key that must be unique in it
+KEYS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "companies": lambda r: identity.org_key(r.get("uscc"), r.get("name")),
+    "tenderers": lambda r: identity.org_key(r.get("uscc"), r.get("name")),
+    "agencies": lambda r: identity.org_key(r.get("uscc"), r.get("name")),
+    "persons": lambda r: identity.person_key(r.get("id_number"), bool(r.get("id_number_masked")), r.get("name"))[0],
+    "departments": lambda r: r.get("code"),
+    "projects": lambda r: r.get("code"),
+    "tenders": lambda r: r.get("code"),
+    "experts": lambda r: r.get("expert_no"),
+    "certificates": lambda r: f"{r.get('kind')}:{r.get('number')}",
+    "penalties": lambda r: r.get("number"),
+    "bids": lambda r: f"{r.get('tender_code')}|{r.get('bidder_uscc') or r.get('bidder_name')}",
+}
+# (table, column) -> (label it must exist as, property looked up)
+REFERENCES = {
+    ("bids", "tender_code"): ("Tender", KEY),
+    ("evaluations", "tender_code"): ("Tender", KEY),
+    ("evaluations", "expert_no"): ("Expert", "expert_no"),
+}
+REF_ZH = {"Tender": "标段编号", "Expert": "专家编号"}
+PENDING_LIMIT = 5_000
+DIGEST_MASK = (1 << 48) - 1
+
+
+class Duplicates:
+    """Remembers a digest of each key's values; a key seen again with other values is
+    an error on the later row. One int per key (digest, file number, row packed), so
+    a million bids stay within about 100 MB."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, dict[int, int]] = {}
+        self.files: dict[str, int] = {}
+
+    def check(self, table: str, record: dict[str, Any], file: str, row: int) -> DataError | None:
+        key_of = KEYS.get(table)
+        key = key_of(record) if key_of else None
+        if key is None:
+            return None
+        values = dict(record)
+        if table in ("companies", "tenderers", "agencies") and values.get("name"):
+            values["name"] = normalize.company_name(str(values["name"]))  # one company written two ways
+        digest = hash(tuple(sorted((k, repr(v)) for k, v in values.items()))) & DIGEST_MASK
+        number = self.files.setdefault(file, len(self.files))
+        packed = digest << 48 | number << 32 | row
+        first = self.seen.setdefault(table, {}).setdefault(hash(key), packed)
+        if first >> 48 == digest:
+            return None
+        first_file, first_row = list(self.files)[first >> 32 & 0xFFFF], first & 0xFFFFFFFF
+        return DataError(
+            f"重复记录且取值不同（与 {first_file} 第 {first_row} 行键相同：{key}）", file=file, row=row, value=key
+        )
+
+
+class References:
+    """Reference columns checked against the keys of this load's files, then (batched)
+    against the graph. Errors come back through ``flush()``."""
+
+    def __init__(self, resolver: Resolver, store: GraphStore | None) -> None:
+        self.resolver = resolver
+        self.store = store
+        self.pending: list[tuple[str, str, str, int, str]] = []  # label, value, file, row, column
+
+    def learn(self, table: str, record: dict[str, Any]) -> None:
+        if table == "tenders":
+            self.resolver.known["Tender"].add(record["code"])
+        elif table == "experts":
+            self.resolver.known["Expert"].add(record["expert_no"])
+
+    def check(self, table: str, record: dict[str, Any], file: str, row: int) -> list[DataError]:
+        for (ref_table, column), (label, _) in REFERENCES.items():
+            value = record.get(column)
+            if ref_table == table and value and value not in self.resolver.known[label]:
+                self.pending.append((label, str(value), file, row, column))
+        return self.flush() if len(self.pending) >= PENDING_LIMIT else []
+
+    def flush(self) -> list[DataError]:
+        missing: set[tuple[str, str]] = set()
+        for label in {p[0] for p in self.pending}:
+            wanted = {p[1] for p in self.pending if p[0] == label} - self.resolver.known[label]
+            found = self._in_graph(label, wanted)
+            self.resolver.known[label].update(found)
+            missing.update((label, v) for v in wanted - found)
+        errors = [
+            DataError(
+                f"引用不存在：{REF_ZH[label]}在本次文件和图谱中都找不到", file=file, row=row, column=column, value=value
+            )
+            for label, value, file, row, column in self.pending
+            if (label, value) in missing
+        ]
+        self.pending.clear()
+        return errors
+
+    def _in_graph(self, label: str, values: set[str]) -> set[str]:
+        if not values or self.store is None:
+            return set()
+        prop = REFERENCES[next(k for k, v in REFERENCES.items() if v[0] == label)][1]
+        s = schema()
+        query = (
+            f"MATCH (n:{s.label(label)}) WHERE n.{s.property_key(label, prop)} IN $values "
+            f"RETURN DISTINCT n.{s.property_key(label, prop)}"
+        )
+        return {row[0] for row in self.store.run(query, {"values": sorted(values)}, limit=0).rows}

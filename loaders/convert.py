@@ -1,0 +1,179 @@
+"""Turning one row of cells into a typed record, with every problem of the row as a
+``DataError`` (file, row, column, value, reason)."""
+
+from __future__ import annotations
+
+from bidgraph.errors import DataError
+from loaders import identity, normalize
+from loaders.tables import Table, header_key
+
+# Chinese words accepted for the English choice values of tables.yaml.
+CHOICE_ALIASES = {
+    "法定代表人": "legal_rep",
+    "法人": "legal_rep",
+    "股东": "shareholder",
+    "董事": "director",
+    "董事长": "director",
+    "执行董事": "director",
+    "监事": "supervisor",
+    "经理": "manager",
+    "总经理": "manager",
+    "财务负责人": "finance_head",
+    "员工": "employee",
+    "职工": "employee",
+    "社保": "social_insurance",
+    "社保缴纳": "social_insurance",
+    "劳动合同": "contract",
+    "注册": "registration",
+    "登记": "registry",
+    "工商登记": "registry",
+    "申报": "declared",
+    "自述": "declared",
+    "户籍": "household",
+    "推断": "inferred",
+    "电话": "phone",
+    "邮箱": "email",
+    "电子邮箱": "email",
+    "地址": "address",
+    "电话号码": "Phone",
+    "IP地址": "IP",
+    "设备": "Device",
+    "银行账户": "BankAccount",
+}
+
+# Columns that become shared-identifier nodes: checked here so the write pass cannot fail.
+IDENTIFIERS = {"phone": "Phone", "email": "Email", "upload_ip": "IP", "deposit_account": "BankAccount"}
+
+# Row rules beyond single columns: at least one column of each group must be filled.
+ONE_OF = {
+    "roles": (("company_uscc", "company_name"), ("person_id_number", "person_name", "holder_uscc", "holder_name")),
+    "contacts": (("owner_uscc", "owner_id_number", "owner_name"),),
+    "penalties": (("subject_uscc", "subject_id_number", "subject_name"),),
+}
+
+
+class RowConverter:
+    """Converts the rows of one source; built from its header."""
+
+    def __init__(self, table: Table, header: list[str], index: dict[str, str], file: str) -> None:
+        self.table = table
+        self.file = file
+        self.positions: dict[str, int] = {}
+        self.unknown: list[str] = []
+        self.header_errors: list[DataError] = []
+        for position, title in enumerate(header):
+            column = index.get(header_key(title))
+            if column is None:
+                if title.strip():
+                    self.unknown.append(title.strip())
+            elif column in self.positions:
+                self.header_errors.append(DataError("表头重复（多列对应同一字段）", file=file, row=1, column=title))
+            else:
+                self.positions[column] = position
+        columns = table.columns
+        self.cells = [
+            (c, p, columns[c].required, columns[c].type, columns[c].choices) for c, p in self.positions.items()
+        ]
+        checked = {*identity.DEVICE_COLUMNS, *IDENTIFIERS, "value"}
+        self.identifier_columns = [c for c in self.positions if c in checked]
+        for column in table.required:
+            if column not in self.positions:
+                spec = table.columns[column]
+                names = "、".join((column, *spec.aliases[:2]))
+                self.header_errors.append(
+                    DataError(f"缺少必填列（可用表头：{names}）", file=file, row=1, column=column)
+                )
+
+    def convert(self, number: int, cells: list[object]) -> tuple[dict[str, object], list[DataError]]:
+        record: dict[str, object] = {}
+        errors: list[DataError] = []
+        width = len(cells)
+        for column, position, required, kind, choices in self.cells:
+            raw = cells[position] if position < width else None
+            value = raw.strip() if type(raw) is str and "\u3000" not in raw else normalize.text(raw)
+            if not value:
+                if required:
+                    errors.append(DataError("必填列为空", file=self.file, row=number, column=column))
+                continue
+            problem = _cell_problem(raw, value) if len(value) > normalize.MAX_CELL or value[0] in "=+-@" else ""
+            if problem:
+                errors.append(DataError(problem, file=self.file, row=number, column=column, value=_shown(value)))
+                continue
+            if kind == "str" and not choices:  # most cells: nothing to parse
+                record[column] = value
+                continue
+            try:
+                _put(record, column, kind, choices, raw, value)
+            except ValueError as e:
+                errors.append(DataError(str(e), file=self.file, row=number, column=column, value=value))
+        for column in self.identifier_columns:
+            if column in record:
+                try:
+                    _check_identifier(self.table.name, column, record)
+                except ValueError as e:
+                    errors.append(DataError(str(e), file=self.file, row=number, column=column, value=record[column]))
+        for group in ONE_OF.get(self.table.name, ()):
+            if not any(record.get(c) for c in group):
+                errors.append(DataError(f"以下列至少填写一项：{'、'.join(group)}", file=self.file, row=number))
+        return record, errors
+
+
+def _cell_problem(raw: object, value: str) -> str:
+    if len(value) > normalize.MAX_CELL:
+        return f"字段过长（{len(value):,} 个字符，上限 {normalize.MAX_CELL:,}）"
+    if value[0] in "=+-@" and isinstance(raw, str) and normalize.is_formula(value):
+        return "疑似公式注入（以 = + - @ 开头的公式），已拒绝"
+    return ""
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 50 else value[:50] + "…"
+
+
+def _put(record: dict[str, object], column: str, kind: str, choices: tuple[str, ...], raw: object, value: str) -> None:
+    if kind == "money":
+        record[column], text = normalize.parse_money(raw)
+        if text:
+            record[column + "_text"] = text
+    elif kind == "id_number":
+        record[column], record[column + "_masked"] = normalize.parse_id_number(value)
+    elif kind == "list":
+        record[column] = [v.strip() for v in value.replace("；", ";").split(";") if v.strip()]
+    else:
+        record[column] = _PARSERS[kind](raw if kind in ("date", "datetime", "money", "bool") else value)
+    if choices:
+        chosen = CHOICE_ALIASES.get(str(record[column]), record[column])
+        if chosen not in choices:
+            raise ValueError(f"取值应为：{'、'.join(choices)}")
+        record[column] = chosen
+
+
+def _check_identifier(table: str, column: str, record: dict[str, object]) -> None:
+    value = str(record[column])
+    if column in identity.DEVICE_COLUMNS:
+        identity.device_key(identity.DEVICE_COLUMNS[column], value)
+    elif column in IDENTIFIERS:
+        identity.identifier(IDENTIFIERS[column], value)
+    elif table == "contacts" and column == "value" and record.get("kind"):
+        identity.identifier(identity.IDENTIFIER_LABELS[str(record["kind"])], value)
+    elif table == "allowlist" and column == "value" and record.get("label"):
+        label = str(record["label"])
+        if label == "Device":
+            kind, _, serial = value.partition(":")
+            if kind not in identity.DEVICE_COLUMNS.values() or not serial:
+                raise ValueError("设备标识应写成 种类:值（如 mac:AA-BB-CC-DD-EE-FF、dongle:123456）")
+            identity.device_key(kind, serial)
+        else:
+            identity.identifier(label, value)
+
+
+_PARSERS = {
+    "str": lambda v: v,
+    "int": normalize.parse_int,
+    "float": normalize.parse_float,
+    "date": normalize.parse_date,
+    "datetime": normalize.parse_datetime,
+    "bool": normalize.parse_bool,
+    "pct": normalize.parse_pct,
+    "uscc": normalize.parse_uscc,
+}

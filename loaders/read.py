@@ -1,0 +1,230 @@
+"""Finding the tables in the given paths and streaming their rows: CSV in UTF-8,
+UTF-8 with BOM, GBK/GB18030 (detected), .xlsx sheets, OCDS JSON packages.
+
+Nothing here holds a whole CSV or sheet in memory; bad files raise ``DataError``."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from bidgraph.errors import DataError
+from loaders.mapping import Mapping
+from loaders.tables import ORDER, header_key, table_for_name, tables
+
+SAMPLE = 256 * 1024
+FIELD_LIMIT = 64 * 1024 * 1024  # csv module limit; cells over normalize.MAX_CELL are refused later
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_OTHER_DELIMITERS = {"\t": "制表符", ";": "分号", "|": "竖线", "；": "全角分号"}
+csv.field_size_limit(FIELD_LIMIT)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table in one file (a CSV, a sheet, or a table of an OCDS package)."""
+
+    path: Path
+    table: str
+    kind: str  # csv | xlsx | ocds
+    sheet: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}!{self.sheet}" if self.sheet else self.path.name
+
+    @property
+    def order(self) -> int:
+        return ORDER.index(self.table)
+
+
+def discover(paths: Sequence[str | Path], mapping: Mapping) -> tuple[list[Source], list[DataError], list[str]]:
+    """The sources in ``paths`` (files or directories) in load order, the files that
+    cannot be read, and warnings about files skipped in directories."""
+    sources: list[Source] = []
+    errors: list[DataError] = []
+    warnings: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+                try:
+                    found, problem = _file_sources(child, mapping, explicit=False)
+                except DataError as e:
+                    errors.append(e)
+                    continue
+                sources.extend(found)
+                if problem:
+                    warnings.append(f"已跳过 {child.name}：{problem}")
+            continue
+        if not path.exists():
+            errors.append(DataError("文件不存在", file=str(given)))
+            continue
+        try:
+            found, problem = _file_sources(path, mapping, explicit=True)
+        except DataError as e:
+            errors.append(e)
+            continue
+        if problem:
+            errors.append(DataError(problem, file=path.name))
+        sources.extend(found)
+    sources.sort(key=lambda s: s.order)
+    return sources, errors, warnings
+
+
+def _file_sources(path: Path, mapping: Mapping, *, explicit: bool) -> tuple[list[Source], str]:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from loaders.ocds import is_ocds, ocds_sources
+
+        if not is_ocds(path):
+            return [], "不是 OCDS 发布包或记录包（JSON 顶层应含 releases 或 records）"
+        return ocds_sources(path), ""
+    if suffix in (".xls", ".et"):
+        return [], "不支持旧版 Excel 格式，请另存为 .xlsx"
+    table = mapping.table_for_file(path.name) or _name_table(path.stem, explicit)
+    if suffix == ".xlsx":
+        return _xlsx_sources(path, mapping, table, explicit)
+    if suffix in CSV_SUFFIXES:
+        if not table:
+            return [], f"无法从文件名识别表（应为 {'、'.join(ORDER)} 或其中文名，或在映射文件中指定）"
+        return [Source(path, table, "csv")], ""
+    return [], "不支持的文件类型（支持 .csv .xlsx .json）"
+
+
+def _name_table(name: str, explicit: bool) -> str | None:
+    table = table_for_name(name)
+    if explicit or table is None:
+        return table
+    # in a directory scan only exact names count, so notes like ground_truth.csv are skipped
+    spec = tables()[table]
+    return table if header_key(name) in (header_key(spec.name), header_key(spec.zh)) else None
+
+
+def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit: bool) -> tuple[list[Source], str]:
+    if not zipfile.is_zipfile(path):
+        return [], "不是有效的 .xlsx 文件（文件已损坏或并非 Excel 工作簿）"
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        names = list(workbook.sheetnames)
+    finally:
+        workbook.close()
+    found = []
+    for sheet in names:
+        table = mapping.table_for_file(sheet) or _name_table(sheet, explicit)
+        if table:
+            found.append(Source(path, table, "xlsx", sheet))
+    if not found and file_table and names:
+        found.append(Source(path, file_table, "xlsx", names[0]))
+    if not found:
+        return [], "工作簿中没有可识别的工作表（工作表名应为表名或其中文名）"
+    return found, ""
+
+
+def open_rows(source: Source) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    """(header, rows) of a source; rows are (row number as a spreadsheet shows it, cells)."""
+    if source.kind == "csv":
+        return _csv_rows(source.path)
+    if source.kind == "xlsx":
+        return _xlsx_rows(source.path, source.sheet)
+    from loaders.ocds import ocds_rows
+
+    return ocds_rows(source.path, source.table)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """utf-8-sig or utf-8 when the bytes are UTF-8; else gb18030 (the superset of
+    GBK/GB2312, what Chinese Excel writes) when they decode as such; else whatever
+    charset-normalizer finds."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(sample).best()
+    return best.encoding if best else "gb18030"
+
+
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE)
+    if not sample.strip():
+        raise DataError("文件为空", file=path.name)
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError("不是文本文件（含二进制内容），请导出为 CSV 或 .xlsx", file=path.name)
+    encoding = detect_encoding(sample)
+    handle = path.open(encoding=encoding, newline="")
+    try:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+    except (UnicodeDecodeError, csv.Error) as e:
+        handle.close()
+        raise DataError(f"无法读取表头：{_reason(e)}", file=path.name, row=1) from None
+    _check_delimiter(path, header)
+    return [str(h) for h in header], _csv_body(path, handle, reader)
+
+
+def _csv_body(path: Path, handle: io.TextIOBase, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[object]]]:
+    number = 1
+    with handle:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as e:
+                raise DataError(
+                    f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1
+                ) from None
+            number += 1
+            if any(c.strip() for c in cells):
+                yield number, list(cells)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "文字编码错误（应为 UTF-8 或 GBK/GB18030）"
+    return f"CSV 格式错误（{error}）"
+
+
+def _check_delimiter(path: Path, header: list[str]) -> None:
+    if len(header) > 1:
+        return
+    line = header[0] if header else ""
+    for delimiter, name in _OTHER_DELIMITERS.items():
+        if delimiter in line:
+            raise DataError(f"分隔符错误：表头用{name}分隔，请另存为逗号分隔的 CSV", file=path.name, row=1)
+
+
+def _xlsx_rows(path: Path, sheet: str) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    rows = workbook[sheet].iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        workbook.close()
+        raise DataError("工作表为空", file=f"{path.name}!{sheet}")
+
+    def body() -> Iterator[tuple[int, list[object]]]:
+        try:
+            for number, cells in enumerate(rows, start=2):
+                if any(c not in (None, "") for c in cells):
+                    yield number, list(cells)
+        finally:
+            workbook.close()
+
+    return ["" if h is None else str(h) for h in header], body()

@@ -1,0 +1,166 @@
+"""Batched, idempotent writes: each kind of fact is one ``UNWIND $rows AS row MERGE``
+statement on the schema keys; labels, types and property keys are checked against
+graph/schema.yaml before they are put into the text."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from graph.schema import KEY, schema
+from graph.store import GraphStore
+
+EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
+COUNTERS = ("nodes_created", "relationships_created", "properties_set")
+
+
+@cache
+def cypher(statement: tuple[Any, ...]) -> str:
+    """The Cypher text of a statement id (see ``build.py``)."""
+    s = schema()
+    kind = statement[0]
+    if kind == "node":
+        _, label, extra = statement
+        text = f"UNWIND $rows AS row MERGE (n:{s.label(label)} {{{KEY}: row.{KEY}}}) SET n += row.props, n += $prov"
+        return text + (f" SET n:{s.label(extra)}" if extra else "")
+    if kind == "edge":
+        _, a, rel, b, merge_on, a_known, b_known = statement
+        rel_spec = s.rel(rel)
+        if a not in rel_spec.sources or b not in rel_spec.targets:
+            raise ValueError(f"schema: {a}-[:{rel}]->{b} 未声明")
+        keys = ", ".join(f"`{p}`: row.m.`{p}`" for p in merge_on if p in rel_spec.properties)
+        return (
+            f"UNWIND $rows AS row {_endpoints(s.label(a), a_known, s.label(b), b_known)} "
+            f"MERGE (a)-[r:{s.rel_type(rel)}{' {' + keys + '}' if keys else ''}]->(b) SET r += row.props, r += $prov"
+        )
+    if kind == "bid":
+        bid_open = s.property_key("Bid", "bid_open")
+        return (
+            f"UNWIND $rows AS row MATCH (t:{s.label('Tender')} {{{KEY}: row.tender}}) "
+            f"MERGE (b:{s.label('Bid')} {{{KEY}: row.{KEY}}}) "
+            f"SET b += row.props, b += $prov, b.{bid_open} = t.{bid_open} "
+            f"MERGE (b)-[f:{s.rel_type('FOR')}]->(t) SET f += row.prov, f += $prov"
+        )
+    if kind == "win":
+        return (
+            f"UNWIND $rows AS row MATCH (t:{s.label('Tender')} {{{KEY}: row.{KEY}}}) "
+            f"SET t.{s.property_key('Tender', 'win_price')} = row.price"
+        )
+    if kind in EXPERT_LINKS:
+        rel, label = EXPERT_LINKS[kind]
+        expert_no = s.property_key("Expert", "expert_no")
+        return (
+            f"UNWIND $rows AS row MATCH (e:{s.label('Expert')} {{{expert_no}: row.expert_no}}) "
+            f"MATCH (t:{s.label(label)} {{{KEY}: row.target}}) "
+            f"MERGE (e)-[r:{s.rel_type(rel)}]->(t) SET r += row.props, r += $prov"
+        )
+    raise ValueError(f"unknown statement {statement!r}")
+
+
+def _endpoints(a: str, a_known: bool, b: str, b_known: bool) -> str:
+    """MATCH the endpoints the row has just written (first: MATCH cannot follow MERGE),
+    MERGE the others."""
+    parts = []
+    for var, label, known in sorted((("a", a, a_known), ("b", b, b_known)), key=lambda p: not p[2]):
+        if known:
+            parts.append(f"MATCH ({var}:{label} {{{KEY}: row.{var}}})")
+        else:
+            parts.append(
+                f"MERGE ({var}:{label} {{{KEY}: row.{var}}}) ON CREATE SET {var} += row.{var}_init, {var} += $prov"
+            )
+    return " ".join(parts)
+
+
+# Flush order: nodes, then bids (they match tenders), then edges (they match both), then
+# the statements that match bids and experts.
+RANK = {"node": 0, "bid": 1, "edge": 2}
+
+
+class Sender(threading.Thread):
+    """Runs statements on the store in order, in the background, so the next batch is
+    built while the server works on the last one (Python and the server each get a
+    core). A failure is raised to the caller at the next send or at ``close``."""
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__(name="bidgraph-load-writer", daemon=True)
+        self.store = store
+        self.queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(maxsize=4)
+        self.counters = dict.fromkeys(COUNTERS, 0)
+        self.error: BaseException | None = None
+        self.abort = False
+        self.start()
+
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error or self.abort:
+                continue
+            try:
+                result = self.store.write(*item)
+            except BaseException as e:  # handed to the loading thread
+                self.error = e
+                continue
+            for name in COUNTERS:
+                self.counters[name] += result.counters.get(name, 0)
+
+    def send(self, query: str, params: dict[str, Any]) -> None:
+        if self.error:
+            raise self.error
+        self.queue.put((query, params))
+
+    def close(self, *, abort: bool = False) -> None:
+        """Wait until every statement sent has run (or, with ``abort``, drop the rest)."""
+        self.abort = abort
+        self.queue.put(None)
+        self.join()
+        if self.error and not abort:
+            raise self.error
+
+
+class Writer:
+    """Buffers facts per statement and sends them in batches; a flush sends every
+    buffer in ``RANK`` order, so a statement never looks for a node still buffered.
+    Use as a context manager: leaving it waits for the last statement."""
+
+    def __init__(self, store: GraphStore, batch_size: int, on_batch: Callable[[int], None] | None = None) -> None:
+        self.sender = Sender(store)
+        self.batch_size = batch_size
+        self.on_batch = on_batch
+        self.buffers: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self.statements = 0
+        self.prov: dict[str, Any] = {}
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self.flush()
+        self.sender.close(abort=kind is not None)
+
+    @property
+    def counters(self) -> dict[str, int]:
+        return self.sender.counters
+
+    def provenance(self, prov: dict[str, Any]) -> None:
+        """The per-file provenance (``$prov``) of the rows that follow."""
+        if prov != self.prov:
+            self.flush()
+            self.prov = prov
+
+    def add(self, statement: tuple[Any, ...], row: dict[str, Any]) -> None:
+        rows = self.buffers.setdefault(statement, [])
+        rows.append(row)
+        if len(rows) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        for statement, rows in sorted(self.buffers.items(), key=lambda item: RANK.get(item[0][0], 3)):
+            if rows:
+                self.sender.send(cypher(statement), {"rows": rows, "prov": self.prov})
+                self.buffers[statement] = []
+                self.statements += 1
+        if self.on_batch:
+            self.on_batch(self.statements)

@@ -1,0 +1,92 @@
+"""Risk scoring and triage (documented noisy-OR of rule weights), the sector filter of
+the viewer, and the ``bidgraph detect`` / ``triage`` commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from detectgraph import Builder
+from typer.testing import CliRunner
+
+from analysis import run_detector, triage
+from analysis.scoring import WEIGHTS, combine
+from bidgraph.cli import app
+from bidgraph.settings import Settings, get_settings
+from bidgraph.viewer import Viewer
+from graph.store import GraphStore
+
+
+@pytest.fixture(scope="module")
+def g(store: GraphStore) -> Builder:
+    b = Builder(store)
+    a, c, d, e = (b.company(k, n) for k, n in [("A", "甲"), ("C", "丙"), ("D", "丁"), ("E", "戊")])
+    t1, t2 = b.tender("T1"), b.tender("T2", industry="水利")
+    bids = {x[1]: b.bid(x, t1) for x in (a, c, d)}
+    b.bid(d, t2)
+    b.bid(e, t2)
+    zhang = b.person("id:zhang", "张三")
+    b.rel(zhang, "LEGAL_REP_OF", a)
+    b.rel(zhang, "OFFICER_OF", c, position="监事")
+    account = ("BankAccount", b.node("BankAccount", "6222", value="6222"))
+    b.rel(bids["A"], "DEPOSIT_FROM", account)
+    b.rel(bids["C"], "DEPOSIT_FROM", account)
+    li, wang = b.person("id:li", "李四"), b.person("id:wang", "王五")
+    b.rel(li, "LEGAL_REP_OF", d)
+    b.rel(wang, "LEGAL_REP_OF", e)
+    b.rel(li, "KIN_OF", wang, relation="兄弟")
+    return b
+
+
+def test_triage_ranks_groups_and_tenders(store: GraphStore, g: Builder) -> None:
+    result = triage(store)
+    assert [(i.key, i.rules) for i in result.groups] == [
+        ("A+C", ("shared_identifier", "cross_appointment")),
+        ("D+E", ("kinship",)),
+    ]
+    top = result.groups[0]
+    assert top.score == pytest.approx(100 * (1 - (1 - 0.95) * (1 - 0.85)))
+    assert "命中2类规则" in top.explanation and "保证金" not in top.name
+    assert result.groups[1].score == pytest.approx(100 * WEIGHTS["kinship"] * 0.75)
+    assert [i.key for i in result.tenders] == ["T1", "T2"] and result.tenders[0].name == "T1 T1标段"
+
+
+def test_combine_counts_each_rule_once(store: GraphStore, g: Builder) -> None:
+    findings = run_detector(store, "cross_appointment")
+    score, strongest = combine(findings + findings)
+    assert score == pytest.approx(85.0) and len(strongest) == 1
+
+
+def test_viewer_sees_only_own_sectors(store: GraphStore, g: Builder) -> None:
+    water = Viewer(user="水利监督", sectors=frozenset({"水利"}))
+    assert run_detector(store, "cross_appointment", viewer=water) == []
+    assert [f.tender_codes for f in run_detector(store, "kinship", viewer=water)] == [("T2",)]
+    assert [i.key for i in triage(store, viewer=water).groups] == ["D+E"]
+
+
+@pytest.fixture()
+def cli_env(module_settings: Settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BIDGRAPH_DATA_DIR", str(module_settings.data_dir))
+    monkeypatch.setenv("BIDGRAPH_GRAPH_NAME", module_settings.graph_name)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_detect_command_json_and_params(store: GraphStore, g: Builder, cli_env: None) -> None:
+    runner = CliRunner()
+    done = runner.invoke(app, ["detect", "--detector", "cross_appointment", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    [finding] = json.loads(done.output)
+    assert finding["query_id"] == "cross_appointment" and finding["tender_codes"] == ["T1"]
+    assert {e["key"] for e in finding["entities"]} == {"A", "C", "id:zhang"}
+    csv_out = runner.invoke(app, ["detect", "-d", "kinship", "-p", "industry=房建市政", "--format", "csv"])
+    assert csv_out.exit_code == 0 and csv_out.output.strip() == "规则,严重度,标段,涉及主体,说明"
+    bad = runner.invoke(app, ["detect", "-d", "kinship", "-p", "nope=1"])
+    assert bad.exit_code != 0
+
+
+def test_triage_command(store: GraphStore, g: Builder, cli_env: None) -> None:
+    done = CliRunner().invoke(app, ["triage", "--top", "5"])
+    assert done.exit_code == 0, done.output
+    assert "企业团伙" in done.output and "甲、丙" in done.output

@@ -1,0 +1,1 @@
+"""Reusable workbench widgets that several pages embed."""

@@ -1,0 +1,104 @@
+"""数据: upload files or name a folder, check them (dry run), load with progress, see the history."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from bidgraph.masking import mask_text
+from loaders import load_paths, validate_paths
+from loaders.report import LoadReport
+from services.overview import recent_loads
+from workbench import ui
+
+st.title("数据")
+ui.sidebar_identity()
+store, viewer = ui.store(), ui.viewer()
+st.caption(
+    "支持 CSV、Excel（.xlsx）与 OCDS JSON 导出文件，表格格式见 loaders/tables.yaml。"
+    "先检查、后导入：检查不会写入任何数据。"
+)
+
+source = st.radio("数据来源", ["上传文件", "服务器上的文件夹"], horizontal=True, key="data:source")
+paths: list[Path] = []
+if source == "上传文件":
+    files = st.file_uploader(
+        "选择文件（可多选）", type=["csv", "xlsx", "json"], accept_multiple_files=True, key="data:files"
+    )
+    if files:
+        folder = Path(tempfile.mkdtemp(prefix="bidgraph-upload-"))
+        for file in files:
+            target = folder / Path(file.name).name
+            target.write_bytes(file.getvalue())
+            paths.append(target)
+else:
+    folder_text = st.text_input("文件夹路径", key="data:folder", placeholder="/data/exports/2024")
+    if folder_text.strip():
+        folder = Path(folder_text.strip()).expanduser()
+        if folder.is_dir():
+            paths = [folder]
+        else:
+            st.warning(f"找不到文件夹「{folder}」，请检查路径（需为运行工作台的服务器上的路径）。")
+
+
+def show_report(report: LoadReport) -> None:
+    cols = st.columns(5)
+    cols[0].metric("状态", report.status)
+    cols[1].metric("读取行数", f"{report.rows_read:,}")
+    cols[2].metric("有效行数" if report.dry_run else "导入行数", f"{report.rows_loaded:,}")
+    cols[3].metric("错误", f"{report.errors_total:,}")
+    cols[4].metric("用时", f"{report.elapsed_s:.1f} 秒")
+    for warning in report.warnings:
+        st.warning(warning)
+    if report.errors_total:
+        errors = report.errors_dataframe()
+        errors["值"] = errors["值"].map(lambda v: mask_text(str(v), viewer))
+        st.markdown(f"**错误明细**（共 {report.errors_total:,} 条，按文件、行、列定位）")
+        st.dataframe(errors, hide_index=True)
+        st.download_button("下载错误表 CSV", errors.to_csv(index=False).encode("utf-8-sig"), "errors.csv", "text/csv")
+    elif report.dry_run:
+        st.success("检查通过，可以导入。")
+
+
+def progress_callback(bar: st.delta_generator.DeltaGenerator):
+    def update(done: int, total: int, message: str) -> None:
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=message)
+
+    return update
+
+
+cols = st.columns([1, 1, 3])
+skip_invalid = cols[2].checkbox("跳过错误行，只导入有效行", key="data:skip")
+if cols[0].button("检查（不写入）", disabled=not paths, key="data:check"):
+    bar = st.progress(0.0, text="正在检查……")
+    report = ui.attempt("检查", lambda: validate_paths(paths, store=store, progress=progress_callback(bar)))
+    bar.empty()
+    st.session_state["data:report"] = report
+if cols[1].button("导入", type="primary", disabled=not paths, key="data:load"):
+    bar = st.progress(0.0, text="正在导入……")
+    report = ui.attempt(
+        "导入",
+        lambda: load_paths(
+            store,
+            paths,
+            skip_invalid=skip_invalid,
+            progress=progress_callback(bar),
+            actor=viewer.user,
+            data_dir=ui.settings().data_dir,
+        ),
+    )
+    bar.empty()
+    st.session_state["data:report"] = report
+    if report is not None and report.written:
+        st.toast("导入完成")
+if st.session_state.get("data:report") is not None:
+    show_report(st.session_state["data:report"])
+
+st.subheader("导入历史")
+history = ui.attempt("读取导入历史", lambda: recent_loads(store, limit=50))
+if history is not None and not history.empty:
+    st.dataframe(history, hide_index=True)
+else:
+    st.caption("还没有导入记录。")
