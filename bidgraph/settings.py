@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     query_timeout_ms: int = Field(30_000, ge=100, description="Timeout of one statement.")
     row_limit: int = Field(10_000, ge=1, description="Rows returned to the UI from one query.")
     write_batch_size: int = Field(2_000, ge=1, description="Rows per UNWIND write statement.")
+    query_dir: Path | None = Field(None, description="Analysts' saved queries; empty: <data_dir>/queries.")
     embedded_tcp_port: int = Field(0, ge=0, description="0: Unix socket only. >0: also listen on 127.0.0.1.")
 
     @classmethod
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
 
     @property
     def user_query_dir(self) -> Path:
-        return self.data_dir / "queries"
+        return self.query_dir or self.data_dir / "queries"
 
 
 @lru_cache(maxsize=1)

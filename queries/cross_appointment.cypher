@@ -29,5 +29,7 @@ WHERE ba <> bb AND t.bid_open >= $date_from AND t.bid_open <= $date_to
   AND (ra.start IS NULL OR ra.start <= t.bid_open) AND (ra.end IS NULL OR ra.end >= t.bid_open)
   AND (rb.start IS NULL OR rb.start <= t.bid_open) AND (rb.end IS NULL OR rb.end >= t.bid_open)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
-RETURN t.code AS tender, a, b, person, coalesce(ra.position, type(ra)) AS role_a, coalesce(rb.position, type(rb)) AS role_b,
+RETURN t.code AS tender, a, b, person,
+       coalesce(ra.position, CASE type(ra) WHEN 'LEGAL_REP_OF' THEN '法定代表人' ELSE '股东' END) AS role_a,
+       coalesce(rb.position, CASE type(rb) WHEN 'LEGAL_REP_OF' THEN '法定代表人' ELSE '股东' END) AS role_b,
        [role_a, bid_a] AS path_a, [role_b, bid_b] AS path_b

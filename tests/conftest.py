@@ -36,7 +36,7 @@ def settings_for(base: Settings, graph_name: str, **changes: object) -> Settings
 @pytest.fixture(scope="module")
 def module_settings(base_settings: Settings, request: pytest.FixtureRequest) -> Settings:
     name = re.sub(r"\W", "_", request.module.__name__.rsplit(".", 1)[-1])
-    return settings_for(base_settings, name)
+    return settings_for(base_settings, name, query_dir=base_settings.data_dir / "queries" / name)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import math
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
+from bidgraph.cli.demo import workbench_command
 from loaders import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,23 +49,11 @@ def app_url(store, module_settings, data_dir, tmp_path_factory) -> Iterator[str]
         **os.environ,
         "BIDGRAPH_DATA_DIR": str(data_dir),
         "BIDGRAPH_GRAPH_NAME": module_settings.graph_name,
+        "BIDGRAPH_QUERY_DIR": str(module_settings.user_query_dir),
         "BIDGRAPH_GRAPH_URL": "",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(workbench_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -43,17 +43,13 @@ def demo(
     console.print(f"图中共有 {info.nodes:,} 个节点、{info.relationships:,} 条关系（{info.location}）")
     console.print(f"工作台地址：http://localhost:{port}  （Ctrl+C 退出；数据库继续运行，bidgraph db stop 可停止）")
     env = {**os.environ, "BIDGRAPH_DATA_DIR": str(get_settings().data_dir.resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = workbench_command(port)
     os.execvpe(command[0], command, env)
+
+
+def workbench_command(port: int) -> list[str]:
+    """The command that serves the workbench (headless, no usage statistics)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip

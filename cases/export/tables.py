@@ -10,8 +10,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from cases.model import INITIAL_STATUS, Case, NodeSnapshot
-from graph.model import Node, caption
+from graph.model import Node
 from graph.schema import schema
+from viz.style import node_caption as graph_caption
 
 SHEETS = {
     "entities": "实体",
@@ -26,7 +27,8 @@ Row = dict[str, Any]
 
 
 def node_caption(node: NodeSnapshot) -> str:
-    return caption(Node(node.id, node.labels, node.properties))
+    """The caption the case graph shows (a bid by its price and outcome, not its key)."""
+    return graph_caption(Node(node.id, node.labels, node.properties))
 
 
 def _json(value: Any) -> str:
