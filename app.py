@@ -24,6 +24,8 @@ LAYOUT = {
     "分析与数据": [
         ("cypher.py", "查询", ":material/terminal:"),
         ("data.py", "数据", ":material/upload_file:"),
+        ("audit.py", "审计日志", ":material/fact_check:"),
+        ("users.py", "用户", ":material/manage_accounts:"),
     ],
 }
 

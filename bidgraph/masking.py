@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, Protocol, TypeVar
 
 from bidgraph.viewer import Viewer
 
 # Properties never shown to anyone (the hash is a join key, not a fact).
 HIDDEN = frozenset({"id_hash"})
+# Who an evaluation expert is: shown only to roles that see expert details (the expert
+# number and specialty stay, so analysts can still follow an expert across tenders).
+EXPERT_PRIVATE = frozenset({"name", "employer", "id_number", "id_masked", "gender", "birth_year", "title_level"})
 MASK_RULE = "身份证号仅保留前12位（地区与出生年月），电话号码仅保留前3位与后4位，其余以*代替"
 
 # Not preceded or followed by another letter or digit: Chinese text may touch the number.
@@ -65,3 +69,23 @@ def visible_properties(label: str, props: Mapping[str, Any], viewer: Viewer | No
     if not full and "id_number" in props and "id_masked" not in out and props["id_number"]:
         out["id_masked"] = mask_id_number(props["id_number"])
     return out
+
+
+class _Element(Protocol):
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
+    def properties(self) -> Mapping[str, Any]: ...
+
+
+E = TypeVar("E", bound=_Element)
+
+
+def redact_expert(node: E, viewer: Viewer | None) -> E:
+    """An evaluation expert (a node with the ``Expert`` label, a frozen dataclass) without
+    name, employer and identity, unless the viewer may see expert details."""
+    if "Expert" not in node.labels or (viewer is not None and viewer.sees_expert_details):
+        return node
+    props = {k: v for k, v in node.properties.items() if k not in EXPERT_PRIVATE}
+    props["name"] = f"评标专家（{node.properties.get('expert_no') or '编号未知'}）"
+    return replace(node, properties=props)  # type: ignore[type-var]

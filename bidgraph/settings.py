@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     write_batch_size: int = Field(2_000, ge=1, description="Rows per UNWIND write statement.")
     query_dir: Path | None = Field(None, description="Analysts' saved queries; empty: <data_dir>/queries.")
     embedded_tcp_port: int = Field(0, ge=0, description="0: Unix socket only. >0: also listen on 127.0.0.1.")
+    user: str = Field("", description="Workbench user (login name in the user directory), set by SSO/proxy.")
 
     @classmethod
     def settings_customise_sources(

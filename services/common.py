@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from bidgraph.masking import mask_text, visible_properties
+from bidgraph.masking import mask_text, redact_expert, visible_properties
 from bidgraph.viewer import Viewer
 from graph.model import Node, Subgraph
 from graph.schema import schema
@@ -43,13 +43,13 @@ def ref_of(node: Node) -> NodeRef:
 
 def node_title(node: Node, viewer: Viewer) -> str:
     """Caption a person can pick a node by (label, name), masked as the viewer needs."""
-    return f"{label_zh(label_of(node))}：{mask_text(node_caption(node), viewer)}"
+    return f"{label_zh(label_of(node))}：{mask_text(node_caption(redact_expert(node, viewer)), viewer)}"
 
 
 def facts_table(node: Node, viewer: Viewer) -> pd.DataFrame:
     """The node's properties as a two-column table with Chinese names."""
     skip = {"key", "load_id", "loaded_at", "row"}
-    props = visible_properties(node.label, node.properties, viewer)
+    props = visible_properties(node.label, redact_expert(node, viewer).properties, viewer)
     rows = [(PROPERTY_ZH.get(k, k), _cell(v)) for k, v in props.items() if k not in skip]
     return pd.DataFrame(rows, columns=["项目", "内容"])
 

@@ -18,7 +18,7 @@ import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
-from bidgraph.masking import mask_phone, mask_text, visible_properties
+from bidgraph.masking import mask_phone, mask_text, redact_expert, visible_properties
 from bidgraph.viewer import Viewer
 from graph.model import Node, Relationship, Subgraph
 from viz.style import (
@@ -80,7 +80,7 @@ def render_html(
     shown, dropped = cap_subgraph(subgraph, max_nodes, keep=lit_nodes | set(keep))
     net = Network(directed=True, height=height, width="100%")
     for node in shown.nodes.values():
-        net.add_node(node.id, **_node_options(node, viewer, lit_nodes))
+        net.add_node(node.id, **_node_options(redact_expert(node, viewer), viewer, lit_nodes))
     for rel in shown.relationships.values():
         if rel.start in shown.nodes and rel.end in shown.nodes:
             net.add_edge(rel.start, rel.end, **_edge_options(rel, lit_rels, bool(lit_nodes)))

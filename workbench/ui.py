@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import streamlit as st
 
 from bidgraph.errors import BidgraphError
 from bidgraph.settings import Settings
-from bidgraph.viewer import DEMO_VIEWER, ROLE_ZH, Viewer
+from bidgraph.users import User, UserDirectory, UserError
+from bidgraph.viewer import DEMO_VIEWER, ROLE_ZH, Role, Viewer
 from graph import GraphStore, open_store
 from graph.schema import apply_schema
 from services.common import NodeRef
@@ -19,6 +20,7 @@ from services.common import NodeRef
 PROFILE_PAGE = "workbench/pages/profile.py"
 SEARCH_PAGE = "workbench/pages/search.py"
 DATA_PAGE = "workbench/pages/data.py"
+CURRENT_USER = "ui:current_user"
 T = TypeVar("T")
 
 
@@ -48,16 +50,75 @@ def store() -> GraphStore:
         raise
 
 
+def _users() -> tuple[list[User], bool]:
+    """The active users, and whether the directory has any user at all (active or not)."""
+    everyone = UserDirectory(settings().data_dir).list()
+    return [u for u in everyone if u.active], bool(everyone)
+
+
 def viewer() -> Viewer:
-    """Who is looking (the demo investigator until sign-in exists)."""
-    if "viewer" not in st.session_state:
-        st.session_state["viewer"] = DEMO_VIEWER
-    return st.session_state["viewer"]
+    """Who is looking: the user named by ``BIDGRAPH_USER`` (set behind the SSO proxy), else
+    the one picked in the sidebar; the demo investigator while the user directory is empty."""
+    named = settings().user.strip()
+    if named:
+        try:
+            return UserDirectory(settings().data_dir).viewer_for(named)
+        except UserError as e:
+            _refuse(f"无法确认当前用户（BIDGRAPH_USER）：{e}")
+    active, any_users = _users()
+    if not any_users:
+        return DEMO_VIEWER
+    if not active:
+        _refuse("用户目录中的用户均已停用，请管理员用 `bidgraph user update 登录名 --enable` 重新启用。")
+    picked = st.session_state.get(CURRENT_USER)
+    return next((u for u in active if u.name == picked), active[0]).viewer
+
+
+def _refuse(message: str) -> NoReturn:
+    st.error(message)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover
 
 
 def sidebar_identity() -> None:
+    """The current user, role and scope in the sidebar, with the user picker when there is no SSO."""
+    active, _ = _users()
+    by_name = {u.name: u for u in active}
+    if by_name and not settings().user.strip():
+        names = list(by_name)
+        current = st.session_state.get(CURRENT_USER)
+        picked = st.sidebar.selectbox(
+            "当前用户",
+            names,
+            index=names.index(current) if current in by_name else 0,
+            format_func=lambda n: f"{by_name[n].display}（{n}）",
+        )
+        st.session_state[CURRENT_USER] = picked
+        st.sidebar.caption(
+            "此处切换身份仅供演示与单机使用；正式部署时工作台置于单位统一身份认证（SSO/反向代理）之后，由其设定用户。"
+        )
     current = viewer()
-    st.sidebar.caption(f"当前用户：{current.user}（{ROLE_ZH[current.role]}）")
+    if current is DEMO_VIEWER:
+        st.sidebar.caption("演示模式：尚未配置用户，全部页面开放。用 `bidgraph user add` 添加用户后按角色控制。")
+    user = by_name.get(current.user)
+    name = f"{user.display}（{current.user}）" if user else current.user
+    scope = "、".join(sorted(current.sectors)) or "全部行业"
+    st.sidebar.caption(f"当前用户：{name}  \n角色：{ROLE_ZH[current.role]}  \n可见行业：{scope}")
+
+
+def allowed(*roles: Role) -> bool:
+    """Whether the current viewer has one of ``roles``. While the user directory is empty
+    (a single-person install or ``make demo``) every page is open; roles apply once users exist."""
+    return viewer().role in roles or not _users()[1]
+
+
+def require_role(*roles: Role, why: str) -> Viewer:
+    """The viewer, or a message saying why the page is closed to this role and whom to ask."""
+    if not allowed(*roles):
+        names = "、".join(ROLE_ZH[r] for r in roles)
+        st.info(f"本页仅限{names}使用：{why}如需使用，请联系系统管理员调整您的角色。")
+        st.stop()
+    return viewer()
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from bidgraph.cli import bench, db
 from bidgraph.cli import case as case_cli
 from bidgraph.cli import detect as detect_cli
 from bidgraph.cli import load as load_cli
+from bidgraph.cli import user as user_cli
 from bidgraph.cli.demo import demo
 from bidgraph.cli.sample import sample
 from bidgraph.errors import BidgraphError
@@ -27,6 +28,7 @@ app.command("load")(load_cli.load)
 app.command("loads")(load_cli.loads)
 app.command()(demo)
 app.add_typer(case_cli.app, name="case")
+app.add_typer(user_cli.app, name="user")
 app.command("verify")(case_cli.verify_command)
 app.command("sample")(sample)
 detect_cli.register(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from bidgraph.viewer import Role
 from queries.library import SavedQuery
 from queries.params import QueryParam, param_from_spec
 from services.cypher import (
@@ -27,7 +28,14 @@ ORDER BY 同场次数 DESC"""
 
 st.title("查询")
 ui.sidebar_identity()
-store, viewer, settings = ui.store(), ui.viewer(), ui.settings()
+UNSCOPED = (
+    "自由编写的 Cypher 查询无法限定在账号可见的行业范围内。调查员请在「研判」页运行已保存的查询（按行业范围过滤）。"
+)
+viewer = ui.require_role(Role.ANALYST, Role.ADMIN, why=UNSCOPED)
+if viewer.sectors:
+    st.info(f"您的账号限定了可见行业，不能使用本页：{UNSCOPED}如需使用，请联系系统管理员。")
+    st.stop()
+store, settings = ui.store(), ui.settings()
 st.session_state.setdefault("cypher:text", EXAMPLE)
 
 

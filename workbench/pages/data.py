@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from bidgraph.masking import mask_text
+from bidgraph.viewer import Role
 from loaders import load_paths, validate_paths
 from loaders.report import LoadReport
 from services.overview import recent_loads
@@ -76,7 +77,17 @@ if cols[0].button("检查（不写入）", disabled=not paths, key="data:check")
     report = ui.attempt("检查", lambda: validate_paths(paths, store=store, progress=progress_callback(bar)))
     bar.empty()
     st.session_state["data:report"] = report
-if cols[1].button("导入", type="primary", disabled=not paths, key="data:load"):
+may_load = ui.allowed(Role.ADMIN)
+LOAD_REFUSED = "仅管理员可导入数据：您可以先检查文件（不写入），再请管理员导入。"
+if not may_load:
+    st.caption(LOAD_REFUSED)
+if cols[1].button(
+    "导入",
+    type="primary",
+    disabled=not paths or not may_load,
+    key="data:load",
+    help=None if may_load else LOAD_REFUSED,
+):
     bar = st.progress(0.0, text="正在导入……")
     report = ui.attempt(
         "导入",
