@@ -66,7 +66,7 @@ def load_paths(
     try:
         if report.ok or (skip_invalid and plan.rows_valid and not plan.changed_files()):
             with store.atomic():
-                write_plan(store, plan, mapping, store.batch_size, progress)
+                write_plan(store, plan, store.batch_size, progress)
                 report.written = True
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)

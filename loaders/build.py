@@ -14,7 +14,7 @@ from graph.schema import schema
 from loaders import identity
 from loaders.resolve import Resolver
 
-Fact = tuple[tuple[Any, ...], dict[str, Any]]
+Fact = tuple[tuple[Any, ...], Any]  # (statement, row: a map, or a list for edges)
 End = tuple[str, str, dict[str, Any]]  # (label, key, properties set only if the node is new)
 ROLE_REL = {
     "legal_rep": ("LEGAL_REP_OF", None),
@@ -68,15 +68,12 @@ class Builder:
         merge_on: tuple[str, ...] = (),
     ) -> Fact:
         """``a`` and ``b`` are (label, key, properties set only if the node is new); an
-        empty dict marks a node this row has just written, which is matched, not merged."""
+        empty dict marks a node this row has just written, which is matched, not merged.
+        The row is a list (layout above ``MERGE_ON`` in write.py): sent faster than a map."""
         a, b = _allowed(a, rel, "sources"), _allowed(b, rel, "targets")
-        props = clean(props or {})
-        row: dict[str, Any] = {"a": a[1], "b": b[1], "props": {**props, **prov}}
-        for var, (_, _, init) in (("a", a), ("b", b)):
-            if init:
-                row[var + "_init"] = {**clean(init), **prov}
-        if merge_on:
-            row["m"] = {k: props.get(k, "") for k in merge_on}
+        props = clean(props) if props else {}
+        row = [a[1], b[1], {**props, **prov}, clean(a[2]) if a[2] else None, clean(b[2]) if b[2] else None]
+        row.extend(props.get(k, "") for k in merge_on)
         return ("edge", a[0], rel, b[0], merge_on, not a[2], not b[2]), row
 
     def org(self, uscc: str | None, name: str | None, default: str = "Company") -> End | None:

@@ -1,5 +1,6 @@
-"""A load in two streaming passes over the files: check everything (collecting all
-errors), then — if allowed — write the valid rows in one atomic scope."""
+"""A load in two passes: check everything (collecting all errors) while streaming the
+files once, keeping the converted rows on disk; then — if allowed — write the valid
+rows from there in one atomic scope."""
 
 from __future__ import annotations
 
@@ -142,11 +143,9 @@ def _learn(resolver: Resolver, references: References, table: str, record: dict[
         resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
 
 
-def write_plan(
-    store: GraphStore, plan: Plan, mapping: Mapping, batch_size: int, progress: Progress | None = None
-) -> None:
-    """The write pass: the valid rows of the usable sources, as batched MERGEs.
-    The caller holds ``store.atomic()``."""
+def write_plan(store: GraphStore, plan: Plan, batch_size: int, progress: Progress | None = None) -> None:
+    """The write pass: the valid rows of the usable sources, as batched MERGEs, from
+    the rows ``check(keep=True)`` kept. The caller holds ``store.atomic()``."""
     report = plan.report
     loaded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     total = plan.rows_valid

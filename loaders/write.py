@@ -15,6 +15,9 @@ from graph.store import GraphStore
 
 EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
 COUNTERS = ("nodes_created", "relationships_created", "properties_set")
+# An edge row is a list: [a key, b key, edge properties (with the row number),
+# a's properties if new, b's properties if new, the merge_on values...].
+MERGE_ON = 5
 
 
 @cache
@@ -31,10 +34,10 @@ def cypher(statement: tuple[Any, ...]) -> str:
         rel_spec = s.rel(rel)
         if a not in rel_spec.sources or b not in rel_spec.targets:
             raise ValueError(f"schema: {a}-[:{rel}]->{b} 未声明")
-        keys = ", ".join(f"`{p}`: row.m.`{p}`" for p in merge_on if p in rel_spec.properties)
+        keys = ", ".join(f"`{p}`: row[{MERGE_ON + i}]" for i, p in enumerate(merge_on) if p in rel_spec.properties)
         return (
-            f"UNWIND $rows AS row {_endpoints(s.label(a), a_known, s.label(b), b_known)} "
-            f"MERGE (a)-[r:{s.rel_type(rel)}{' {' + keys + '}' if keys else ''}]->(b) SET r += row.props, r += $prov"
+            f"UNWIND $rows AS row {_endpoints(s.label(a), a_known, s.label(b), b_known, s.property_key(a, 'row'))} "
+            f"MERGE (a)-[r:{s.rel_type(rel)}{' {' + keys + '}' if keys else ''}]->(b) SET r += row[2], r += $prov"
         )
     if kind == "bid":
         bid_open = s.property_key("Bid", "bid_open")
@@ -60,16 +63,18 @@ def cypher(statement: tuple[Any, ...]) -> str:
     raise ValueError(f"unknown statement {statement!r}")
 
 
-def _endpoints(a: str, a_known: bool, b: str, b_known: bool) -> str:
+def _endpoints(a: str, a_known: bool, b: str, b_known: bool, row_key: str) -> str:
     """MATCH the endpoints the row has just written (first: MATCH cannot follow MERGE),
-    MERGE the others."""
+    MERGE the others; a new node gets the row number of the edge's properties."""
     parts = []
-    for var, label, known in sorted((("a", a, a_known), ("b", b, b_known)), key=lambda p: not p[2]):
+    ends = (("a", a, a_known, 0, 3), ("b", b, b_known, 1, 4))
+    for var, label, known, key, init in sorted(ends, key=lambda p: not p[2]):
         if known:
-            parts.append(f"MATCH ({var}:{label} {{{KEY}: row.{var}}})")
+            parts.append(f"MATCH ({var}:{label} {{{KEY}: row[{key}]}})")
         else:
             parts.append(
-                f"MERGE ({var}:{label} {{{KEY}: row.{var}}}) ON CREATE SET {var} += row.{var}_init, {var} += $prov"
+                f"MERGE ({var}:{label} {{{KEY}: row[{key}]}}) "
+                f"ON CREATE SET {var} += row[{init}], {var} += $prov, {var}.{row_key} = row[2].{row_key}"
             )
     return " ".join(parts)
 

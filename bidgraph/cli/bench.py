@@ -61,7 +61,8 @@ def load_bench(
                 )
                 console.print(
                     f"{r.size:<6} batch {r.batch_size:>6,}  rows {r.rows:>10,}  elements {r.elements:>11,}  "
-                    f"check {r.check_seconds:6.1f} s  load {r.seconds:7.1f} s  = {r.rows_per_s:9,.0f} rows/s  "
+                    f"check {r.check_seconds:6.1f} s  load {r.seconds:7.1f} s "
+                    f"(statements {r.statement_seconds:6.1f} s)  = {r.rows_per_s:9,.0f} rows/s  "
                     f"{r.elements_per_s:9,.0f} elements/s  peak RSS {r.peak_rss_mb:,.0f} MB  server {r.server_memory}"
                 )
         finally:
