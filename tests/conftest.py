@@ -15,12 +15,19 @@ from graph.embedded import EmbeddedServer
 from graph.schema import apply_schema
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the end, stop every embedded server started under this run's temporary
+    directory: the shared one, and those of tests that use a data dir of their own."""
+    yield
+    for pid_file in tmp_path_factory.getbasetemp().glob("**/falkordb/server.pid"):
+        EmbeddedServer(pid_file.parent.parent).stop()
+
+
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Data directory of the shared test server; the server is stopped at the end."""
-    directory = tmp_path_factory.mktemp("bidgraph")
-    yield directory
-    EmbeddedServer(directory).stop()
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Data directory of the shared test server."""
+    return tmp_path_factory.mktemp("bidgraph")
 
 
 @pytest.fixture(scope="session")
