@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
+import hashlib
+import shutil
 from pathlib import Path
 
 import streamlit as st
@@ -24,15 +25,21 @@ st.caption(
 
 source = st.radio("数据来源", ["上传文件", "服务器上的文件夹"], horizontal=True, key="data:source")
 paths: list[Path] = []
+upload_dir: Path | None = None
 if source == "上传文件":
     files = st.file_uploader(
         "选择文件（可多选）", type=["csv", "xlsx", "json"], accept_multiple_files=True, key="data:files"
     )
     if files:
-        folder = Path(tempfile.mkdtemp(prefix="bidgraph-upload-"))
+        # One private folder per set of uploaded files (every rerun reuses it), inside the
+        # 0700 data dir; removed once the files are loaded.
+        digest = hashlib.sha256(b"".join(f.name.encode() + f.getvalue() for f in files)).hexdigest()[:16]
+        upload_dir = ui.settings().data_dir / "uploads" / digest
+        upload_dir.mkdir(parents=True, exist_ok=True)
         for file in files:
-            target = folder / Path(file.name).name
-            target.write_bytes(file.getvalue())
+            target = upload_dir / Path(file.name).name
+            if not target.exists():
+                target.write_bytes(file.getvalue())
             paths.append(target)
 else:
     folder_text = st.text_input("文件夹路径", key="data:folder", placeholder="/data/exports/2024")
@@ -104,6 +111,8 @@ if cols[1].button(
     st.session_state["data:report"] = report
     if report is not None and report.written:
         st.toast("导入完成")
+        if upload_dir is not None:
+            shutil.rmtree(upload_dir, ignore_errors=True)
 if st.session_state.get("data:report") is not None:
     show_report(st.session_state["data:report"])
 
