@@ -41,7 +41,7 @@ def demo(
             console.print(f"示例数据已载入：{report.rows_loaded:,} 行，用时 {report.elapsed_s:.1f} 秒")
         info = store.info()
     console.print(f"图中共有 {info.nodes:,} 个节点、{info.relationships:,} 条关系（{info.location}）")
-    console.print(f"工作台地址：http://localhost:{port}  （Ctrl+C 退出；数据库继续运行，bidgraph db stop 可停止）")
+    console.print(f"工作台地址：http://127.0.0.1:{port}  （Ctrl+C 退出；数据库继续运行，bidgraph db stop 可停止）")
     env = {**os.environ, "BIDGRAPH_DATA_DIR": str(get_settings().data_dir.resolve())}
     command = workbench_command(port)
     os.execvpe(command[0], command, env)
