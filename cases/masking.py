@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bidgraph.masking import ID_NUMBER, MASK_RULE, MOBILE, mask_id_number, mask_numbers, mask_phone
+from bidgraph.viewer import Viewer
 from cases.model import Case, CaseError, FindingSnapshot, Transition
 
 
@@ -31,6 +32,12 @@ RECIPIENTS: dict[str, Recipient] = {
 
 ID_PROPERTIES = frozenset({"id_number", "id_no", "idcard"})
 PHONE_PROPERTIES = frozenset({"phone", "mobile", "tel", "telephone"})
+
+
+def recipients_for(viewer: Viewer) -> list[Recipient]:
+    """The recipients ``viewer`` may export for: packages with full ID and phone numbers
+    only by those who may see them (liaison, admin)."""
+    return [r for r in RECIPIENTS.values() if viewer.sees_full_ids or not r.full_identifiers]
 
 
 def recipient(name: str) -> Recipient:

@@ -13,7 +13,8 @@ from workbench_fixture import ZHANG, build_fixture
 from bidgraph import audit
 from bidgraph.cli import app
 from bidgraph.settings import Settings, get_settings
-from bidgraph.viewer import DEMO_VIEWER
+from bidgraph.users import UserDirectory
+from bidgraph.viewer import DEMO_VIEWER, Role
 from cases import CaseError, CaseStore, as_evidence, check_freshness
 from cases.export import export_case
 from cases.export.manifest import verify
@@ -174,3 +175,22 @@ def test_a_real_detector_finding_goes_into_a_case_and_exports(
     result = export_case(cases, case_id, recipient_name="内部", actor="甲", out_dir=cases.data_dir, graph_store=store)
     check = verify(result.path)
     assert check.ok and check.header["snapshot"]["current_data_check"].startswith("证据与当前数据一致")
+
+
+def test_cli_export_with_full_numbers_needs_an_entitled_role(cli_env: Path) -> None:
+    """Once users exist, the CLI applies the page's rule: only liaison/admin export
+    packages with full ID and phone numbers."""
+    case_id = CaseStore(Settings(data_dir=cli_env)).create("权限线索", "", actor="甲")
+    directory = UserDirectory(cli_env)
+    directory.add("inv", Role.INVESTIGATOR, actor="test")
+    directory.add("liaison", Role.LIAISON, actor="test")
+    out = cli_env / "out"
+    runner = CliRunner()
+    export = ["case", "export", str(case_id), "-r", "公安机关", "-o", str(out), "--no-check", "--user"]
+    refused = runner.invoke(app, [*export, "inv"])
+    assert refused.exit_code != 0 and "无权导出给公安机关" in str(refused.exception)
+    assert not list(out.glob("*.zip"))
+    masked = runner.invoke(app, [*export[:4], "行政监督部门", *export[5:], "inv"])
+    assert masked.exit_code == 0, masked.output
+    assert runner.invoke(app, [*export, "liaison"]).exit_code == 0
+    assert len(list(out.glob("*.zip"))) == 2

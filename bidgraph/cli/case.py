@@ -12,11 +12,12 @@ from rich.table import Table
 
 from bidgraph.errors import StoreUnavailable
 from bidgraph.settings import get_settings
+from bidgraph.users import UserDirectory
 from cases import CaseStore, check_freshness
 from cases.export import export_case
 from cases.export.manifest import verify
-from cases.masking import RECIPIENTS
-from cases.model import Case
+from cases.masking import RECIPIENTS, recipient, recipients_for
+from cases.model import Case, CaseError
 from graph import open_store
 
 app = typer.Typer(help="线索：列表、查看、导出移交包", no_args_is_help=True)
@@ -87,6 +88,7 @@ def export(
 ) -> None:
     """导出移交包（zip：交互式关系图、明细表、报告、GraphML/JSON、i2 ANB 文件、清单与校验和）。"""
     settings = get_settings()
+    _check_entitled(settings.data_dir, _actor(user), recipient)
     store = None
     if check:
         try:
@@ -102,6 +104,21 @@ def export(
             store.close()
     console.print(f"已导出：{result.path}（{result.files} 个文件，接收方 {result.recipient}）")
     console.print(f"清单 SHA-256：{result.manifest_sha256}（请随包另行告知接收方，用于核验）")
+
+
+def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
+    """Once the user directory has users, the same rule as the 线索 page: packages with
+    full ID and phone numbers only from roles that may see them."""
+    to = recipient(recipient_name)
+    directory = UserDirectory(data_dir)
+    if not to.full_identifiers or not directory.list():
+        return
+    viewer = directory.viewer_for(actor)
+    if to not in recipients_for(viewer):
+        raise CaseError(
+            f"用户「{actor}」无权导出给{to.name}（含完整身份证号、电话号码）；"
+            "请由纪检/公安联络或管理员导出（--user 登录名）"
+        )
 
 
 def verify_command(package: Annotated[Path, typer.Argument(help="移交包 zip 文件")]) -> None:

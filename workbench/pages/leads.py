@@ -14,7 +14,7 @@ from cases import RECEIVING_BODIES, STATUSES, Case, CaseStore, check_freshness
 from cases.export import export_case
 from cases.export.graphfiles import case_subgraph
 from cases.export.tables import entity_rows, node_caption, timeline_rows
-from cases.masking import RECIPIENTS, mask_case, recipient
+from cases.masking import RECIPIENTS, mask_case, recipient, recipients_for
 from viz import render_html
 from workbench import ui
 
@@ -134,7 +134,7 @@ def notes_tab(case: Case) -> None:
 
 
 def export_tab(case: Case, viewer: Viewer) -> None:
-    allowed = [r for r in RECIPIENTS.values() if viewer.sees_full_ids or not r.full_identifiers]
+    allowed = recipients_for(viewer)
     name = st.radio("接收方", [r.name for r in allowed], format_func=lambda n: RECIPIENTS[n].description)
     if not viewer.sees_full_ids:
         st.caption("含完整身份证号、电话号码的移交包（纪委监委、公安机关）须由纪检/公安联络或管理员导出。")
