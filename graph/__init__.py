@@ -6,11 +6,11 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import redis
+from bidgraph.graph.model import Node, Path, Relationship, Result, Subgraph
+from bidgraph.graph.store import GraphStore, StoreInfo
 
 from bidgraph.errors import StoreUnavailable
 from bidgraph.settings import Settings, get_settings
-from graph.model import Node, Path, Relationship, Result, Subgraph
-from graph.store import GraphStore, StoreInfo
 
 __all__ = [
     "GraphStore",
@@ -34,7 +34,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     }
     backend = settings.backend
     if backend == "neo4j":
-        from graph.neo4j_backend import Neo4jStore
+        from bidgraph.graph.neo4j_backend import Neo4jStore
 
         store = Neo4jStore(
             settings.graph_url,
@@ -45,13 +45,12 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         )
         store.verify()
         return store
+    from bidgraph.graph.falkordb_backend import FalkorStore
     from falkordb import FalkorDB
-
-    from graph.falkordb_backend import FalkorStore
 
     try:
         if backend == "embedded":
-            from graph.embedded import EmbeddedServer
+            from bidgraph.graph.embedded import EmbeddedServer
 
             server = EmbeddedServer(settings.data_dir, tcp_port=settings.embedded_tcp_port)
             server.ensure_running()

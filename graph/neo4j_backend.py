@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import neo4j
+from bidgraph.graph.model import Node, Path, Relationship, Result
+from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo_errors
 from neo4j import graph as neo_graph
 
 from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from graph.model import Node, Path, Relationship, Result
-from graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 
 _POSITION = re.compile(r"line (\d+), column (\d+)")
 
@@ -220,7 +220,7 @@ def _relationship(rel: neo_graph.Relationship) -> Relationship:
 def _label_order(label: str) -> tuple[int, str]:
     """Neo4j returns labels as an unordered set; put the base label first, as FalkorDB
     keeps them in creation order (``Person`` before its extra label ``Expert``)."""
-    from graph.schema import schema
+    from bidgraph.graph.schema import schema
 
     node = schema().nodes.get(label)
     return (1 if node is not None and node.extra_label_of else 0, label)

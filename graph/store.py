@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import Result
+from bidgraph.graph.model import Result
 
 # Write clauses and procedure calls. Used to refuse writes early with a clear message
 # (the backend refuses them too: FalkorDB GRAPH.RO_QUERY, Neo4j READ transactions).

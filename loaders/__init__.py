@@ -8,14 +8,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bidgraph.graph.schema import apply_schema
+from bidgraph.graph.store import GraphStore
+from bidgraph.loaders.history import load_history, record_load
+from bidgraph.loaders.mapping import Mapping, load_mapping
+from bidgraph.loaders.pipeline import Progress, check, write_plan
+from bidgraph.loaders.report import ErrorRecord, LoadReport
+
 from bidgraph import audit
 from bidgraph.errors import DataError
-from graph.schema import apply_schema
-from graph.store import GraphStore
-from loaders.history import load_history, record_load
-from loaders.mapping import Mapping, load_mapping
-from loaders.pipeline import Progress, check, write_plan
-from loaders.report import ErrorRecord, LoadReport
 
 __all__ = ["ErrorRecord", "LoadReport", "load_history", "load_mapping", "load_paths", "validate_paths"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graph.schema import schema
-from loaders import identity
-from loaders.resolve import Resolver
+from bidgraph.graph.schema import schema
+from bidgraph.loaders import identity
+from bidgraph.loaders.resolve import Resolver
 
 Fact = tuple[tuple[Any, ...], Any]  # (statement, row: a map, or a list for edges)
 End = tuple[str, str, dict[str, Any]]  # (label, key, properties set only if the node is new)
@@ -265,7 +265,7 @@ class Builder:
         yield self.node("AllowedIdentifier", f"{label}:{key}", props, prov)
 
     def _bids(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-        from loaders.build_bids import bid_facts
+        from bidgraph.loaders.build_bids import bid_facts
 
         yield from bid_facts(self, record, prov)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from loaders import identity
-from loaders.build import clean
+from bidgraph.loaders import identity
+from bidgraph.loaders.build import clean
 
 if TYPE_CHECKING:
-    from loaders.build import Builder, End, Fact
+    from bidgraph.loaders.build import Builder, End, Fact
 
 PM_CERTIFICATE_KIND = "注册建造师"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bidgraph.graph.schema import KEY, schema
+from bidgraph.graph.store import GraphStore
+from bidgraph.loaders import identity, normalize
+from bidgraph.loaders.resolve import Resolver
+
 from bidgraph.errors import DataError
-from graph.schema import KEY, schema
-from graph.store import GraphStore
-from loaders import identity, normalize
-from loaders.resolve import Resolver
 
 # table -> function giving the key that must be unique in it
 KEYS: dict[str, Callable[[dict[str, Any]], str | None]] = {

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from bidgraph.loaders import identity, normalize
+from bidgraph.loaders.tables import Table, header_key
+
 from bidgraph.errors import DataError
-from loaders import identity, normalize
-from loaders.tables import Table, header_key
 
 # Chinese words accepted for the English choice values of tables.yaml.
 CHOICE_ALIASES = {

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.schema import KEY, schema
-from graph.store import GraphStore
-from loaders.report import LoadReport
+from bidgraph.graph.schema import KEY, schema
+from bidgraph.graph.store import GraphStore
+from bidgraph.loaders.report import LoadReport
 
 FIELDS = (
     "started",

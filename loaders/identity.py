@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from loaders import normalize
+from bidgraph.loaders import normalize
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 

@@ -11,18 +11,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bidgraph.graph.store import GraphStore
+from bidgraph.loaders.build import Builder
+from bidgraph.loaders.checks import Duplicates, References
+from bidgraph.loaders.convert import RowConverter
+from bidgraph.loaders.mapping import Mapping
+from bidgraph.loaders.read import Source, discover, open_rows
+from bidgraph.loaders.report import LoadReport
+from bidgraph.loaders.resolve import Resolver
+from bidgraph.loaders.spill import Spill
+from bidgraph.loaders.tables import tables
+from bidgraph.loaders.write import Writer
+
 from bidgraph.errors import DataError
-from graph.store import GraphStore
-from loaders.build import Builder
-from loaders.checks import Duplicates, References
-from loaders.convert import RowConverter
-from loaders.mapping import Mapping
-from loaders.read import Source, discover, open_rows
-from loaders.report import LoadReport
-from loaders.resolve import Resolver
-from loaders.spill import Spill
-from loaders.tables import tables
-from loaders.write import Writer
 
 Progress = Callable[[int, int, str], None]
 ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bidgraph.loaders.mapping import Mapping
+from bidgraph.loaders.tables import ORDER, header_key, table_for_name, tables
 from charset_normalizer import from_bytes
 
 from bidgraph.errors import DataError
-from loaders.mapping import Mapping
-from loaders.tables import ORDER, header_key, table_for_name, tables
 
 SAMPLE = 256 * 1024
 FIELD_LIMIT = 64 * 1024 * 1024  # csv module limit; cells over normalize.MAX_CELL are refused later
@@ -81,7 +81,7 @@ def discover(paths: Sequence[str | Path], mapping: Mapping) -> tuple[list[Source
 def _file_sources(path: Path, mapping: Mapping, *, explicit: bool) -> tuple[list[Source], str]:
     suffix = path.suffix.lower()
     if suffix == ".json":
-        from loaders.ocds import is_ocds, ocds_sources
+        from bidgraph.loaders.ocds import is_ocds, ocds_sources
 
         if not is_ocds(path):
             return [], "不是 OCDS 发布包或记录包（JSON 顶层应含 releases 或 records）"
@@ -135,7 +135,7 @@ def open_rows(source: Source) -> tuple[list[str], Iterator[tuple[int, list[objec
         return _csv_rows(source.path)
     if source.kind == "xlsx":
         return _xlsx_rows(source.path, source.sheet)
-    from loaders.ocds import ocds_rows
+    from bidgraph.loaders.ocds import ocds_rows
 
     return ocds_rows(source.path, source.table)
 

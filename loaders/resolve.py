@@ -4,7 +4,7 @@ tender codes and expert numbers exist (in the files, or already in the graph).""
 
 from __future__ import annotations
 
-from loaders import identity, normalize
+from bidgraph.loaders import identity, normalize
 
 AMBIGUOUS = "?"
 ORG_SUFFIXES = ("公司", "中心", "院", "厂", "局", "厅", "委员会", "事务所", "合作社", "学校", "医院", "集团")

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from graph.schema import KEY, schema
-from graph.store import GraphStore
+from bidgraph.graph.schema import KEY, schema
+from bidgraph.graph.store import GraphStore
 
 EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
 COUNTERS = ("nodes_created", "relationships_created", "properties_set")

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from bidgraph.graph.model import Result
+from bidgraph.graph.store import GraphStore, looks_like_write, strip_literals
+from bidgraph.queries.params import ParameterError, QueryParam, bind, param_from_spec
 
 from bidgraph.errors import QueryError
 from bidgraph.settings import Settings, get_settings
-from graph.model import Result
-from graph.store import GraphStore, looks_like_write, strip_literals
-from queries.params import ParameterError, QueryParam, bind, param_from_spec
 
 BUILTIN_DIR = Path(__file__).parent
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")

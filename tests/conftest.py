@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bidgraph.graph import GraphStore, open_store
+from bidgraph.graph.embedded import EmbeddedServer
+from bidgraph.graph.schema import apply_schema
 
 from bidgraph.settings import Settings
-from graph import GraphStore, open_store
-from graph.embedded import EmbeddedServer
-from graph.schema import apply_schema
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.schema import schema
-from graph.store import GraphStore
+from bidgraph.graph.schema import schema
+from bidgraph.graph.store import GraphStore
 
 
 class Builder:

@@ -9,8 +9,8 @@ import random
 import pandas as pd
 import pytest
 
-from analysis import cobid, rotation
-from analysis.market import Market, market_region
+from bidgraph.analysis import cobid, rotation
+from bidgraph.analysis.market import Market, market_region
 
 
 def market(rows: list[tuple[str, str, str, bool]], consortia: dict[str, list[str]] | None = None) -> Market:

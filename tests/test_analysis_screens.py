@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.screens import flags, screens, tender_screens
+from bidgraph.analysis.screens import flags, screens, tender_screens
 
 
 def test_screens_equal_steps() -> None:

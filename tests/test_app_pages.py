@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bidgraph.graph import open_store
+from bidgraph.loaders import load_paths
 from conftest import settings_for
 from streamlit.testing.v1 import AppTest
 
-from graph import open_store
-from loaders import load_paths
-from services.common import NodeRef
+from bidgraph.services.common import NodeRef
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bidgraph.graph.model import Node, Subgraph
 from streamlit.testing.v1 import AppTest
 from workbench_fixture import WANG, build_fixture
 
 from bidgraph import audit
+from bidgraph.services.common import NodeRef
 from bidgraph.users import UserDirectory
 from bidgraph.viewer import Role, Viewer
-from graph.model import Node, Subgraph
-from services.common import NodeRef
-from viz import render_html
+from bidgraph.viz import render_html
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS = {"inv": Role.INVESTIGATOR, "ana": Role.ANALYST, "adm": Role.ADMIN, "water": Role.ANALYST}

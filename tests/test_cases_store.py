@@ -7,21 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bidgraph.graph import GraphStore
+from bidgraph.graph.model import Node, Relationship
+from bidgraph.graph.model import Path as GraphPath
 from typer.testing import CliRunner
 from workbench_fixture import ZHANG, build_fixture
 
 from bidgraph import audit
+from bidgraph.cases import CaseError, CaseStore, as_evidence, check_freshness
+from bidgraph.cases.export import export_case
+from bidgraph.cases.export.manifest import verify
 from bidgraph.cli import app
+from bidgraph.services import detectors
 from bidgraph.settings import Settings, get_settings
 from bidgraph.users import UserDirectory
 from bidgraph.viewer import DEMO_VIEWER, Role
-from cases import CaseError, CaseStore, as_evidence, check_freshness
-from cases.export import export_case
-from cases.export.manifest import verify
-from graph import GraphStore
-from graph.model import Node, Relationship
-from graph.model import Path as GraphPath
-from services import detectors
 
 COMPANY = Node("c1", ("Company",), {"key": "91330100MA27XXXX1A", "name": "杭州甲建设有限公司", "load_id": "L1"})
 PERSON = Node("p1", ("Person",), {"key": "id:abc", "name": "张三", "load_id": "L1"})

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from bidgraph.graph.store import GraphStore
 from detectgraph import Builder
 from typer.testing import CliRunner
 
-from analysis import run_detector, triage
-from analysis.scoring import WEIGHTS, combine
+from bidgraph.analysis import run_detector, triage
+from bidgraph.analysis.scoring import WEIGHTS, combine
 from bidgraph.cli import app
 from bidgraph.settings import Settings, get_settings
 from bidgraph.viewer import Viewer
-from graph.store import GraphStore
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from bidgraph.graph import open_store
+from bidgraph.graph.embedded import EmbeddedServer, _alive
 
 from bidgraph.errors import ServerBinaryMissing, StoreUnavailable
 from bidgraph.settings import Settings
-from graph import open_store
-from graph.embedded import EmbeddedServer, _alive
 
 
 @pytest.fixture()

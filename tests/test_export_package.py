@@ -14,21 +14,21 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from bidgraph.graph.model import Node, Relationship, Subgraph
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from analysis.findings import Finding, entities_of, sources_of
 from bidgraph import audit
+from bidgraph.analysis.findings import Finding, entities_of, sources_of
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
+from bidgraph.cases import CaseStore
+from bidgraph.cases.export import DESCRIPTIONS, ExportResult, export_case
+from bidgraph.cases.export.graphfiles import read_graphml, read_json, to_networkx
+from bidgraph.cases.export.manifest import MANIFEST, verify
+from bidgraph.cases.export.tables import SHEETS
+from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.cli import app
 from bidgraph.settings import Settings
-from cases import CaseStore
-from cases.export import DESCRIPTIONS, ExportResult, export_case
-from cases.export.graphfiles import read_graphml, read_json, to_networkx
-from cases.export.manifest import MANIFEST, verify
-from cases.export.tables import SHEETS
-from cases.masking import RECIPIENTS
-from graph.model import Node, Relationship, Subgraph
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "cases"
 ID_NUMBER = "330102198501011234"

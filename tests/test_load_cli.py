@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bidgraph.graph import open_store
+from bidgraph.loaders.tables import tables
 from typer.testing import CliRunner
 
 from bidgraph.cli import app
 from bidgraph.settings import get_settings
-from graph import open_store
-from loaders.tables import tables
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"

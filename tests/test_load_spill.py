@@ -6,11 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from graph import GraphStore
-from graph.schema import apply_schema
-from loaders.mapping import load_mapping
-from loaders.pipeline import check, write_plan
-from loaders.spill import CHUNK, Spill
+from bidgraph.graph import GraphStore
+from bidgraph.graph.schema import apply_schema
+from bidgraph.loaders.mapping import load_mapping
+from bidgraph.loaders.pipeline import check, write_plan
+from bidgraph.loaders.spill import CHUNK, Spill
 
 BASIC = Path(__file__).parent / "fixtures" / "loaders" / "basic"
 

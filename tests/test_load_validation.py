@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import loaders
+from bidgraph import loaders
 
 BAD = Path(__file__).parent / "fixtures" / "loaders" / "bad"
 
@@ -120,7 +120,7 @@ def test_error_csv(tmp_path: Path) -> None:
 
 
 def test_aliases_are_unambiguous() -> None:
-    from loaders.tables import header_key, tables
+    from bidgraph.loaders.tables import header_key, tables
 
     for table in tables().values():
         seen: dict[str, str] = {}

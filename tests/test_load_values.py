@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from loaders import identity, normalize
+from bidgraph.loaders import identity, normalize
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,12 @@ and a clear message when nothing listens at the URL."""
 from __future__ import annotations
 
 import pytest
+from bidgraph.graph import open_store
+from bidgraph.graph.neo4j_backend import Neo4jStore, _query_error
 from neo4j.exceptions import Neo4jError
 
 from bidgraph.errors import CypherSyntaxError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from bidgraph.settings import Settings
-from graph import open_store
-from graph.neo4j_backend import Neo4jStore, _query_error
 
 
 def _error(code: str, message: str) -> Neo4jError:

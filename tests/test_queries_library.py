@@ -6,11 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from bidgraph.errors import QueryError, ReadOnlyViolation
-from bidgraph.settings import Settings
-from graph.store import GraphStore
-from queries.library import (
+from bidgraph.graph.store import GraphStore
+from bidgraph.queries.library import (
     QueryHeaderError,
     builtin_queries,
     delete_user_query,
@@ -20,7 +17,10 @@ from queries.library import (
     run_query,
     save_user_query,
 )
-from queries.params import ParameterError
+from bidgraph.queries.params import ParameterError
+
+from bidgraph.errors import QueryError, ReadOnlyViolation
+from bidgraph.settings import Settings
 
 GOOD = """// id: my_companies
 // title: 按地区列出企业

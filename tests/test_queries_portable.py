@@ -9,9 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from graph.store import GraphStore
-from queries.library import builtin_queries, run_query
+from bidgraph.graph.store import GraphStore
+from bidgraph.queries.library import builtin_queries, run_query
 
 LINT = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"
 

@@ -12,8 +12,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-
-from data.generator.prices import looks_planted
+from bidgraph.data.generator.prices import looks_planted
 
 # point at a generated medium/large set to check it too (slow): BIDGRAPH_SAMPLE_CHECK_DIR=/tmp/medium
 SAMPLE = Path(os.environ.get("BIDGRAPH_SAMPLE_CHECK_DIR") or Path(__file__).resolve().parents[1] / "data" / "sample")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from bidgraph.graph.model import Node
+from bidgraph.queries.params import QueryParam
 from workbench_fixture import COMPANIES, LI, WANG, ZHANG, build_fixture
 
 from bidgraph.errors import ReadOnlyViolation
-from bidgraph.viewer import DEMO_VIEWER, Role, Viewer
-from graph.model import Node
-from queries.params import QueryParam
-from services.cypher import (
+from bidgraph.services.cypher import (
     QueryDraft,
     delete_query,
     parameter_names,
@@ -18,11 +17,12 @@ from services.cypher import (
     save_query,
     saved_queries,
 )
-from services.graphview import GraphView, expand, neighbourhood
-from services.overview import overview
-from services.profiles import NotFound, company_profile, person_profile
-from services.search import search
-from services.tender import tender_profile
+from bidgraph.services.graphview import GraphView, expand, neighbourhood
+from bidgraph.services.overview import overview
+from bidgraph.services.profiles import NotFound, company_profile, person_profile
+from bidgraph.services.search import search
+from bidgraph.services.tender import tender_profile
+from bidgraph.viewer import DEMO_VIEWER, Role, Viewer
 
 WATER_ONLY = Viewer(user="水利监管", sectors=frozenset({"水利"}))
 

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from bidgraph.graph.model import Node, Relationship, Subgraph
 from workbench_fixture import build_fixture
 
 from bidgraph.viewer import DEMO_VIEWER, Role, Viewer
-from graph.model import Node, Relationship, Subgraph
-from viz import cap_subgraph, render_html
+from bidgraph.viz import cap_subgraph, render_html
 
 ADMIN = Viewer(user="管理员", role=Role.ADMIN)
 

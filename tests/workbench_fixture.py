@@ -4,8 +4,8 @@ person and an upload IP), an expert, an agency, a tenderer and a kinship tie."""
 
 from __future__ import annotations
 
-from graph import GraphStore
-from loaders.identity import id_hash
+from bidgraph.graph import GraphStore
+from bidgraph.loaders.identity import id_hash
 
 COMPANIES = [
     {"key": "91110000MA01AAAA1X", "uscc": "91110000MA01AAAA1X", "name": "北京（东方）建设有限公司", "region": "北京"},

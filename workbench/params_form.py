@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import streamlit as st
-
-from queries.params import QueryParam
+from bidgraph.queries.params import QueryParam
 
 
 def param_widgets(params: Iterable[QueryParam], key: str, columns: int = 3) -> dict[str, Any]:

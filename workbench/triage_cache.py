@@ -6,14 +6,14 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
+from bidgraph.graph import GraphStore
+from bidgraph.workbench import ui
 
-from analysis.findings import TriageList
+from bidgraph.analysis.findings import TriageList
 from bidgraph.errors import BidgraphError
+from bidgraph.services import detectors
+from bidgraph.services.common import NodeRef
 from bidgraph.viewer import Viewer
-from graph import GraphStore
-from services import detectors
-from services.common import NodeRef
-from workbench import ui
 
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
 

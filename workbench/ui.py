@@ -8,14 +8,14 @@ from contextlib import contextmanager
 from typing import NoReturn, TypeVar
 
 import streamlit as st
+from bidgraph.graph import GraphStore, open_store
+from bidgraph.graph.schema import apply_schema
 
 from bidgraph.errors import BidgraphError
+from bidgraph.services.common import NodeRef
 from bidgraph.settings import Settings
 from bidgraph.users import User, UserDirectory, UserError
 from bidgraph.viewer import DEMO_VIEWER, ROLE_ZH, Role, Viewer
-from graph import GraphStore, open_store
-from graph.schema import apply_schema
-from services.common import NodeRef
 
 PROFILE_PAGE = "workbench/pages/profile.py"
 SEARCH_PAGE = "workbench/pages/search.py"

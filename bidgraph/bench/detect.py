@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from analysis import cobid
-from analysis.detectors import python_params
-from analysis.market import Market, load_market
-from analysis.service import run_all
-from graph.store import GraphStore
+from bidgraph.analysis import cobid
+from bidgraph.analysis.detectors import python_params
+from bidgraph.analysis.market import Market, load_market
+from bidgraph.analysis.service import run_all
+from bidgraph.graph.store import GraphStore
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import loaders
-from graph.model import Result
-from graph.schema import apply_schema
-from graph.store import GraphStore
+from bidgraph import loaders
+from bidgraph.graph.model import Result
+from bidgraph.graph.schema import apply_schema
+from bidgraph.graph.store import GraphStore
 
 REPO_SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -45,7 +45,7 @@ def sample_dir(size: str, work_dir: Path, seed: int | None = None) -> Path:
         return REPO_SAMPLE
     target = work_dir / f"sample-{size}"
     if not (target / "ground_truth.json").exists():
-        from data.generator import SMALL_SEED, timed
+        from bidgraph.data.generator import SMALL_SEED, timed
 
         timed(size, seed if seed is not None else SMALL_SEED, target)
     return target

@@ -6,7 +6,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from graph.store import GraphStore
+from bidgraph.graph.store import GraphStore
 
 NODE_MERGE = "UNWIND $rows AS row MERGE (c:Company {key: row.key}) SET c.name = row.name, c.uscc = row.key"
 REL_MERGE = (

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bidgraph.graph import GraphStore
+from bidgraph.graph.model import Subgraph
+from bidgraph.services import detectors
+from bidgraph.services.common import NodeRef
+from bidgraph.services.graphview import expand
+from bidgraph.services.search import search
 from bidgraph.viewer import DEMO_VIEWER
-from graph import GraphStore
-from graph.model import Subgraph
-from services import detectors
-from services.common import NodeRef
-from services.graphview import expand
-from services.search import search
-from viz import cap_subgraph, render_html
+from bidgraph.viz import cap_subgraph, render_html
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "search", "profile", "detectors", "cypher", "data")

@@ -10,8 +10,8 @@ from rich.console import Console
 from bidgraph.bench.detect import run_detect_benchmark
 from bidgraph.bench.load import run_load_benchmark, sample_dir
 from bidgraph.bench.store import run_store_benchmark
+from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
-from graph import open_store
 
 app = typer.Typer(help="性能基准（打印数据，不做断言）", no_args_is_help=True)
 console = Console()

@@ -10,15 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bidgraph.cases import CaseStore, check_freshness
+from bidgraph.cases.export import export_case
+from bidgraph.cases.export.manifest import verify
+from bidgraph.cases.masking import RECIPIENTS, recipient, recipients_for
+from bidgraph.cases.model import Case, CaseError
 from bidgraph.errors import StoreUnavailable
+from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
 from bidgraph.users import UserDirectory
-from cases import CaseStore, check_freshness
-from cases.export import export_case
-from cases.export.manifest import verify
-from cases.masking import RECIPIENTS, recipient, recipients_for
-from cases.model import Case, CaseError
-from graph import open_store
 
 app = typer.Typer(help="线索：列表、查看、导出移交包", no_args_is_help=True)
 console = Console()

@@ -6,10 +6,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bidgraph.graph import open_store
+from bidgraph.graph.embedded import EmbeddedServer
+from bidgraph.graph.schema import apply_schema
 from bidgraph.settings import get_settings
-from graph import open_store
-from graph.embedded import EmbeddedServer
-from graph.schema import apply_schema
 
 app = typer.Typer(help="数据库：启动、停止、状态、初始化", no_args_is_help=True)
 console = Console()

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from bidgraph.graph import open_store
+from bidgraph.graph.schema import apply_schema
 from bidgraph.settings import get_settings
-from graph import open_store
-from graph.schema import apply_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"
@@ -24,7 +24,7 @@ def demo(
     reload: bool = typer.Option(False, "--reload", help="即使图中已有数据也重新载入示例数据"),
 ) -> None:
     """启动内置数据库，载入示例数据（首次），打开研判工作台。"""
-    from loaders import load_paths
+    from bidgraph.loaders import load_paths
 
     with open_store() as store:
         apply_schema(store)

@@ -14,16 +14,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import loaders
-from analysis import evaluate as ev
-from analysis import run_detector
-from analysis.detectors import detector_ids
-from analysis.findings import Finding
-from analysis.scoring import triage_list
-from analysis.service import run_all, triage
+from bidgraph import loaders
+from bidgraph.analysis import evaluate as ev
+from bidgraph.analysis import run_detector
+from bidgraph.analysis.detectors import detector_ids
+from bidgraph.analysis.findings import Finding
+from bidgraph.analysis.scoring import triage_list
+from bidgraph.analysis.service import run_all, triage
 from bidgraph.errors import QueryError
+from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
-from graph import open_store
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 FORMATS = ("table", "csv", "json")

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-import loaders
+from bidgraph import loaders
+from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
-from graph import open_store
 
 console = Console()
 SHOWN_ERRORS = 30

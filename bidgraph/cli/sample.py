@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from data.generator import SIZES, SMALL_SEED, timed
+from bidgraph.data.generator import SIZES, SMALL_SEED, timed
 
 console = Console()
 

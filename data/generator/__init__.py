@@ -9,13 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.generator import decoys, plants_expert, plants_market, plants_people
-from data.generator.market import Market
-from data.generator.orgs import Orgs
-from data.generator.places import CITIES, INDUSTRIES
-from data.generator.plan import Planner
-from data.generator.sink import Sink, Truth
-from data.generator.world import World
+from bidgraph.data.generator import decoys, plants_expert, plants_market, plants_people
+from bidgraph.data.generator.market import Market
+from bidgraph.data.generator.orgs import Orgs
+from bidgraph.data.generator.places import CITIES, INDUSTRIES
+from bidgraph.data.generator.plan import Planner
+from bidgraph.data.generator.sink import Sink, Truth
+from bidgraph.data.generator.world import World
 
 GENERATOR = "bidgraph.data.generator/1"
 

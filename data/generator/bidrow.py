@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from data.generator.ids import mask_id
-from data.generator.places import CONSTRUCTION
-from data.generator.world import Company, day
+from bidgraph.data.generator.ids import mask_id
+from bidgraph.data.generator.places import CONSTRUCTION
+from bidgraph.data.generator.world import Company, day
 
 if TYPE_CHECKING:
-    from data.generator.market import Market, TenderSpec
+    from bidgraph.data.generator.market import Market, TenderSpec
 
 MASK_PM = 0.15
 MASK_AGENT = 0.10

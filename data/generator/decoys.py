@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.generator.market import Market
-from data.generator.places import CITIES, HENAN, HUNAN, INDUSTRIES, PROVINCE_SHORT
-from data.generator.plan import Planner
-from data.generator.world import Company
+from bidgraph.data.generator.market import Market
+from bidgraph.data.generator.places import CITIES, HENAN, HUNAN, INDUSTRIES, PROVINCE_SHORT
+from bidgraph.data.generator.plan import Planner
+from bidgraph.data.generator.world import Company
 
 NUMBERS = "一二三四五六"
 

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from data.generator import prices
-from data.generator.bidrow import bid_row, consortium
-from data.generator.orgs import Expert, Org, Orgs
-from data.generator.panel import evaluate
-from data.generator.places import CITIES, CONSTRUCTION, INDUSTRIES, METHODS, PROJECT_WORDS, PROVINCE_ABBR, City
-from data.generator.world import Company, World, day
+from bidgraph.data.generator import prices
+from bidgraph.data.generator.bidrow import bid_row, consortium
+from bidgraph.data.generator.orgs import Expert, Org, Orgs
+from bidgraph.data.generator.panel import evaluate
+from bidgraph.data.generator.places import CITIES, CONSTRUCTION, INDUSTRIES, METHODS, PROJECT_WORDS, PROVINCE_ABBR, City
+from bidgraph.data.generator.world import Company, World, day
 
 MAX_BACKGROUND_RATE = 0.3
 LOCAL_POOL = 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from data.generator.places import (
+from bidgraph.data.generator.places import (
     CITIES,
     PROVINCE_ABBR,
     PROVINCE_SHORT,
@@ -14,7 +14,7 @@ from data.generator.places import (
     TRADE_SECOND,
     City,
 )
-from data.generator.world import Company, Person, World, day
+from bidgraph.data.generator.world import Company, Person, World, day
 
 # tenderer kinds: name pattern, USCC kind, industries it tenders
 TENDERER_KINDS = (

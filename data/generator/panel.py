@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from data.generator.places import CONSTRUCTION
-from data.generator.world import day
+from bidgraph.data.generator.places import CONSTRUCTION
+from bidgraph.data.generator.world import day
 
 if TYPE_CHECKING:
-    from data.generator.market import Market, TenderSpec
+    from bidgraph.data.generator.market import Market, TenderSpec
 
 
 def evaluate(market: Market, code: str, opened: int, spec: TenderSpec, rows: list[dict[str, Any]]) -> None:

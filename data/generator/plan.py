@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from data.generator.market import Market, TenderSpec, open_day
-from data.generator.orgs import Orgs
-from data.generator.places import CITIES, CONSTRUCTION, INDUSTRIES, City
-from data.generator.sink import Truth
-from data.generator.world import Company, Person, World
+from bidgraph.data.generator.market import Market, TenderSpec, open_day
+from bidgraph.data.generator.orgs import Orgs
+from bidgraph.data.generator.places import CITIES, CONSTRUCTION, INDUSTRIES, City
+from bidgraph.data.generator.sink import Truth
+from bidgraph.data.generator.world import Company, Person, World
 
 SAME_SURNAME = ("兄弟", "兄妹", "姐弟", "父子", "父女")
 

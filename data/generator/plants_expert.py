@@ -3,8 +3,8 @@ a bidder; a previously sanctioned expert; an expert who keeps scoring one compan
 
 from __future__ import annotations
 
-from data.generator.orgs import Expert
-from data.generator.plan import Planner
+from bidgraph.data.generator.orgs import Expert
+from bidgraph.data.generator.plan import Planner
 
 
 def _expert(p: Planner, city, industry: str, employer: str | None = None) -> Expert:  # type: ignore[no-untyped-def]

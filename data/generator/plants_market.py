@@ -4,9 +4,9 @@ conflicts."""
 
 from __future__ import annotations
 
-from data.generator.ids import mac_variant, phone_variant
-from data.generator.plan import Planner
-from data.generator.world import Company
+from bidgraph.data.generator.ids import mac_variant, phone_variant
+from bidgraph.data.generator.plan import Planner
+from bidgraph.data.generator.world import Company
 
 BID_IDENTIFIERS = ("ip", "mac", "cpu", "disk", "dongle", "file_id", "machine_code", "deposit_account")
 STATIC_IDENTIFIERS = ("phone", "email", "address")

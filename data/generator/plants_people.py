@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from data.generator.plan import Planner
-from data.generator.world import Company, Person
+from bidgraph.data.generator.plan import Planner
+from bidgraph.data.generator.world import Company, Person
 
 ROLE_ZH = {
     "director": "董事",

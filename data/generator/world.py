@@ -8,8 +8,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from data.generator.ids import Ids
-from data.generator.places import (
+from bidgraph.data.generator.ids import Ids
+from bidgraph.data.generator.places import (
     BANKS,
     CONSTRUCTION,
     GIVEN,
@@ -21,7 +21,7 @@ from data.generator.places import (
     TRADE_SECOND,
     City,
 )
-from data.generator.sink import Sink
+from bidgraph.data.generator.sink import Sink
 
 EPOCH = dt.date(2000, 1, 1)
 

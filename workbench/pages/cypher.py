@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from bidgraph.queries.library import SavedQuery
+from bidgraph.queries.params import QueryParam, param_from_spec
+from bidgraph.workbench import ui
+from bidgraph.workbench.graph_panel import graph_panel, reset_view
 
-from bidgraph.viewer import Role
-from queries.library import SavedQuery
-from queries.params import QueryParam, param_from_spec
-from services.cypher import (
+from bidgraph.services.cypher import (
     PARAM_TYPES,
     QueryDraft,
     delete_query,
@@ -17,8 +18,7 @@ from services.cypher import (
     save_query,
     saved_queries,
 )
-from workbench import ui
-from workbench.graph_panel import graph_panel, reset_view
+from bidgraph.viewer import Role
 
 EXAMPLE = """// 与某企业同场投标的企业（示例）
 MATCH (c:Company)-[:SUBMITTED]->(:Bid)-[:FOR]->(t:Tender)<-[:FOR]-(:Bid)<-[:SUBMITTED]-(o:Company)

@@ -7,16 +7,16 @@ import json
 
 import pandas as pd
 import streamlit as st
+from bidgraph.workbench import ui
 
+from bidgraph.cases import RECEIVING_BODIES, STATUSES, Case, CaseStore, check_freshness
+from bidgraph.cases.export import export_case
+from bidgraph.cases.export.graphfiles import case_subgraph
+from bidgraph.cases.export.tables import entity_rows, node_caption, timeline_rows
+from bidgraph.cases.masking import RECIPIENTS, mask_case, recipient, recipients_for
 from bidgraph.masking import mask_text
 from bidgraph.viewer import Viewer
-from cases import RECEIVING_BODIES, STATUSES, Case, CaseStore, check_freshness
-from cases.export import export_case
-from cases.export.graphfiles import case_subgraph
-from cases.export.tables import entity_rows, node_caption, timeline_rows
-from cases.masking import RECIPIENTS, mask_case, recipient, recipients_for
-from viz import render_html
-from workbench import ui
+from bidgraph.viz import render_html
 
 st.title("线索")
 ui.sidebar_identity()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from bidgraph.workbench import ui
+from bidgraph.workbench.graph_panel import graph_panel, reset_view
+from bidgraph.workbench.search_box import search_box
+from bidgraph.workbench.triage_cache import cached_triage, triage_future
 
-from services import detectors
-from services.common import NodeRef, facts_table
-from services.graphview import neighbourhood
-from services.profiles import Profile, company_profile, get_node, person_profile
-from services.tender import tender_profile
-from viz import label_zh
-from workbench import ui
-from workbench.graph_panel import graph_panel, reset_view
-from workbench.search_box import search_box
-from workbench.triage_cache import cached_triage, triage_future
+from bidgraph.services import detectors
+from bidgraph.services.common import NodeRef, facts_table
+from bidgraph.services.graphview import neighbourhood
+from bidgraph.services.profiles import Profile, company_profile, get_node, person_profile
+from bidgraph.services.tender import tender_profile
+from bidgraph.viz import label_zh
 
 LOADERS = {"Company": company_profile, "Person": person_profile, "Tender": tender_profile}
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from workbench import ui
-from workbench.search_box import search_box
+from bidgraph.workbench import ui
+from bidgraph.workbench.search_box import search_box
 
 st.title("搜索")
 ui.sidebar_identity()

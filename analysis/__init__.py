@@ -1,8 +1,0 @@
-"""Detection and analytics services: detectors (saved Cypher + Python analytics on the
-subgraph a query returns), findings, risk scoring and triage, evaluation."""
-
-from analysis.detectors import list_detectors, run_detector
-from analysis.findings import Finding, RankedItem, TriageList
-from analysis.service import run_all, triage
-
-__all__ = ["Finding", "RankedItem", "TriageList", "list_detectors", "run_all", "run_detector", "triage"]

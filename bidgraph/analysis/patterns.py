@@ -1,0 +1,266 @@
+"""The detectors that Cypher alone cannot express: co-bidding rings, rotation, cover
+bidders, abnormal win rates and price screens. Each works on the bid table of one run
+(``Analysis``) and turns its results into findings with bid paths as evidence."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from bidgraph.analysis import cobid, rotation, screens
+from bidgraph.analysis.findings import Finding, entities_of, sources_of
+from bidgraph.analysis.market import Market, bid_paths, load_market
+from bidgraph.graph.model import subgraph_of
+from bidgraph.graph.store import GraphStore
+
+LAW_RING = "《招标投标法实施条例》第39条（投标人之间协商投标报价等投标文件实质性内容）；《政府采购法实施条例》第74条"
+LAW_PRICE = "《招标投标法实施条例》第40条第④项（投标文件异常一致或者投标报价呈规律性差异）"
+LAW_WIN = "《招标投标法》第32条；《招标投标法实施条例》第39条"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A finding before its evidence is fetched (all drafts of a run share one query)."""
+
+    detector: str
+    title: str
+    law: str
+    score: float
+    companies: list[str]
+    tenders: list[str]
+    figures: dict[str, Any]
+    summary: str
+
+
+@dataclass
+class Analysis:
+    """One run's shared inputs, computed once: the bid table, pair statistics, rings."""
+
+    store: GraphStore
+    params: Mapping[str, Any]
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def market(self) -> Market:
+        return load_market(self.store, self.params)
+
+    @cached_property
+    def pairs(self) -> cobid.PairStats:
+        return cobid.pair_stats(self.market, min_count=int(self.params["min_cobids"]))
+
+    @cached_property
+    def rings(self) -> list[cobid.Ring]:
+        p = self.params
+        return cobid.find_rings(
+            self.market,
+            self.pairs,
+            min_count=int(p["min_cobids"]),
+            min_lift=float(p["min_lift"]),
+            min_capture=float(p["min_capture"]),
+        )
+
+    @cached_property
+    def tender_table(self) -> pd.DataFrame:
+        return screens.tender_screens(self.market.bids, min_bids=int(self.params["min_price_bids"]))
+
+    def finish(self, drafts: list[Draft]) -> list[Finding]:
+        """Findings from drafts, with the bid paths behind each as evidence (one query)."""
+        companies = sorted({c for d in drafts for c in d.companies})
+        tenders = sorted({t for d in drafts for t in d.tenders})
+        paths = bid_paths(self.store, companies, tenders) if drafts else []
+        out = []
+        for draft in drafts:
+            wanted, codes = set(draft.companies), set(draft.tenders)
+            evidence = subgraph_of(path for company, tender, path in paths if company in wanted and tender in codes)
+            order = {key: i for i, key in enumerate(draft.companies)}
+            nodes = sorted(
+                (n for n in evidence.nodes.values() if "Company" in n.labels and n.get("key") in order),
+                key=lambda n: order[n.get("key")],
+            )
+            out.append(
+                Finding(
+                    detector=draft.detector,
+                    title=draft.title,
+                    legal_ground=draft.law,
+                    score=round(min(100.0, max(0.0, draft.score)), 2),
+                    entities=entities_of(nodes),
+                    tender_codes=tuple(sorted(codes)),
+                    figures=draft.figures,
+                    evidence=evidence,
+                    sources=sources_of(evidence),
+                    query_id="market_bids",
+                    params=dict(self.params),
+                    summary=draft.summary,
+                )
+            )
+        return out
+
+    def name(self, key: str) -> str:
+        return self._names().get(key, key)
+
+    def _names(self) -> dict[str, str]:
+        if "names" not in self._cache:
+            rows = self.store.run("MATCH (c:Company) RETURN c.key, c.name", limit=0).rows
+            self._cache["names"] = {k: n or k for k, n in rows}
+        return self._cache["names"]
+
+
+def ring_findings(run: Analysis) -> list[Finding]:
+    tender_screens = run.tender_table
+    cv_by_tender = tender_screens.set_index("tender")["cv"] if not tender_screens.empty else None
+    out = []
+    for ring in run.rings:
+        group_cv = float(cv_by_tender.reindex(list(ring.tenders)).median()) if cv_by_tender is not None else math.nan
+        market_cv = float(tender_screens["cv"].median()) if cv_by_tender is not None else math.nan
+        figures = {
+            "成员数": len(ring.members),
+            "三家以上共同投标标段数": len(ring.tenders),
+            "强关联三元组数": ring.triples,
+            "三元组提升度中位数": round(ring.triple_lift, 2),
+            "企业对共同投标次数中位数": float(ring.pairs["count"].median()),
+            "企业对Jaccard中位数": round(float(ring.pairs["jaccard"].median()), 3),
+            "组内中标占比": round(ring.capture, 3),
+            "组内报价CV中位数": round(group_cv, 4),
+            "全市场报价CV中位数": round(market_cv, 4),
+        }
+        names = "、".join(run.name(k) for k in ring.members)
+        summary = (
+            f"{names}三家以上共同投标{len(ring.tenders)}个标段，为同一市场按投标频率预期的{ring.triple_lift:.1f}倍，"
+            f"其中{ring.capture:.0%}由团伙成员中标"
+        )
+        score = 40 + 8 * math.log2(max(ring.triple_lift, 1.0)) + min(15, len(ring.tenders)) + 10 * ring.capture
+        out.append(
+            Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
+        )
+    return run.finish(out)
+
+
+def rotation_findings(run: Analysis) -> list[Finding]:
+    p = run.params
+    out = []
+    for ring in run.rings:
+        metrics = rotation.rotation_metrics(run.market, ring)
+        capture = metrics.captured / len(ring.tenders) if ring.tenders else 0.0
+        if (
+            metrics.captured < int(p["min_captured"])
+            or len(metrics.win_shares) < 2
+            or capture < float(p["min_capture"])
+            or metrics.evenness < float(p["min_evenness"])
+        ):
+            continue
+        winners = sorted(metrics.win_shares, key=metrics.win_shares.get, reverse=True)
+        figures = {
+            "组内共同投标标段数": len(ring.tenders),
+            "由组内成员中标数": metrics.captured,
+            "组内中标占比": round(capture, 3),
+            "中标份额": {run.name(k): round(v, 3) for k, v in metrics.win_shares.items()},
+            "中标均匀度": round(metrics.evenness, 3),
+            "相邻中标易手比例": round(metrics.alternation, 3),
+        }
+        names = "、".join(run.name(k) for k in winners)
+        summary = f"{names}在共同投标的标段中轮流中标（{metrics.captured}次，均匀度{metrics.evenness:.2f}）"
+        score = 40 + 50 * metrics.evenness * capture
+        out.append(Draft("rotation", "轮流中标", LAW_RING, score, winners, list(ring.tenders), figures, summary))
+    return run.finish(out)
+
+
+def cover_findings(run: Analysis) -> list[Finding]:
+    """Covers inside rings, then companies that lose to the same winners market-wide."""
+    p = run.params
+    found = {c.company: c for ring in run.rings for c in rotation.ring_covers(run.market, ring)}
+    for cover in rotation.cover_bidders(
+        run.market,
+        min_bids=int(p["min_bids"]),
+        max_win_rate=float(p["max_win_rate"]),
+        min_same=float(p["min_same"]),
+    ):
+        found.setdefault(cover.company, cover)
+    out = []
+    for cover in found.values():
+        rate = cover.wins / cover.bids
+        figures = {
+            "投标次数": cover.bids,
+            "中标次数": cover.wins,
+            "中标率": round(rate, 3),
+            "常输给": [run.name(k) for k in cover.top_winners],
+            "输给这些企业的比例": round(cover.same_winner_share, 3),
+        }
+        winners = "、".join(run.name(k) for k in cover.top_winners)
+        summary = f"{run.name(cover.company)}投标{cover.bids}次仅中标{cover.wins}次，且多数输给{winners}"
+        score = 40 + 50 * cover.same_winner_share * (1 - rate)
+        companies = [cover.company, *cover.top_winners]
+        out.append(
+            Draft("cover_bidder", "陪标专业户", LAW_RING, score, companies, list(cover.tenders), figures, summary)
+        )
+    return run.finish(out)
+
+
+def win_rate_findings(run: Analysis) -> list[Finding]:
+    p = run.params
+    out = []
+    for hit in rotation.win_rate_outliers(run.market, min_wins=int(p["min_wins"]), min_z=float(p["min_z"])):
+        figures = {
+            "市场（行业|地区）": hit.segment,
+            "投标次数": hit.bids,
+            "中标次数": hit.wins,
+            "按竞争人数预期中标次数": round(hit.expected, 2),
+            "标准分z": round(hit.z, 2),
+        }
+        summary = f"{run.name(hit.company)}在{hit.segment}中标{hit.wins}次，按竞争人数预期约{hit.expected:.1f}次"
+        score = 35 + 5 * hit.z
+        out.append(
+            Draft(
+                "high_win_rate",
+                "中标率异常（标王）",
+                LAW_WIN,
+                score,
+                [hit.company],
+                list(hit.tenders),
+                figures,
+                summary,
+            )
+        )
+    return run.finish(out)
+
+
+def price_findings(run: Analysis) -> list[Finding]:
+    p = run.params
+    table = run.tender_table
+    bidders = run.market.members.groupby("tender")["company"].apply(list)
+    out = []
+    for _, row in table.iterrows():
+        tripped = screens.flags(
+            row,
+            max_cv=float(p["max_cv"]),
+            max_step_cv=float(p["max_step_cv"]),
+            min_ceiling_ratio=float(p["min_ceiling_ratio"]),
+        )
+        if not tripped:
+            continue
+        figures = {
+            screens.SCREEN_ZH[k]: (None if math.isnan(v) else round(float(v), 4))
+            for k, v in row.items()
+            if k in screens.SCREEN_ZH
+        }
+        figures["触发的指标"] = tripped
+        summary = f"标段{row['tender']}：" + "；".join(tripped)
+        score = 35 + 20 * len(tripped)
+        companies = sorted(bidders.get(row["tender"], []))
+        out.append(
+            Draft(
+                "price_screen",
+                "报价异常一致或呈规律性差异",
+                LAW_PRICE,
+                score,
+                companies,
+                [row["tender"]],
+                figures,
+                summary,
+            )
+        )
+    return run.finish(out)

@@ -1,0 +1,59 @@
+"""Run the whole catalogue once (sharing one bid table between the Python detectors)
+and rank the results for triage."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from bidgraph.analysis import patterns
+from bidgraph.analysis.detectors import PYTHON_DETECTORS, detector_ids, detector_queries, python_params, run_detector
+from bidgraph.analysis.findings import Finding, TriageList
+from bidgraph.analysis.scoring import triage_list
+from bidgraph.graph.store import GraphStore
+from bidgraph.settings import Settings
+from bidgraph.viewer import Viewer
+
+
+def run_all(
+    store: GraphStore,
+    *,
+    viewer: Viewer | None = None,
+    params: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[Finding]:
+    """Every detector with its defaults; ``params`` entries apply to every detector that
+    declares them (e.g. a date range). ``timings`` collects seconds per detector."""
+    analysis = patterns.Analysis(store, python_params(params))
+    findings: list[Finding] = []
+    for detector_id in detector_ids(settings):
+        started = time.perf_counter()
+        if detector_id in PYTHON_DETECTORS:
+            findings += run_detector(store, detector_id, viewer=viewer, analysis=analysis)
+        else:
+            declared = _declared(detector_id, settings)
+            own = {k: v for k, v in (params or {}).items() if k in declared}
+            findings += run_detector(store, detector_id, own, viewer=viewer, settings=settings)
+        if timings is not None:
+            timings[detector_id] = time.perf_counter() - started
+    return findings
+
+
+def _declared(detector_id: str, settings: Settings | None) -> set[str]:
+    return {p.name for q in detector_queries(settings) if detector_id in (q.detector, q.id) for p in q.parameters}
+
+
+def triage(
+    store: GraphStore,
+    *,
+    viewer: Viewer | None = None,
+    params: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
+) -> TriageList:
+    """Tenders and company groups ranked by risk score, each with its explanation."""
+    findings = run_all(store, viewer=viewer, params=params, settings=settings)
+    codes = sorted({c for f in findings for c in f.tender_codes})
+    rows = store.run("MATCH (t:Tender) WHERE t.code IN $codes RETURN t.code, t.name", {"codes": codes}, limit=0).rows
+    return triage_list(findings, {code: f"{code} {name or ''}".strip() for code, name in rows})

@@ -1,0 +1,111 @@
+"""The case report: one context (what the report states) rendered as HTML here and as a
+PDF in ``pdf.py``, so both say exactly the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bidgraph.cases.export.tables import finding_rows, node_caption, source_rows, timeline_rows
+from bidgraph.cases.masking import MaskReport, Recipient
+from bidgraph.cases.model import Case, FindingSnapshot
+from bidgraph.graph.schema import schema
+from bidgraph.viz.style import PROPERTY_ZH
+
+TEMPLATES = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """Who exported the case, when, for whom, and what the data was."""
+
+    exporter: str
+    exported_at: str
+    recipient: Recipient
+    masking: MaskReport
+    freshness: str  # the sentence about newer data, or "" when not checked
+
+
+def report_context(case: Case, meta: ExportMeta) -> dict[str, Any]:
+    findings = [_finding(case, f, row) for f, row in zip(case.findings, finding_rows(case), strict=True)]
+    return {
+        "title": f"线索报告 {case.number}：{case.title}",
+        "facts": [
+            ("线索编号", case.number),
+            ("标题", case.title),
+            ("当前状态", case.status),
+            ("创建", f"{case.created_at} {case.created_by}"),
+            ("接收方", meta.recipient.name),
+            ("导出人", meta.exporter),
+            ("导出时间", meta.exported_at),
+            ("脱敏", meta.masking.to_dict()["rule"]),
+            ("证据加入时间（快照）", case.evidence_added_at() or "—"),
+            ("数据载入时间", case.data_loaded_at() or "—"),
+            ("数据载入批次", "、".join(case.load_ids()) or "—"),
+            ("数据核对", meta.freshness or "未核对当前数据"),
+        ],
+        "summary": case.summary,
+        "findings": findings,
+        "entity_count": len(case.nodes),
+        "relationship_count": len(case.relationships),
+        "sources": source_rows(case),
+        "timeline": timeline_rows(case),
+        "notes": [(n.at, n.author, n.text) for n in case.notes],
+    }
+
+
+def _finding(case: Case, finding: FindingSnapshot, row: dict[str, Any]) -> dict[str, Any]:
+    data = finding.data
+    evidence = data.get("evidence", {})
+    lines = [_edge_line(case, r) for r in evidence.get("relationships", [])]
+    linked = {r["start"] for r in evidence.get("relationships", [])} | {
+        r["end"] for r in evidence.get("relationships", [])
+    }
+    lines += [f"{_name(case, n['id'])}" for n in evidence.get("nodes", []) if n["id"] not in linked]
+    return {
+        "seq": finding.seq,
+        "title": data.get("title", ""),
+        "detector": data.get("detector", ""),
+        "legal_ground": data.get("legal_ground", ""),
+        "score": data.get("score", ""),
+        "summary": data.get("summary", ""),
+        "entities": row["涉及实体"],
+        "tenders": row["涉及标段"],
+        "figures": [(str(k), str(v)) for k, v in (data.get("figures") or {}).items()],
+        "evidence": lines,
+        "sources": [
+            f"{s.get('fact', '')}：{s.get('source') or '—'}"
+            + (f" 第 {s['row']} 行" if s.get("row") is not None else "")
+            + f"（批次 {s.get('load_id') or '—'}）"
+            for s in data.get("sources", [])
+        ],
+        "query_id": data.get("query_id", ""),
+        "params": row["查询参数"] or "{}",
+    }
+
+
+def _name(case: Case, node_id: str) -> str:
+    node = case.nodes.get(node_id)
+    return f"{node_caption(node)}（{schema().zh(node.label)}）" if node else f"节点#{node_id}"
+
+
+def _edge_line(case: Case, rel: dict[str, Any]) -> str:
+    stored = case.relationships.get(rel["id"])
+    detail = ""
+    if stored:
+        props = {k: v for k, v in stored.properties.items() if k not in ("source", "row", "load_id", "loaded_at")}
+        detail = "（" + "，".join(f"{PROPERTY_ZH.get(k, k)}：{v}" for k, v in props.items()) + "）" if props else ""
+    return f"{_name(case, rel['start'])} —{schema().zh(rel['type'])}{detail}→ {_name(case, rel['end'])}"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def report_html(context: dict[str, Any]) -> bytes:
+    return _environment().get_template("report.html").render(**context).encode("utf-8")

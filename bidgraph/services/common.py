@@ -1,0 +1,93 @@
+"""Small helpers shared by the services: scoping by viewer, node references, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from bidgraph.graph.model import Node, Subgraph
+from bidgraph.graph.schema import schema
+from bidgraph.masking import mask_text, redact_expert, visible_properties
+from bidgraph.viewer import Viewer
+from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
+
+# Appended to a WHERE on a tender ``t``: the viewer's sectors, or all when empty.
+TENDER_SCOPE = "(size($sectors) = 0 OR t.industry IN $sectors)"
+
+
+def scope_params(viewer: Viewer, **params: Any) -> dict[str, Any]:
+    return {"sectors": sorted(viewer.sectors), **params}
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """How pages name a node across reruns: its label and key."""
+
+    label: str
+    key: str
+    name: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{label_zh(self.label)}：{self.name or self.key}"
+
+
+def ref_of(node: Node) -> NodeRef:
+    return NodeRef(
+        label_of(node) if label_of(node) != "Expert" else "Person", str(node.get("key", "")), node_caption(node)
+    )
+
+
+def node_title(node: Node, viewer: Viewer) -> str:
+    """Caption a person can pick a node by (label, name), masked as the viewer needs."""
+    return f"{label_zh(label_of(node))}：{mask_text(node_caption(redact_expert(node, viewer)), viewer)}"
+
+
+def facts_table(node: Node, viewer: Viewer) -> pd.DataFrame:
+    """The node's properties as a two-column table with Chinese names."""
+    skip = {"key", "load_id", "loaded_at", "row"}
+    props = visible_properties(node.label, redact_expert(node, viewer).properties, viewer)
+    rows = [(PROPERTY_ZH.get(k, k), _cell(v)) for k, v in props.items() if k not in skip]
+    return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def table(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], viewer: Viewer) -> pd.DataFrame:
+    """Records to a table with the given Chinese column names; text is masked."""
+    rows = [{zh: _masked(record.get(name), viewer) for name, zh in columns.items()} for record in records]
+    frame = pd.DataFrame(rows, columns=list(columns.values()))
+    for column in frame.columns:
+        if frame[column].dtype == object and not frame[column].map(lambda v: isinstance(v, bool)).any():
+            frame[column] = frame[column].fillna("")  # empty, not "None", in text columns
+    return frame
+
+
+def _masked(value: Any, viewer: Viewer) -> Any:
+    return mask_text(value, viewer) if isinstance(value, str) else value
+
+
+def rel_zh(rel_type: str) -> str:
+    return schema().zh(rel_type)
+
+
+def scoped(subgraph: Subgraph, viewer: Viewer) -> Subgraph:
+    """The subgraph without tenders (and their bids' edges) outside the viewer's sectors."""
+    if not viewer.sectors:
+        return subgraph
+    hidden = {
+        nid for nid, n in subgraph.nodes.items() if n.label == "Tender" and not viewer.may_see_sector(n.get("industry"))
+    }
+    return Subgraph(
+        nodes={nid: n for nid, n in subgraph.nodes.items() if nid not in hidden},
+        relationships={
+            rid: r for rid, r in subgraph.relationships.items() if r.start not in hidden and r.end not in hidden
+        },
+    )

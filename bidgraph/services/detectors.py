@@ -1,0 +1,110 @@
+"""Detector runs for the workbench: the catalogue, runs, findings as tables and files,
+the triage list, and which findings involve a given entity."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from bidgraph import analysis
+from bidgraph.analysis.findings import Finding, RankedItem, TriageList
+from bidgraph.graph import GraphStore
+from bidgraph.masking import mask_text
+from bidgraph.queries.library import SavedQuery
+from bidgraph.settings import Settings
+from bidgraph.viewer import Viewer
+from bidgraph.viz.style import label_zh
+
+
+def detectors(settings: Settings) -> list[SavedQuery]:
+    """Built-in detectors first, then the analysts' saved queries that yield findings."""
+    return list(analysis.list_detectors(settings))
+
+
+def run(
+    store: GraphStore, detector_id: str, params: Mapping[str, Any], viewer: Viewer, settings: Settings
+) -> list[Finding]:
+    return list(analysis.run_detector(store, detector_id, dict(params), viewer=viewer, settings=settings))
+
+
+def triage(store: GraphStore, viewer: Viewer) -> TriageList:
+    return analysis.triage(store, viewer=viewer)
+
+
+def entities_text(entities: Iterable[tuple[str, str, str]], viewer: Viewer, limit: int = 6) -> str:
+    items = list(entities)
+    text = "、".join(f"{name}（{label_zh(label)}）" for label, _key, name in items[:limit])
+    if len(items) > limit:
+        text += f" 等 {len(items)} 个"
+    return mask_text(text, viewer)
+
+
+def findings_frame(findings: Iterable[Finding], viewer: Viewer) -> pd.DataFrame:
+    """One row per finding, columns in Chinese, sorted by score."""
+    rows = [
+        {
+            "分值": round(f.score, 1),
+            "规则": f.title,
+            "摘要": mask_text(f.summary, viewer),
+            "涉及主体": entities_text(f.entities, viewer),
+            "标段": "、".join(f.tender_codes[:5]) + (" 等" if len(f.tender_codes) > 5 else ""),
+            "依据": f.legal_ground,
+            "指标": "；".join(f"{k}={_short(v)}" for k, v in f.figures.items()),
+        }
+        for f in findings
+    ]
+    frame = pd.DataFrame(rows, columns=["分值", "规则", "摘要", "涉及主体", "标段", "依据", "指标"])
+    return frame.sort_values("分值", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def triage_frame(items: Iterable[RankedItem], viewer: Viewer) -> pd.DataFrame:
+    rows = [
+        {
+            "分值": round(item.score, 1),
+            "对象": mask_text(item.name, viewer),
+            "命中规则数": len(item.rules),
+            "说明": mask_text(item.explanation, viewer),
+            "key": item.key,
+        }
+        for item in items
+    ]
+    return pd.DataFrame(rows, columns=["分值", "对象", "命中规则数", "说明", "key"])
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "研判结果") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+    return buffer.getvalue()
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so that Excel opens the Chinese text correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def involving(findings: Iterable[Finding], label: str, key: str) -> list[Finding]:
+    """The findings that name the entity (or, for a tender, that cite its code)."""
+    if label == "Tender":
+        return [f for f in findings if key in f.tender_codes]
+    return [f for f in findings if key in f.entity_keys()]
+
+
+def all_findings(triage_list: TriageList) -> list[Finding]:
+    """Every finding behind the triage list, once."""
+    seen: dict[tuple[str, tuple[str, ...]], Finding] = {}
+    for item in (*triage_list.tenders, *triage_list.groups):
+        for finding in item.findings:
+            seen.setdefault((finding.detector, tuple(sorted(finding.entity_keys()))), finding)
+    return list(seen.values())
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} 项"
+    return str(value)[:40]
