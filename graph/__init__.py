@@ -6,10 +6,10 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import redis
-from bidgraph.graph.model import Node, Path, Relationship, Result, Subgraph
-from bidgraph.graph.store import GraphStore, StoreInfo
 
 from bidgraph.errors import StoreUnavailable
+from bidgraph.graph.model import Node, Path, Relationship, Result, Subgraph
+from bidgraph.graph.store import GraphStore, StoreInfo
 from bidgraph.settings import Settings, get_settings
 
 __all__ = [
@@ -45,8 +45,9 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         )
         store.verify()
         return store
-    from bidgraph.graph.falkordb_backend import FalkorStore
     from falkordb import FalkorDB
+
+    from bidgraph.graph.falkordb_backend import FalkorStore
 
     try:
         if backend == "embedded":

@@ -11,11 +11,11 @@ from typing import Any
 
 import falkordb
 import redis
-from bidgraph.graph.model import Node, Path, Relationship, Result
-from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 from falkordb import FalkorDB
 
 from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from bidgraph.graph.model import Node, Path, Relationship, Result
+from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 
 _POSITION = re.compile(r"line:\s*(\d+),\s*column:\s*(\d+)")
 _ALREADY_INDEXED = "already indexed"

@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import neo4j
-from bidgraph.graph.model import Node, Path, Relationship, Result
-from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo_errors
 from neo4j import graph as neo_graph
 
 from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from bidgraph.graph.model import Node, Path, Relationship, Result
+from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 
 _POSITION = re.compile(r"line (\d+), column (\d+)")
 

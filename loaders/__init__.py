@@ -8,15 +8,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bidgraph import audit
+from bidgraph.errors import DataError
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.history import load_history, record_load
 from bidgraph.loaders.mapping import Mapping, load_mapping
 from bidgraph.loaders.pipeline import Progress, check, write_plan
 from bidgraph.loaders.report import ErrorRecord, LoadReport
-
-from bidgraph import audit
-from bidgraph.errors import DataError
 
 __all__ = ["ErrorRecord", "LoadReport", "load_history", "load_mapping", "load_paths", "validate_paths"]
 

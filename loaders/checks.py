@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bidgraph.errors import DataError
 from bidgraph.graph.schema import KEY, schema
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import identity, normalize
 from bidgraph.loaders.resolve import Resolver
-
-from bidgraph.errors import DataError
 
 # table -> function giving the key that must be unique in it
 KEYS: dict[str, Callable[[dict[str, Any]], str | None]] = {

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
+from bidgraph.errors import DataError
 from bidgraph.loaders import identity, normalize
 from bidgraph.loaders.tables import Table, header_key
-
-from bidgraph.errors import DataError
 
 # Chinese words accepted for the English choice values of tables.yaml.
 CHOICE_ALIASES = {

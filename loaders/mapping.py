@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from bidgraph.loaders.tables import header_key, tables
 
 from bidgraph.errors import ConfigError
+from bidgraph.loaders.tables import header_key, tables
 
 
 @dataclass(frozen=True)

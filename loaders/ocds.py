@@ -14,11 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bidgraph.errors import DataError
 from bidgraph.loaders import normalize
 from bidgraph.loaders.read import Source
 from bidgraph.loaders.tables import tables
-
-from bidgraph.errors import DataError
 
 OCDS_TABLES = ("companies", "tenderers", "agencies", "tenders", "bids")
 CATEGORY = {"goods": "政府采购货物", "services": "政府采购服务", "works": "房建市政"}

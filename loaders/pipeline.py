@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.build import Builder
 from bidgraph.loaders.checks import Duplicates, References
@@ -22,8 +23,6 @@ from bidgraph.loaders.resolve import Resolver
 from bidgraph.loaders.spill import Spill
 from bidgraph.loaders.tables import tables
 from bidgraph.loaders.write import Writer
-
-from bidgraph.errors import DataError
 
 Progress = Callable[[int, int, str], None]
 ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}

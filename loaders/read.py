@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bidgraph.loaders.mapping import Mapping
-from bidgraph.loaders.tables import ORDER, header_key, table_for_name, tables
 from charset_normalizer import from_bytes
 
 from bidgraph.errors import DataError
+from bidgraph.loaders.mapping import Mapping
+from bidgraph.loaders.tables import ORDER, header_key, table_for_name, tables
 
 SAMPLE = 256 * 1024
 FIELD_LIMIT = 64 * 1024 * 1024  # csv module limit; cells over normalize.MAX_CELL are refused later

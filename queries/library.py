@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bidgraph.errors import QueryError
 from bidgraph.graph.model import Result
 from bidgraph.graph.store import GraphStore, looks_like_write, strip_literals
 from bidgraph.queries.params import ParameterError, QueryParam, bind, param_from_spec
-
-from bidgraph.errors import QueryError
 from bidgraph.settings import Settings, get_settings
 
 BUILTIN_DIR = Path(__file__).parent

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from bidgraph.graph import GraphStore, open_store
 from bidgraph.graph.embedded import EmbeddedServer
 from bidgraph.graph.schema import apply_schema
-
 from bidgraph.settings import Settings
 
 

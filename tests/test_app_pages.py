@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import open_store
-from bidgraph.loaders import load_paths
 from conftest import settings_for
 from streamlit.testing.v1 import AppTest
 
+from bidgraph.graph import open_store
+from bidgraph.loaders import load_paths
 from bidgraph.services.common import NodeRef
 
 ROOT = Path(__file__).resolve().parents[1]

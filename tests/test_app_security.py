@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bidgraph.graph.model import Node, Subgraph
 from streamlit.testing.v1 import AppTest
 from workbench_fixture import WANG, build_fixture
 
 from bidgraph import audit
+from bidgraph.graph.model import Node, Subgraph
 from bidgraph.services.common import NodeRef
 from bidgraph.users import UserDirectory
 from bidgraph.viewer import Role, Viewer

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bidgraph.loaders import load_paths
 
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
 from bidgraph.cli.demo import workbench_command
+from bidgraph.loaders import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

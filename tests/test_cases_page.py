@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bidgraph.graph.model import Node, Relationship, Subgraph
 from streamlit.testing.v1 import AppTest
 
 from bidgraph import audit
 from bidgraph.cases import CaseStore
+from bidgraph.graph.model import Node, Relationship, Subgraph
 from bidgraph.settings import Settings
 
 PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "pages" / "leads.py")
@@ -64,9 +64,8 @@ def test_skipping_a_status_without_reason_is_refused_in_chinese(page_env: CaseSt
 
 def _widget_script() -> None:
     from bidgraph.graph.model import Node
-    from bidgraph.workbench.components.add_to_case import add_to_case
-
     from bidgraph.viewer import DEMO_VIEWER
+    from bidgraph.workbench.components.add_to_case import add_to_case
 
     add_to_case(DEMO_VIEWER, [Node("n9", ("Company",), {"key": "K9", "name": "组件测试公司"})], key="t")
 

@@ -7,9 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import GraphStore
-from bidgraph.graph.model import Node, Relationship
-from bidgraph.graph.model import Path as GraphPath
 from typer.testing import CliRunner
 from workbench_fixture import ZHANG, build_fixture
 
@@ -18,6 +15,9 @@ from bidgraph.cases import CaseError, CaseStore, as_evidence, check_freshness
 from bidgraph.cases.export import export_case
 from bidgraph.cases.export.manifest import verify
 from bidgraph.cli import app
+from bidgraph.graph import GraphStore
+from bidgraph.graph.model import Node, Relationship
+from bidgraph.graph.model import Path as GraphPath
 from bidgraph.services import detectors
 from bidgraph.settings import Settings, get_settings
 from bidgraph.users import UserDirectory

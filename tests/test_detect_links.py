@@ -4,10 +4,10 @@ allow-listed and common identifiers, consortium look-alikes, as-of dates, eviden
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph.store import GraphStore
 from detectgraph import Builder, node_keys, rel_types
 
 from bidgraph.analysis import run_detector
+from bidgraph.graph.store import GraphStore
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ social insurance paid by another company."""
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph.store import GraphStore
 from detectgraph import Builder, rel_types
 
 from bidgraph.analysis import run_detector
+from bidgraph.graph.store import GraphStore
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ and the exact evidence paths."""
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph.store import GraphStore
 from detectgraph import Builder, node_keys, rel_types
 
 from bidgraph.analysis import run_detector
+from bidgraph.graph.store import GraphStore
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from bidgraph.graph.store import GraphStore
 from detectgraph import Builder
 from typer.testing import CliRunner
 
 from bidgraph.analysis import run_detector, triage
 from bidgraph.analysis.scoring import WEIGHTS, combine
 from bidgraph.cli import app
+from bidgraph.graph.store import GraphStore
 from bidgraph.settings import Settings, get_settings
 from bidgraph.viewer import Viewer
 

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import open_store
-from bidgraph.graph.embedded import EmbeddedServer, _alive
 
 from bidgraph.errors import ServerBinaryMissing, StoreUnavailable
+from bidgraph.graph import open_store
+from bidgraph.graph.embedded import EmbeddedServer, _alive
 from bidgraph.settings import Settings
 
 

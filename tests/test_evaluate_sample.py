@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import GraphStore
-from bidgraph.loaders import load_paths
 
 from bidgraph.analysis import evaluate as ev
 from bidgraph.analysis import run_all
 from bidgraph.analysis.scoring import triage_list
+from bidgraph.graph import GraphStore
+from bidgraph.loaders import load_paths
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

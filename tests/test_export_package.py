@@ -14,7 +14,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from bidgraph.graph.model import Node, Relationship, Subgraph
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -28,6 +27,7 @@ from bidgraph.cases.export.manifest import MANIFEST, verify
 from bidgraph.cases.export.tables import SHEETS
 from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.cli import app
+from bidgraph.graph.model import Node, Relationship, Subgraph
 from bidgraph.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "cases"

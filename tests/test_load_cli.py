@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import open_store
-from bidgraph.loaders.tables import tables
 from typer.testing import CliRunner
 
 from bidgraph.cli import app
+from bidgraph.graph import open_store
+from bidgraph.loaders.tables import tables
 from bidgraph.settings import get_settings
 
 runner = CliRunner()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
-from bidgraph.loaders.read import detect_encoding
 
 from bidgraph import loaders
 from bidgraph.errors import ConfigError
+from bidgraph.graph import GraphStore
+from bidgraph.graph.schema import apply_schema
+from bidgraph.loaders.read import detect_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 A, B = "91410100MA3X000008", "91410100MA3X000109"

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
 
 from bidgraph import audit, loaders
+from bidgraph.graph import GraphStore
+from bidgraph.graph.schema import apply_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 BASIC = FIXTURES / "basic"

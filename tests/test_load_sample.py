@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+
+from bidgraph import loaders
 from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.loaders import identity
-
-from bidgraph import loaders
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 pytestmark = pytest.mark.skipif(not (SAMPLE / "ground_truth.json").exists(), reason="data/sample 尚未生成")

@@ -7,9 +7,10 @@ import datetime as dt
 
 import neo4j.time
 import pytest
+from neo4j import graph as neo_graph
+
 from bidgraph.graph import GraphStore, Node, Path, Relationship
 from bidgraph.graph.neo4j_backend import convert as convert_neo4j
-from neo4j import graph as neo_graph
 
 PERSON = {"name": "张三", "birth": dt.date(1990, 7, 1), "tags": ["监事", "股东"], "score": 1.5, "ok": True}
 

@@ -4,11 +4,11 @@ and a clear message when nothing listens at the URL."""
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph import open_store
-from bidgraph.graph.neo4j_backend import Neo4jStore, _query_error
 from neo4j.exceptions import Neo4jError
 
 from bidgraph.errors import CypherSyntaxError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from bidgraph.graph import open_store
+from bidgraph.graph.neo4j_backend import Neo4jStore, _query_error
 from bidgraph.settings import Settings
 
 

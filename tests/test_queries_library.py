@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from bidgraph.errors import QueryError, ReadOnlyViolation
 from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import (
     QueryHeaderError,
@@ -18,8 +20,6 @@ from bidgraph.queries.library import (
     save_user_query,
 )
 from bidgraph.queries.params import ParameterError
-
-from bidgraph.errors import QueryError, ReadOnlyViolation
 from bidgraph.settings import Settings
 
 GOOD = """// id: my_companies

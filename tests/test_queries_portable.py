@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import builtin_queries, run_query
 

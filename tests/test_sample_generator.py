@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from bidgraph.data.generator import SMALL_SEED, generate
-from bidgraph.data.generator.sink import table_columns
 from stdnum.cn import ric, uscc
 from typer.testing import CliRunner
 
 from bidgraph.cli import app
+from bidgraph.data.generator import SMALL_SEED, generate
+from bidgraph.data.generator.sink import table_columns
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 MASKED = re.compile(r"^\d{12}\*{6}$")

@@ -12,6 +12,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+
 from bidgraph.data.generator.prices import looks_planted
 
 # point at a generated medium/large set to check it too (slow): BIDGRAPH_SAMPLE_CHECK_DIR=/tmp/medium

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema, parse_schema, schema
 
 from bidgraph.errors import SchemaError
+from bidgraph.graph import GraphStore
+from bidgraph.graph.schema import apply_schema, parse_schema, schema
 
 
 def test_schema_is_consistent_and_names_are_checked() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph.model import Node
-from bidgraph.queries.params import QueryParam
 from workbench_fixture import COMPANIES, LI, WANG, ZHANG, build_fixture
 
 from bidgraph.errors import ReadOnlyViolation
+from bidgraph.graph.model import Node
+from bidgraph.queries.params import QueryParam
 from bidgraph.services.cypher import (
     QueryDraft,
     delete_query,

@@ -4,10 +4,10 @@ errors, atomic scopes, batched writes."""
 from __future__ import annotations
 
 import pytest
-from bidgraph.graph import GraphStore
-from bidgraph.graph.store import looks_like_write
 
 from bidgraph.errors import CypherSyntaxError, QueryTimeout, ReadOnlyViolation
+from bidgraph.graph import GraphStore
+from bidgraph.graph.store import looks_like_write
 
 
 @pytest.fixture(scope="module", autouse=True)

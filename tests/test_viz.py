@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from bidgraph.graph.model import Node, Relationship, Subgraph
 from workbench_fixture import build_fixture
 
+from bidgraph.graph.model import Node, Relationship, Subgraph
 from bidgraph.viewer import DEMO_VIEWER, Role, Viewer
 from bidgraph.viz import cap_subgraph, render_html
 

@@ -4,15 +4,15 @@ controls to expand a node's neighbours and hide and pin nodes (physics is toggle
 from __future__ import annotations
 
 import streamlit as st
+
+from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Subgraph
 from bidgraph.graph.schema import schema
-from bidgraph.workbench import ui
-from bidgraph.workbench.components.add_to_case import add_to_case
-
-from bidgraph.errors import BidgraphError
 from bidgraph.services.graphview import GraphView, expand
 from bidgraph.viz import DEFAULT_MAX_NODES, render_html
+from bidgraph.workbench import ui
+from bidgraph.workbench.components.add_to_case import add_to_case
 
 _REL_CHOICES = sorted(schema().relationships)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import streamlit as st
+
 from bidgraph.queries.params import QueryParam
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from bidgraph.workbench import ui
 
 from bidgraph.services.common import NodeRef
 from bidgraph.services.search import search
+from bidgraph.workbench import ui
 
 LABEL_ORDER = {"Company": 0, "Person": 1, "Tender": 2, "Agency": 3, "Tenderer": 4}
 

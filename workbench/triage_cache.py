@@ -6,14 +6,14 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
-from bidgraph.graph import GraphStore
-from bidgraph.workbench import ui
 
 from bidgraph.analysis.findings import TriageList
 from bidgraph.errors import BidgraphError
+from bidgraph.graph import GraphStore
 from bidgraph.services import detectors
 from bidgraph.services.common import NodeRef
 from bidgraph.viewer import Viewer
+from bidgraph.workbench import ui
 
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
 

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from typing import NoReturn, TypeVar
 
 import streamlit as st
-from bidgraph.graph import GraphStore, open_store
-from bidgraph.graph.schema import apply_schema
 
 from bidgraph.errors import BidgraphError
+from bidgraph.graph import GraphStore, open_store
+from bidgraph.graph.schema import apply_schema
 from bidgraph.services.common import NodeRef
 from bidgraph.settings import Settings
 from bidgraph.users import User, UserDirectory, UserError

@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 from functools import cache
 
-from bidgraph.data.generator.places import CITIES, City
 from stdnum import numdb
+
+from bidgraph.data.generator.places import CITIES, City
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

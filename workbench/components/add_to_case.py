@@ -10,13 +10,13 @@ Embed it next to anything that can be evidence::
 from __future__ import annotations
 
 import streamlit as st
-from bidgraph.workbench import ui
 
 from bidgraph.analysis.findings import Finding
 from bidgraph.cases import CaseStore, as_evidence
 from bidgraph.cases.evidence import EvidenceLike
 from bidgraph.masking import mask_text
 from bidgraph.viewer import Viewer
+from bidgraph.workbench import ui
 
 NEW = 0  # the "new case" choice in the case picker
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from bidgraph.workbench import ui
 
 from bidgraph import audit
 from bidgraph.services.auditlog import ACTION_ZH, audit_table, filter_table
 from bidgraph.viewer import Role
+from bidgraph.workbench import ui
 
 st.title("审计日志")
 ui.sidebar_identity()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from bidgraph.queries.library import SavedQuery
 from bidgraph.queries.params import QueryParam, param_from_spec
-from bidgraph.workbench import ui
-from bidgraph.workbench.graph_panel import graph_panel, reset_view
-
 from bidgraph.services.cypher import (
     PARAM_TYPES,
     QueryDraft,
@@ -19,6 +17,8 @@ from bidgraph.services.cypher import (
     saved_queries,
 )
 from bidgraph.viewer import Role
+from bidgraph.workbench import ui
+from bidgraph.workbench.graph_panel import graph_panel, reset_view
 
 EXAMPLE = """// 与某企业同场投标的企业（示例）
 MATCH (c:Company)-[:SUBMITTED]->(:Bid)-[:FOR]->(t:Tender)<-[:FOR]-(:Bid)<-[:SUBMITTED]-(o:Company)

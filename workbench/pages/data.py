@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import streamlit as st
+
 from bidgraph.loaders import load_paths, validate_paths
 from bidgraph.loaders.report import LoadReport
-from bidgraph.workbench import ui
-
 from bidgraph.masking import mask_text
 from bidgraph.services.overview import recent_loads
 from bidgraph.viewer import Role
+from bidgraph.workbench import ui
 
 st.title("数据")
 ui.sidebar_identity()

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import streamlit as st
+
+from bidgraph.analysis.findings import Finding
 from bidgraph.graph import GraphStore
+from bidgraph.masking import mask_text
 from bidgraph.queries.library import SavedQuery, run_query, user_queries
+from bidgraph.services import detectors
+from bidgraph.services.cypher import result_table
+from bidgraph.viewer import Viewer
 from bidgraph.workbench import ui
 from bidgraph.workbench.components.add_to_case import add_to_case
 from bidgraph.workbench.graph_panel import graph_panel, reset_view
 from bidgraph.workbench.params_form import param_widgets
 from bidgraph.workbench.triage_cache import cached_triage, show_triage, triage_future
-
-from bidgraph.analysis.findings import Finding
-from bidgraph.masking import mask_text
-from bidgraph.services import detectors
-from bidgraph.services.cypher import result_table
-from bidgraph.viewer import Viewer
 
 st.title("研判")
 ui.sidebar_identity()

@@ -7,7 +7,6 @@ import json
 
 import pandas as pd
 import streamlit as st
-from bidgraph.workbench import ui
 
 from bidgraph.cases import RECEIVING_BODIES, STATUSES, Case, CaseStore, check_freshness
 from bidgraph.cases.export import export_case
@@ -17,6 +16,7 @@ from bidgraph.cases.masking import RECIPIENTS, mask_case, recipient, recipients_
 from bidgraph.masking import mask_text
 from bidgraph.viewer import Viewer
 from bidgraph.viz import render_html
+from bidgraph.workbench import ui
 
 st.title("线索")
 ui.sidebar_identity()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from bidgraph.workbench import ui
-from bidgraph.workbench.triage_cache import cached_triage, show_triage, triage_future
 
 from bidgraph.services.overview import overview, recent_loads
 from bidgraph.viz import format_money
+from bidgraph.workbench import ui
+from bidgraph.workbench.triage_cache import cached_triage, show_triage, triage_future
 
 st.title("总览")
 ui.sidebar_identity()

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from bidgraph.workbench import ui
-from bidgraph.workbench.graph_panel import graph_panel, reset_view
-from bidgraph.workbench.search_box import search_box
-from bidgraph.workbench.triage_cache import cached_triage, triage_future
 
 from bidgraph.services import detectors
 from bidgraph.services.common import NodeRef, facts_table
@@ -15,6 +11,10 @@ from bidgraph.services.graphview import neighbourhood
 from bidgraph.services.profiles import Profile, company_profile, get_node, person_profile
 from bidgraph.services.tender import tender_profile
 from bidgraph.viz import label_zh
+from bidgraph.workbench import ui
+from bidgraph.workbench.graph_panel import graph_panel, reset_view
+from bidgraph.workbench.search_box import search_box
+from bidgraph.workbench.triage_cache import cached_triage, triage_future
 
 LOADERS = {"Company": company_profile, "Person": person_profile, "Tender": tender_profile}
 

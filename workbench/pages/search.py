@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from bidgraph.workbench import ui
 from bidgraph.workbench.search_box import search_box
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from bidgraph.workbench import ui
 
 from bidgraph.services.auditlog import short_time
 from bidgraph.users import UserDirectory
 from bidgraph.viewer import ROLE_ZH, Role
+from bidgraph.workbench import ui
 
 st.title("用户")
 ui.sidebar_identity()
