@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     graph_password: SecretStr = Field(SecretStr(""), description="Password for a server backend.")
     graph_name: str = Field("bidgraph", description="FalkorDB graph key / Neo4j database name.")
     neo4j_database: str = Field("", description="Neo4j database; empty means the server default.")
+    neo4j_scratch_database: str = Field(
+        "", description="Neo4j database that evaluate/bench may wipe; empty: they refuse to run on Neo4j."
+    )
+    neo4j_notifications: str = Field(
+        "OFF",
+        pattern="^(OFF|WARNING|INFORMATION)$",
+        description="Lowest severity of Neo4j server notifications to receive (OFF: none).",
+    )
     data_dir: Path = Field(Path(".bidgraph"), description="Embedded database, user queries, cases, audit log.")
     query_timeout_ms: int = Field(30_000, ge=100, description="Timeout of one statement.")
     row_limit: int = Field(10_000, ge=1, description="Rows returned to the UI from one query.")

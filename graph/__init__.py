@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import redis
 
-from bidgraph.errors import StoreUnavailable
+from bidgraph.errors import ConfigError, StoreUnavailable
 from bidgraph.graph.model import Node, Path, Relationship, Result, Subgraph
 from bidgraph.graph.store import GraphStore, StoreInfo
 from bidgraph.settings import Settings, get_settings
@@ -21,7 +21,23 @@ __all__ = [
     "StoreInfo",
     "Subgraph",
     "open_store",
+    "scratch_settings",
 ]
+
+
+def scratch_settings(settings: Settings, name: str) -> Settings:
+    """Settings for a graph that ``evaluate`` / ``bench`` may wipe: another FalkorDB graph
+    key, or on Neo4j the configured scratch database (never the user's database)."""
+    if settings.backend != "neo4j":
+        return settings.model_copy(update={"graph_name": name})
+    scratch = settings.neo4j_scratch_database.strip()
+    if not scratch or scratch == (settings.neo4j_database or "neo4j"):
+        raise ConfigError(
+            "在 Neo4j 上运行评估或基准会清空所用数据库；为保护现有数据已拒绝运行。"
+            "请在 Neo4j 上另建一个数据库（如 CREATE DATABASE bidgraphscratch，需企业版），"
+            "并设置 BIDGRAPH_NEO4J_SCRATCH_DATABASE 为它（不能与 BIDGRAPH_NEO4J_DATABASE 相同）"
+        )
+    return settings.model_copy(update={"neo4j_database": scratch})
 
 
 def open_store(settings: Settings | None = None) -> GraphStore:
@@ -41,6 +57,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
             user=settings.graph_user,
             password=settings.graph_password.get_secret_value(),
             database=settings.neo4j_database or None,
+            notifications=settings.neo4j_notifications,
             **limits,
         )
         store.verify()

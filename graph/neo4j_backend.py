@@ -1,26 +1,33 @@
-"""Neo4j backend (5.x+, single instance, cluster or Aura) through the official driver.
+"""Neo4j backend (5.x+, single instance, cluster or Aura) through the official driver (6.x).
 
-Reads run in READ transactions (routed to readers in a cluster), writes in WRITE ones;
-inside ``atomic()`` every write shares one explicit transaction."""
+Every statement is plain query text; its timeout rides on the transaction
+(``unit_of_work(timeout=…)`` for managed READ/WRITE transactions, ``begin_transaction(timeout=…)``
+for an explicit one). Statements that manage their own transactions (``CALL { … } IN
+TRANSACTIONS``) run in auto-commit ``session.run``. Every driver error becomes one of our
+errors. What ``atomic()`` guarantees here is in ``atomic``'s docstring and the README."""
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase
+from neo4j import GraphDatabase, unit_of_work
 from neo4j import exceptions as neo_errors
-from neo4j import graph as neo_graph
 
-from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from bidgraph.graph.model import Node, Path, Relationship, Result
+from bidgraph.errors import BidgraphError, QueryError, ReadOnlyViolation, StoreUnavailable
+from bidgraph.graph.model import Result
+from bidgraph.graph.neo4j_values import convert, query_error
 from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
 
-_POSITION = re.compile(r"line (\d+), column (\d+)")
+# Rows removed per statement when a failed load is undone (keeps each transaction small).
+UNDO_BATCH = 10_000
+_LOGIN = "用户名与密码（BIDGRAPH_GRAPH_USER/PASSWORD）"
+_UNREACHABLE = "地址、端口、网络与数据库是否已启动"
+
+Work = Callable[[Any], tuple[list[str], list[tuple[Any, ...]], dict[str, int]]]
 
 
 class Neo4jStore(GraphStore):
@@ -36,29 +43,41 @@ class Neo4jStore(GraphStore):
         timeout_ms: int,
         row_limit: int,
         batch_size: int,
+        notifications: str = "OFF",
     ) -> None:
         super().__init__(timeout_ms=timeout_ms, row_limit=row_limit, batch_size=batch_size)
         self._url = url
         self._database = database or None
         try:
             # Retries ride out a cluster leader switch; longer would leave a user waiting.
+            # Notifications below the configured severity are not even sent by the server
+            # (Bolt 5.2+), so nothing is printed on stderr for deprecations or hints.
             self._driver = GraphDatabase.driver(
-                url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5
+                url,
+                auth=(user, password) if password else None,
+                connection_timeout=10,
+                max_transaction_retry_time=5,
+                notifications_min_severity=notifications,
+                warn_notification_severity="OFF",
             )
-        except (ValueError, neo_errors.ConfigurationError) as e:
-            raise StoreUnavailable(f"Neo4j 地址无效：{e}", url=url) from e
+        except (ValueError, TypeError, neo_errors.ConfigurationError) as e:
+            raise StoreUnavailable(f"Neo4j 地址或配置无效：{e}", url=url) from e
         self._tx: neo4j.Transaction | None = None
+        self._load_id: str | None = None
+
+    @property
+    def database(self) -> str | None:
+        return self._database
 
     def verify(self) -> None:
         """Fail now, with a clear message, if the server cannot be reached."""
         try:
             self._driver.verify_connectivity()
         except neo_errors.AuthError as e:
-            raise StoreUnavailable(
-                "Neo4j 拒绝登录", url=self._url, hint="用户名与密码（BIDGRAPH_GRAPH_USER/PASSWORD）"
-            ) from e
+            raise StoreUnavailable("Neo4j 拒绝登录", url=self._url, hint=_LOGIN) from e
         except (neo_errors.DriverError, neo_errors.Neo4jError, OSError) as e:
-            raise StoreUnavailable("无法连接 Neo4j", url=self._url, hint="地址、端口、网络与数据库是否已启动") from e
+            raise StoreUnavailable("无法连接 Neo4j", url=self._url, hint=_UNREACHABLE) from e
+        self.run("RETURN 1")  # the database exists and answers
 
     def run(
         self,
@@ -73,42 +92,58 @@ class Neo4jStore(GraphStore):
             raise ReadOnlyViolation("只读模式下不能执行写入语句（CREATE/MERGE/SET/DELETE 等）", query=query)
         timeout = self.timeout_ms if timeout_ms is None else timeout_ms
         cap = self._cap(limit)
-        statement = neo4j.Query(query, timeout=timeout / 1000 if timeout else None)  # type: ignore[arg-type]
+        values = dict(params or {})
 
         def work(tx: neo4j.ManagedTransaction | neo4j.Transaction) -> tuple[list[str], list[tuple[Any, ...]], dict]:
-            cursor = tx.run(statement, dict(params or {}))
-            rows = []
-            for record in cursor:
-                rows.append(tuple(convert(v) for v in record.values()))
-                if cap and len(rows) > cap:
-                    break
-            counters = cursor.consume().counters
-            return list(cursor.keys()), rows, _counters(counters)
+            return _fetch(tx.run(query, values), cap)
 
         started = time.perf_counter()
-        try:
+        with self._errors(query, timeout):
             if self._tx is not None and not read_only:
                 columns, rows, counters = work(self._tx)
             else:
+                managed = unit_of_work(timeout=timeout / 1000 if timeout else None)(work)
                 mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
-                with self._driver.session(database=self._database, default_access_mode=mode) as session:
+                with self._session(mode) as session:
                     execute = session.execute_read if read_only else session.execute_write
-                    columns, rows, counters = execute(work)
-        except neo_errors.Neo4jError as e:
-            raise _query_error(e, query, timeout) from e
-        except (neo_errors.ServiceUnavailable, neo_errors.SessionExpired, OSError) as e:
-            raise StoreUnavailable("无法连接 Neo4j", url=self._url, hint="地址、端口、网络与数据库是否已启动") from e
+                    columns, rows, counters = execute(managed)
         elapsed = (time.perf_counter() - started) * 1000
         kept, truncated = truncate(rows, cap)
         return Result(tuple(columns), kept, truncated=truncated, elapsed_ms=elapsed, counters=counters)
 
+    def run_autocommit(self, query: str, params: Mapping[str, Any] | None = None) -> Result:
+        """A statement that commits on its own (``CALL { … } IN TRANSACTIONS`` may not run
+        inside a managed transaction). No client-side timeout: it is meant for bulk work."""
+        started = time.perf_counter()
+        with self._errors(query, 0), self._session(neo4j.WRITE_ACCESS) as session:
+            columns, rows, counters = _fetch(session.run(query, dict(params or {})), 0)
+        return Result(tuple(columns), tuple(rows), elapsed_ms=(time.perf_counter() - started) * 1000, counters=counters)
+
     @contextmanager
-    def atomic(self) -> Iterator[None]:
-        if self._tx is not None:
+    def atomic(self, *, load_id: str | None = None) -> Iterator[None]:
+        """Without ``load_id``: one explicit transaction (``begin_transaction(timeout=…)``);
+        all writes land or none — bounded by the server's transaction memory.
+
+        With ``load_id`` (loads): every batch commits on its own, so a province-size load
+        fits in the default heap; if the scope fails, every node and relationship the load
+        CREATED (``first_load = load_id``) and its ``Load`` record are deleted in batches.
+        Property values the failed load set on elements that existed before stay (loads are
+        idempotent MERGEs: loading the corrected files again converges)."""
+        if self._tx is not None or self._load_id is not None:
             yield
             return
-        with self._driver.session(database=self._database, default_access_mode=neo4j.WRITE_ACCESS) as session:
-            tx = session.begin_transaction()
+        if load_id is not None:
+            self._load_id = load_id
+            try:
+                yield
+            except BaseException:
+                self.undo_load(load_id)
+                raise
+            finally:
+                self._load_id = None
+            return
+        with self._errors("BEGIN", self.timeout_ms), self._session(neo4j.WRITE_ACCESS) as session:
+            tx = session.begin_transaction(timeout=self.timeout_ms / 1000 if self.timeout_ms else None)
             self._tx = tx
             try:
                 yield
@@ -119,6 +154,23 @@ class Neo4jStore(GraphStore):
                 tx.commit()
             finally:
                 self._tx = None
+                tx.close()
+
+    def undo_load(self, load_id: str) -> int:
+        """Delete what the load ``load_id`` created, in small transactions; returns how many
+        elements went. Relationships first, so a node's DETACH never grows a transaction."""
+        from bidgraph.graph.schema import KEY, schema
+
+        removed = 0
+        statements = (
+            "MATCH ()-[r]->() WHERE r.first_load = $id WITH r LIMIT $n DELETE r RETURN count(*)",
+            "MATCH (n) WHERE n.first_load = $id WITH n LIMIT $n DETACH DELETE n RETURN count(*)",
+            f"MATCH (n:{schema().label('Load')} {{{KEY}: $id}}) WITH n LIMIT $n DETACH DELETE n RETURN count(*)",
+        )
+        for statement in statements:
+            while count := self.run(statement, {"id": load_id, "n": UNDO_BATCH}, read_only=False, limit=0).value(0):
+                removed += count
+        return removed
 
     def info(self) -> StoreInfo:
         components = self.run("CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition")
@@ -151,76 +203,43 @@ class Neo4jStore(GraphStore):
         return True
 
     def clear(self) -> None:
-        self.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS", read_only=False, limit=0)
+        # Batches of 10k rows commit on their own: a large graph never needs a large heap.
+        self.run_autocommit("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
 
     def close(self) -> None:
         self._driver.close()
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(database=self._database, default_access_mode=mode)
+
+    @contextmanager
+    def _errors(self, query: str, timeout_ms: int) -> Iterator[None]:
+        """Every driver error as one of ours (the CLI and pages print those cleanly)."""
+        try:
+            yield
+        except BidgraphError:
+            raise
+        except neo_errors.AuthError as e:
+            raise StoreUnavailable("Neo4j 拒绝登录", url=self._url, hint=_LOGIN) from e
+        except neo_errors.Neo4jError as e:
+            raise query_error(e, query, timeout_ms) from e
+        except (neo_errors.ServiceUnavailable, neo_errors.SessionExpired, OSError) as e:
+            raise StoreUnavailable("无法连接 Neo4j", url=self._url, hint=_UNREACHABLE) from e
+        except neo_errors.DriverError as e:  # IncompleteCommit, TransactionError, pool errors…
+            message = f"Neo4j 驱动报错：{type(e).__name__}：{e}；请重试，若重复出现请检查服务器日志"
+            raise QueryError(message, query=query) from e
+
+
+def _fetch(cursor: neo4j.Result, cap: int) -> tuple[list[str], list[tuple[Any, ...]], dict[str, int]]:
+    rows = []
+    for record in cursor:
+        rows.append(tuple(convert(v) for v in record.values()))
+        if cap and len(rows) > cap:
+            break
+    summary = cursor.consume()
+    return list(cursor.keys()), rows, _counters(summary.counters)
 
 
 def _counters(counters: Any) -> dict[str, int]:
     names = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set")
     return {name: getattr(counters, name) for name in names if getattr(counters, name, 0)}
-
-
-def _query_error(error: neo_errors.Neo4jError, query: str, timeout_ms: int) -> QueryError:
-    code = error.code or ""
-    message = error.message or str(error)
-    if "TransactionTimedOut" in code or "Timeout" in code:
-        return QueryTimeout(query=query, timeout_ms=timeout_ms)
-    if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code:
-        return ReadOnlyViolation("只读模式下不能执行写入语句", query=query)
-    if "SyntaxError" in code:
-        position = _POSITION.search(message)
-        line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
-        return CypherSyntaxError(f"Cypher 语法错误：{message.splitlines()[0]}", query=query, line=line, column=column)
-    return QueryError(f"查询失败：{message}", query=query)
-
-
-def convert(value: Any) -> Any:
-    """A driver value as a plain Python value or one of our graph types."""
-    if isinstance(value, neo_graph.Node):
-        return _node(value)
-    if isinstance(value, neo_graph.Relationship):
-        return _relationship(value)
-    if isinstance(value, neo_graph.Path):
-        return Path(
-            nodes=tuple(_node(n) for n in value.nodes),
-            relationships=tuple(_relationship(r) for r in value.relationships),
-        )
-    if isinstance(value, list):
-        return [convert(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): convert(v) for k, v in value.items()}
-    if hasattr(value, "to_native"):  # neo4j.time Date / DateTime / Time / Duration
-        return value.to_native()
-    if isinstance(value, neo4j.spatial.Point):
-        return dict(zip(("x", "y", "z"), value, strict=False))
-    return value
-
-
-def _node(node: neo_graph.Node) -> Node:
-    return Node(
-        id=node.element_id,
-        labels=tuple(sorted(node.labels, key=_label_order)),
-        properties={k: convert(v) for k, v in node.items()},
-    )
-
-
-def _relationship(rel: neo_graph.Relationship) -> Relationship:
-    start, end = rel.start_node, rel.end_node
-    return Relationship(
-        id=rel.element_id,
-        type=rel.type,
-        start=start.element_id if start is not None else "",
-        end=end.element_id if end is not None else "",
-        properties={k: convert(v) for k, v in rel.items()},
-    )
-
-
-def _label_order(label: str) -> tuple[int, str]:
-    """Neo4j returns labels as an unordered set; put the base label first, as FalkorDB
-    keeps them in creation order (``Person`` before its extra label ``Expert``)."""
-    from bidgraph.graph.schema import schema
-
-    node = schema().nodes.get(label)
-    return (1 if node is not None and node.extra_label_of else 0, label)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bidgraph import audit
 from bidgraph.errors import DataError
+from bidgraph.graph.neo4j_backend import Neo4jStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.history import load_history, record_load
@@ -65,7 +67,7 @@ def load_paths(
         report.add_error(DataError("文件在检查过程中被修改，请在文件写完后重新导入", file=name))
     try:
         if report.ok or (skip_invalid and plan.rows_valid and not plan.changed_files()):
-            with store.atomic():
+            with _load_scope(store, report.load_id):
                 write_plan(store, plan, store.batch_size, progress)
                 report.written = True
                 report.elapsed_s = time.perf_counter() - started
@@ -80,6 +82,14 @@ def load_paths(
         report.elapsed_s = time.perf_counter() - started
         _audit(data_dir, actor, report, outcome)
     return report
+
+
+def _load_scope(store: GraphStore, load_id: str) -> AbstractContextManager[None]:
+    """Neo4j commits a load in batches and undoes it by load id if it fails (a single
+    transaction would not fit a province in the default heap); FalkorDB snapshots."""
+    if isinstance(store, Neo4jStore):
+        return store.atomic(load_id=load_id)
+    return store.atomic()
 
 
 def _audit(data_dir: Path | None, actor: str, report: LoadReport, outcome: str) -> None:

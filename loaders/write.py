@@ -18,6 +18,9 @@ COUNTERS = ("nodes_created", "relationships_created", "properties_set")
 # An edge row is a list: [a key, b key, edge properties (with the row number),
 # a's properties if new, b's properties if new, the merge_on values...].
 MERGE_ON = 5
+# The load that created an element (``load_id`` is overwritten by later loads): what a
+# failed load created can be removed by it (Neo4j batched loads, ``Neo4jStore.undo_load``).
+FIRST_LOAD = "ON CREATE SET {v}.first_load = $prov.load_id"
 
 
 @cache
@@ -27,7 +30,10 @@ def cypher(statement: tuple[Any, ...]) -> str:
     kind = statement[0]
     if kind == "node":
         _, label, extra = statement
-        text = f"UNWIND $rows AS row MERGE (n:{s.label(label)} {{{KEY}: row.{KEY}}}) SET n += row.props, n += $prov"
+        text = (
+            f"UNWIND $rows AS row MERGE (n:{s.label(label)} {{{KEY}: row.{KEY}}}) {FIRST_LOAD.format(v='n')} "
+            "SET n += row.props, n += $prov"
+        )
         return text + (f" SET n:{s.label(extra)}" if extra else "")
     if kind == "edge":
         _, a, rel, b, merge_on, a_known, b_known = statement
@@ -37,15 +43,16 @@ def cypher(statement: tuple[Any, ...]) -> str:
         keys = ", ".join(f"`{p}`: row[{MERGE_ON + i}]" for i, p in enumerate(merge_on) if p in rel_spec.properties)
         return (
             f"UNWIND $rows AS row {_endpoints(s.label(a), a_known, s.label(b), b_known, s.property_key(a, 'row'))} "
-            f"MERGE (a)-[r:{s.rel_type(rel)}{' {' + keys + '}' if keys else ''}]->(b) SET r += row[2], r += $prov"
+            f"MERGE (a)-[r:{s.rel_type(rel)}{' {' + keys + '}' if keys else ''}]->(b) {FIRST_LOAD.format(v='r')} "
+            "SET r += row[2], r += $prov"
         )
     if kind == "bid":
         bid_open = s.property_key("Bid", "bid_open")
         return (
             f"UNWIND $rows AS row MATCH (t:{s.label('Tender')} {{{KEY}: row.tender}}) "
-            f"MERGE (b:{s.label('Bid')} {{{KEY}: row.{KEY}}}) "
+            f"MERGE (b:{s.label('Bid')} {{{KEY}: row.{KEY}}}) {FIRST_LOAD.format(v='b')} "
             f"SET b += row.props, b += $prov, b.{bid_open} = t.{bid_open} "
-            f"MERGE (b)-[f:{s.rel_type('FOR')}]->(t) SET f += row.prov, f += $prov"
+            f"MERGE (b)-[f:{s.rel_type('FOR')}]->(t) {FIRST_LOAD.format(v='f')} SET f += row.prov, f += $prov"
         )
     if kind == "win":
         return (
@@ -58,7 +65,7 @@ def cypher(statement: tuple[Any, ...]) -> str:
         return (
             f"UNWIND $rows AS row MATCH (e:{s.label('Expert')} {{{expert_no}: row.expert_no}}) "
             f"MATCH (t:{s.label(label)} {{{KEY}: row.target}}) "
-            f"MERGE (e)-[r:{s.rel_type(rel)}]->(t) SET r += row.props, r += $prov"
+            f"MERGE (e)-[r:{s.rel_type(rel)}]->(t) {FIRST_LOAD.format(v='r')} SET r += row.props, r += $prov"
         )
     raise ValueError(f"unknown statement {statement!r}")
 
@@ -74,7 +81,8 @@ def _endpoints(a: str, a_known: bool, b: str, b_known: bool, row_key: str) -> st
         else:
             parts.append(
                 f"MERGE ({var}:{label} {{{KEY}: row[{key}]}}) "
-                f"ON CREATE SET {var} += row[{init}], {var} += $prov, {var}.{row_key} = row[2].{row_key}"
+                f"ON CREATE SET {var} += row[{init}], {var} += $prov, {var}.{row_key} = row[2].{row_key}, "
+                f"{var}.first_load = $prov.load_id"
             )
     return " ".join(parts)
 

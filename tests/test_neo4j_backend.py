@@ -8,7 +8,8 @@ from neo4j.exceptions import Neo4jError
 
 from bidgraph.errors import CypherSyntaxError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from bidgraph.graph import open_store
-from bidgraph.graph.neo4j_backend import Neo4jStore, _query_error
+from bidgraph.graph.neo4j_backend import Neo4jStore
+from bidgraph.graph.neo4j_values import query_error as _query_error
 from bidgraph.settings import Settings
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from bidgraph.bench.detect import run_detect_benchmark
 from bidgraph.bench.load import run_load_benchmark, sample_dir
 from bidgraph.bench.store import run_store_benchmark
-from bidgraph.graph import open_store
+from bidgraph.graph import open_store, scratch_settings
 from bidgraph.settings import get_settings
 
 app = typer.Typer(help="性能基准（打印数据，不做断言）", no_args_is_help=True)
@@ -23,7 +23,7 @@ def store(
     batch_size: int = typer.Option(2_000, help="每条 UNWIND 语句的行数"),
 ) -> None:
     """批量 MERGE 写入与按键点查（在临时图 bidgraph_bench 上进行）。"""
-    settings = get_settings().model_copy(update={"graph_name": "bidgraph_bench"})
+    settings = scratch_settings(get_settings(), "bidgraph_bench")
     with open_store(settings) as bench_store:
         bench_store.clear()
         bench_store.create_index("Company", "key", unique=True)
@@ -51,7 +51,7 @@ def load_bench(
     batch_size: Annotated[list[int] | None, typer.Option(help="每条 UNWIND 语句的行数（可重复，逐个测量）")] = None,
 ) -> None:
     """导入吞吐：行/秒、图元素/秒、内存峰值（在临时图 bidgraph_bench_load 上进行）。"""
-    settings = get_settings().model_copy(update={"graph_name": "bidgraph_bench_load"})
+    settings = scratch_settings(get_settings(), "bidgraph_bench_load")
     path = sample_dir(size, settings.data_dir / "bench")
     with open_store(settings) as bench_store:
         try:

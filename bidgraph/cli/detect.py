@@ -22,7 +22,7 @@ from bidgraph.analysis.findings import Finding
 from bidgraph.analysis.scoring import triage_list
 from bidgraph.analysis.service import run_all, triage
 from bidgraph.errors import QueryError
-from bidgraph.graph import open_store
+from bidgraph.graph import open_store, scratch_settings
 from bidgraph.settings import get_settings
 
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -113,7 +113,7 @@ def evaluate(
     schemes = ev.load_truth(truth)
     settings = get_settings()
     if not current:
-        settings = settings.model_copy(update={"graph_name": "bidgraph_eval"})
+        settings = scratch_settings(settings, "bidgraph_eval")
     with open_store(settings) as store:
         if not current:
             store.clear()
