@@ -60,9 +60,10 @@ def _binaries() -> tuple[Path, Path]:
 class EmbeddedServer:
     """Start, find, and stop the server that owns ``data_dir``."""
 
-    def __init__(self, data_dir: Path, *, tcp_port: int = 0) -> None:
+    def __init__(self, data_dir: Path, *, tcp_port: int = 0, module_args: tuple[str, ...] = ()) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.tcp_port = tcp_port
+        self.module_args = module_args  # extra FalkorDB module arguments, e.g. ("BOLT_PORT", "21000")
         self.db_dir = self.data_dir / "falkordb"
         self.pid_file = self.db_dir / "server.pid"
         self.conf_file = self.db_dir / "server.conf"
@@ -180,7 +181,7 @@ class EmbeddedServer:
             f'pidfile "{self.pid_file}"',
             f'logfile "{self.log_file}"',
             f"requirepass {self.password()}",
-            f'loadmodule "{module}"',
+            " ".join((f'loadmodule "{module}"', *self.module_args)),
         ]
         fd = os.open(self.conf_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:

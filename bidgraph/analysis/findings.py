@@ -78,6 +78,9 @@ class RankedItem:
 class TriageList:
     tenders: tuple[RankedItem, ...]
     groups: tuple[RankedItem, ...]
+    # detector id -> why it gave no findings this run (timeout, query error); the list
+    # is ranked from the detectors that finished.
+    failures: Mapping[str, str] = field(default_factory=dict)
 
 
 def entity_of(node: Node) -> Entity:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -25,6 +25,9 @@ class Market:
     bids: pd.DataFrame
     members: pd.DataFrame
     params: Mapping[str, Any]
+    # Tables derived from bids/members once per run (winners, dates…): detectors that
+    # look at many rings read them instead of recomputing them per ring.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tender_count(self) -> int:

@@ -230,16 +230,17 @@ def win_rate_findings(run: Analysis) -> list[Finding]:
 
 def price_findings(run: Analysis) -> list[Finding]:
     p = run.params
-    table = run.tender_table
-    bidders = run.market.members.groupby("tender")["company"].apply(list)
+    limits = {
+        "max_cv": float(p["max_cv"]),
+        "max_step_cv": float(p["max_step_cv"]),
+        "min_ceiling_ratio": float(p["min_ceiling_ratio"]),
+    }
+    flagged = screens.tripped(run.tender_table, **limits)
+    members = run.market.members
+    bidders = members[members["tender"].isin(flagged["tender"])].groupby("tender")["company"].apply(list)
     out = []
-    for _, row in table.iterrows():
-        tripped = screens.flags(
-            row,
-            max_cv=float(p["max_cv"]),
-            max_step_cv=float(p["max_step_cv"]),
-            min_ceiling_ratio=float(p["min_ceiling_ratio"]),
-        )
+    for row in flagged.to_dict("records"):
+        tripped = screens.flags(row, **limits)
         if not tripped:
             continue
         figures = {

@@ -17,9 +17,33 @@ from bidgraph.analysis.market import Market
 
 def winners(market: Market) -> pd.Series:
     """tender -> winning company (consortium wins go to every member; first one kept)."""
-    won = market.bids[market.bids["won"]][["tender", "bidder"]]
-    merged = won.merge(market.members, on=["tender", "bidder"])
-    return merged.drop_duplicates("tender").set_index("tender")["company"]
+    if "winners" not in market.derived:
+        won = market.bids[market.bids["won"]][["tender", "bidder"]]
+        merged = won.merge(market.members, on=["tender", "bidder"])
+        market.derived["winners"] = merged.drop_duplicates("tender").set_index("tender")["company"]
+    return market.derived["winners"]
+
+
+def _winner_of(market: Market) -> dict[str, str]:
+    """``winners`` as a dict: per-ring lookups in O(1) without pandas overhead."""
+    if "winner_of" not in market.derived:
+        market.derived["winner_of"] = winners(market).to_dict()
+    return market.derived["winner_of"]
+
+
+def _open_dates(market: Market) -> dict[str, str]:
+    if "open_dates" not in market.derived:
+        dates = market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
+        market.derived["open_dates"] = {t: str(d) for t, d in dates.items()}
+    return market.derived["open_dates"]
+
+
+def _companies_of(market: Market) -> dict[str, list[str]]:
+    """tender -> the companies that bid on it (directly or in a consortium)."""
+    if "companies_of" not in market.derived:
+        grouped = market.members.groupby("tender", sort=False)["company"]
+        market.derived["companies_of"] = {t: list(dict.fromkeys(c)) for t, c in grouped}
+    return market.derived["companies_of"]
 
 
 @dataclass(frozen=True)
@@ -32,9 +56,8 @@ class Rotation:
 
 
 def rotation_metrics(market: Market, ring: Ring) -> Rotation:
-    win = winners(market)
-    dates = market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
-    captured = [(str(dates.get(t, "")), t, win[t]) for t in ring.tenders if t in win.index and win[t] in ring.members]
+    win, dates = _winner_of(market), _open_dates(market)
+    captured = [(dates.get(t, ""), t, win[t]) for t in ring.tenders if win.get(t) in ring.members]
     captured.sort()
     counts = pd.Series([w for _, _, w in captured]).value_counts() if captured else pd.Series(dtype=int)
     shares = {str(k): float(v) / len(captured) for k, v in counts.items()}
@@ -89,14 +112,17 @@ def cover_bidders(
 def ring_covers(market: Market, ring: Ring, *, min_bids: int = 5, max_win_rate: float = 0.05) -> list[CoverBidder]:
     """Members of a ring that (almost) never win the ring's tenders and lose them to
     other members: the covers of a rotation scheme, however much they bid elsewhere."""
-    win = winners(market)
-    present = market.members[market.members["tender"].isin(ring.tenders)].groupby("company")["tender"].apply(list)
+    win, companies_of = _winner_of(market), _companies_of(market)
+    present: dict[str, list[str]] = {}
+    for tender in ring.tenders:  # the ring's own tenders only: linear in the ring's size
+        for company in companies_of.get(tender, ()):
+            present.setdefault(company, []).append(tender)
     out = []
     for company in ring.members:
         tenders = present.get(company, [])
         won = [t for t in tenders if win.get(t) == company]
         lost_to = pd.Series(
-            [win[t] for t in tenders if t in win.index and win[t] != company and win[t] in ring.members]
+            [win[t] for t in tenders if t in win and win[t] != company and win[t] in ring.members], dtype=object
         )
         if len(tenders) < min_bids or len(won) > max_win_rate * len(tenders) or lost_to.empty:
             continue

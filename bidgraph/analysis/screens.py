@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -119,7 +121,14 @@ def tender_screens(bids: pd.DataFrame, *, min_bids: int = 3) -> pd.DataFrame:
     return pd.DataFrame({"tender": codes, "segment": segments, **table}, columns=columns)
 
 
-def flags(row: pd.Series, *, max_cv: float, max_step_cv: float, min_ceiling_ratio: float) -> list[str]:
+def tripped(table: pd.DataFrame, *, max_cv: float, max_step_cv: float, min_ceiling_ratio: float) -> pd.DataFrame:
+    """The rows of ``tender_screens`` that trip at least one screen, vectorised (NaN
+    never trips), so the per-row wording runs on the few flagged tenders only."""
+    mask = (table["cv"] <= max_cv) | (table["step_cv"] <= max_step_cv) | (table["ceiling_ratio"] >= min_ceiling_ratio)
+    return table[mask.fillna(False)]
+
+
+def flags(row: Mapping[str, Any], *, max_cv: float, max_step_cv: float, min_ceiling_ratio: float) -> list[str]:
     """Which screens a tender's row trips (zh names)."""
     out = []
     if row["cv"] <= max_cv:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from bidgraph.analysis import patterns
 from bidgraph.analysis.detectors import PYTHON_DETECTORS, detector_ids, detector_queries, python_params, run_detector
 from bidgraph.analysis.findings import Finding, TriageList
 from bidgraph.analysis.scoring import triage_list
+from bidgraph.errors import BidgraphError
 from bidgraph.graph.store import GraphStore
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
@@ -23,19 +25,29 @@ def run_all(
     params: Mapping[str, Any] | None = None,
     settings: Settings | None = None,
     timings: dict[str, float] | None = None,
+    failures: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Every detector with its defaults; ``params`` entries apply to every detector that
-    declares them (e.g. a date range). ``timings`` collects seconds per detector."""
+    declares them (e.g. a date range). ``timings`` collects seconds per detector.
+
+    Each detector stands alone: one that fails (its own statement timeout, a query
+    error) is reported in ``failures`` and the others still run. Without ``failures``
+    the first error is raised, as before."""
     analysis = patterns.Analysis(store, python_params(params))
     findings: list[Finding] = []
     for detector_id in detector_ids(settings):
         started = time.perf_counter()
-        if detector_id in PYTHON_DETECTORS:
-            findings += run_detector(store, detector_id, viewer=viewer, analysis=analysis)
-        else:
-            declared = _declared(detector_id, settings)
-            own = {k: v for k, v in (params or {}).items() if k in declared}
-            findings += run_detector(store, detector_id, own, viewer=viewer, settings=settings)
+        try:
+            if detector_id in PYTHON_DETECTORS:
+                findings += run_detector(store, detector_id, viewer=viewer, analysis=analysis)
+            else:
+                declared = _declared(detector_id, settings)
+                own = {k: v for k, v in (params or {}).items() if k in declared}
+                findings += run_detector(store, detector_id, own, viewer=viewer, settings=settings)
+        except BidgraphError as e:
+            if failures is None:
+                raise
+            failures[detector_id] = str(e)
         if timings is not None:
             timings[detector_id] = time.perf_counter() - started
     return findings
@@ -53,7 +65,9 @@ def triage(
     settings: Settings | None = None,
 ) -> TriageList:
     """Tenders and company groups ranked by risk score, each with its explanation."""
-    findings = run_all(store, viewer=viewer, params=params, settings=settings)
+    failures: dict[str, str] = {}
+    findings = run_all(store, viewer=viewer, params=params, settings=settings, failures=failures)
     codes = sorted({c for f in findings for c in f.tender_codes})
     rows = store.run("MATCH (t:Tender) WHERE t.code IN $codes RETURN t.code, t.name", {"codes": codes}, limit=0).rows
-    return triage_list(findings, {code: f"{code} {name or ''}".strip() for code, name in rows})
+    ranked = triage_list(findings, {code: f"{code} {name or ''}".strip() for code, name in rows})
+    return replace(ranked, failures=failures)

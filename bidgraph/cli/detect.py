@@ -26,6 +26,7 @@ from bidgraph.graph import open_store, scratch_settings
 from bidgraph.settings import get_settings
 
 console = Console(width=None if sys.stdout.isatty() else 200)
+err_console = Console(stderr=True)
 FORMATS = ("table", "csv", "json")
 
 
@@ -63,8 +64,16 @@ def detect(
         if detector:
             findings = run_detector(store, detector, params)
         else:
-            findings = sorted(run_all(store, params=params), key=lambda f: -f.score)
+            failures: dict[str, str] = {}
+            findings = sorted(run_all(store, params=params, failures=failures), key=lambda f: -f.score)
+            _print_failures(failures)
     _print_findings(findings, fmt)
+
+
+def _print_failures(failures: dict[str, str]) -> None:
+    """Detectors that failed this run, on stderr (the findings of the others still print)."""
+    for detector_id, reason in failures.items():
+        err_console.print(f"[yellow]检测规则 {detector_id} 未完成：{reason}[/yellow]")
 
 
 def _print_findings(findings: list[Finding], fmt: str) -> None:
@@ -95,6 +104,7 @@ def triage_command(
     """风险研判清单：按风险分排序的标段与企业团伙，附命中规则与依据。"""
     with open_store(get_settings()) as store:
         result = triage(store, params=parse_params(param or []))
+    _print_failures(dict(result.failures))
     for title, items in (("企业团伙", result.groups), ("标段", result.tenders)):
         table = Table("排名", "风险分", "对象", "命中规则", "说明", title=f"{title}（共 {len(items)} 项）")
         for rank, item in enumerate(items[:top], 1):
