@@ -61,6 +61,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
             **limits,
         )
         store.verify()
+        store.data_dir = settings.data_dir
         return store
     from falkordb import FalkorDB
 
@@ -88,4 +89,6 @@ def open_store(settings: Settings | None = None) -> GraphStore:
             url=location,
             hint="服务器是否已启动、地址端口与密码（BIDGRAPH_GRAPH_PASSWORD）是否正确",
         ) from e
-    return FalkorStore(db, settings.graph_name, location=location, **limits)
+    falkor = FalkorStore(db, settings.graph_name, location=location, **limits)
+    falkor.data_dir = settings.data_dir
+    return falkor

@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bidgraph.graph.model import Result
@@ -41,6 +42,8 @@ class GraphStore(ABC):
     """A property graph behind one of the backends. Thread-safe for reads."""
 
     backend: str = ""
+    # The data directory of the settings that opened the store (side tables live there).
+    data_dir: Path | None = None
 
     def __init__(self, *, timeout_ms: int, row_limit: int, batch_size: int) -> None:
         self.timeout_ms = timeout_ms

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bidgraph import audit
-from bidgraph.errors import DataError
+from bidgraph.analysis import bidtable
+from bidgraph.errors import BidgraphError, DataError
 from bidgraph.graph.neo4j_backend import Neo4jStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
@@ -73,6 +74,7 @@ def load_paths(
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)
             outcome = report.status
+            _refresh_bid_table(store, data_dir, report)
     except BaseException:
         outcome = "failed"
         report.written = False
@@ -82,6 +84,17 @@ def load_paths(
         report.elapsed_s = time.perf_counter() - started
         _audit(data_dir, actor, report, outcome)
     return report
+
+
+def _refresh_bid_table(store: GraphStore, data_dir: Path | None, report: LoadReport) -> None:
+    """Write the columnar bid table of the new data version now, so the first detector
+    run after a load does not pay for it. Detectors rebuild it themselves if this fails."""
+    if not report.written:
+        return
+    try:
+        bidtable.refresh(store, data_dir)
+    except (BidgraphError, OSError) as e:
+        report.warnings.append(f"投标明细列式表未能写入（检测时会自动重建）：{e}")
 
 
 def _load_scope(store: GraphStore, load_id: str) -> AbstractContextManager[None]:

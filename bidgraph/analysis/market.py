@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from bidgraph.graph.model import Result
+from bidgraph.analysis import bidtable
 from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import builtin_query, run_query
 
@@ -48,21 +48,21 @@ def market_region(region: str, level: str) -> str:
     return region[: city.end()] if city and level == "city" else province.group(1)
 
 
-def load_market(store: GraphStore, params: Mapping[str, Any]) -> Market:
+def load_market(store: GraphStore, params: Mapping[str, Any], *, columnar: bool = True) -> Market:
+    """The bid table of this run: from the columnar side table of the current data
+    version (``bidtable``), or with ``columnar=False`` straight from the graph."""
     tenders_query = builtin_query("market_tenders")
     bound = {k: v for k, v in params.items() if k in {p.name for p in tenders_query.parameters}}
-    tenders = _frame(run_query(store, tenders_query, bound, limit=0), tenders_query.columns)
-    bids = _frame(run_query(store, builtin_query("market_bids"), limit=0), builtin_query("market_bids").columns)
-    bids = bids.merge(tenders, on="tender", how="inner")
-    bids["won"] = bids["won"].fillna(False).astype(bool)
-    bids["valid"] = bids["valid"].map(lambda v: v is not False)
-    bids["price"] = pd.to_numeric(bids["price"], errors="coerce")
-    bids["ceiling"] = pd.to_numeric(bids["ceiling"], errors="coerce")
+    tables = bidtable.bid_tables(store) if columnar else bidtable.from_graph(store)
+    tenders = bidtable.tenders_in(tables.tenders, tenders_query.bind(bound))
+    bids = tables.bids.merge(tenders, on="tender", how="inner")
     level = str(params.get("market_level", "city"))
     regions = bids["region"].fillna("").map(lambda r: market_region(r, level))
     bids["segment"] = bids["industry"].fillna("") + "|" + regions
-    consortia = run_query(store, builtin_query("consortium_members"), limit=0)
-    member_of = {key: list(members) for key, members in consortia.rows}
+    member_of = {
+        key: list(members)
+        for key, members in zip(tables.consortia["consortium"], tables.consortia["members"], strict=True)
+    }
     rows = [
         (tender, bidder, company)
         for tender, bidder in zip(bids["tender"], bids["bidder"], strict=True)
@@ -70,10 +70,6 @@ def load_market(store: GraphStore, params: Mapping[str, Any]) -> Market:
     ]
     members = pd.DataFrame(rows, columns=["tender", "bidder", "company"]).drop_duplicates(["tender", "company"])
     return Market(bids=bids, members=members, params=dict(bound))
-
-
-def _frame(result: Result, columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame(list(result.rows), columns=list(result.columns or columns))
 
 
 def bid_paths(store: GraphStore, companies: list[str], tenders: list[str]) -> list[tuple[str, str, Any]]:

@@ -1,0 +1,128 @@
+"""The bid table in a columnar file: the three graph reads every tabular detector needs
+(tenders with their market keys, bids, consortium members) written once per data version
+to Parquet under ``<data dir>/bidtable/``, and read from there — a columnar read is
+several times cheaper than pulling 100k rows through the graph client each run.
+
+The version is the graph's node and relationship counts plus its newest load id, so any
+load (or reset) changes it; a stale file is never read: it is rebuilt first."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bidgraph.graph.model import Result
+from bidgraph.graph.schema import schema
+from bidgraph.graph.store import GraphStore
+from bidgraph.queries.library import builtin_query, run_query
+
+TABLES = ("tenders", "bids", "consortia")
+
+
+@dataclass(frozen=True)
+class BidTables:
+    tenders: pd.DataFrame  # tender, industry, region, bid_open, ceiling (every tender)
+    bids: pd.DataFrame  # tender, bidder, price, won, valid
+    consortia: pd.DataFrame  # consortium, members (list of company keys)
+    version: str
+
+
+def data_version(store: GraphStore) -> str:
+    info = store.info()
+    if not info.nodes:
+        return "0:0:"
+    last = store.run(f"MATCH (l:{schema().label('Load')}) RETURN max(l.key)").value(0)
+    return f"{info.nodes}:{info.relationships}:{last or ''}"
+
+
+def table_dir(store: GraphStore, data_dir: Path | None = None) -> Path:
+    """One directory per graph (a data dir may serve several graph keys or databases)."""
+    data_dir = data_dir or store.data_dir
+    if data_dir is None:
+        from bidgraph.settings import get_settings
+
+        data_dir = get_settings().data_dir
+    where = hashlib.sha256(store.info().location.encode()).hexdigest()[:16]
+    return Path(data_dir) / "bidtable" / where
+
+
+def from_graph(store: GraphStore, version: str = "") -> BidTables:
+    """The three tables read through the graph (the source of truth)."""
+    tenders_query = builtin_query("market_tenders")
+    defaults = tenders_query.bind({})  # every tender: filters are applied by ``tenders_in``
+    tenders = _frame(run_query(store, tenders_query, defaults, limit=0), tenders_query.columns)
+    bids_query = builtin_query("market_bids")
+    bids = _frame(run_query(store, bids_query, limit=0), bids_query.columns)
+    consortia_query = builtin_query("consortium_members")
+    consortia = _frame(run_query(store, consortia_query, limit=0), consortia_query.columns)
+    return BidTables(_typed_tenders(tenders), _typed_bids(bids), consortia, version)
+
+
+def refresh(store: GraphStore, data_dir: Path | None = None) -> BidTables:
+    """Write the tables of the current data version (called after each load)."""
+    version = data_version(store)
+    tables = from_graph(store, version)
+    directory = table_dir(store, data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory.parent, 0o700)
+    for name in TABLES:
+        temporary = directory / f".{name}.parquet.tmp"
+        getattr(tables, name).to_parquet(temporary, index=False)
+        temporary.replace(directory / f"{name}.parquet")
+    # The version file goes last: a reader never pairs it with half-written tables.
+    (directory / ".version.tmp").write_text(json.dumps({"version": version}), encoding="utf-8")
+    (directory / ".version.tmp").replace(directory / "version.json")
+    return tables
+
+
+def bid_tables(store: GraphStore, data_dir: Path | None = None) -> BidTables:
+    """The tables of the graph's current data version: from the file if it is of this
+    version, else rebuilt from the graph (and written) first."""
+    directory = table_dir(store, data_dir)
+    version = data_version(store)
+    try:
+        stored = json.loads((directory / "version.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        stored = None
+    if stored != version:
+        return refresh(store, data_dir)
+    frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
+    return BidTables(frames["tenders"], frames["bids"], frames["consortia"], version)
+
+
+def tenders_in(tenders: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    """The ``market_tenders`` filters (date range, region, industry) on the full table,
+    with Cypher's semantics: a missing opening date matches no range."""
+    opened = tenders["bid_open"]
+    keep = opened.notna() & (opened >= str(params.get("date_from", "1900-01-01")))
+    keep &= opened <= str(params.get("date_to", "2999-12-31"))
+    for column in ("region", "industry"):
+        wanted = str(params.get(column, "") or "")
+        if wanted:
+            keep &= tenders[column] == wanted
+    return tenders[keep.fillna(False).astype(bool)]
+
+
+def _frame(result: Result, columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(list(result.rows), columns=list(result.columns or columns))
+
+
+def _typed_tenders(tenders: pd.DataFrame) -> pd.DataFrame:
+    tenders["ceiling"] = pd.to_numeric(tenders["ceiling"], errors="coerce")
+    for column in ("tender", "industry", "region", "bid_open"):
+        tenders[column] = tenders[column].astype(object)
+    return tenders
+
+
+def _typed_bids(bids: pd.DataFrame) -> pd.DataFrame:
+    bids["won"] = bids["won"].fillna(False).astype(bool)
+    bids["valid"] = bids["valid"].map(lambda v: v is not False).astype(bool)
+    bids["price"] = pd.to_numeric(bids["price"], errors="coerce")
+    return bids
