@@ -57,19 +57,21 @@ def load_market(store: GraphStore, params: Mapping[str, Any], *, columnar: bool 
     tenders = bidtable.tenders_in(tables.tenders, tenders_query.bind(bound))
     bids = tables.bids.merge(tenders, on="tender", how="inner")
     level = str(params.get("market_level", "city"))
-    regions = bids["region"].fillna("").map(lambda r: market_region(r, level))
-    bids["segment"] = bids["industry"].fillna("") + "|" + regions
-    member_of = {
-        key: list(members)
-        for key, members in zip(tables.consortia["consortium"], tables.consortia["members"], strict=True)
-    }
-    rows = [
-        (tender, bidder, company)
-        for tender, bidder in zip(bids["tender"], bids["bidder"], strict=True)
-        for company in member_of.get(bidder, [bidder])
-    ]
-    members = pd.DataFrame(rows, columns=["tender", "bidder", "company"]).drop_duplicates(["tender", "company"])
-    return Market(bids=bids, members=members, params=dict(bound))
+    regions = bids["region"].fillna("")
+    # a few hundred distinct region texts: parse each once, not once per bid
+    bids["segment"] = (
+        bids["industry"].fillna("") + "|" + regions.map({r: market_region(r, level) for r in regions.unique()})
+    )
+    return Market(bids=bids, members=_members(bids, tables.consortia), params=dict(bound))
+
+
+def _members(bids: pd.DataFrame, consortia: pd.DataFrame) -> pd.DataFrame:
+    """One row per (tender, bidder, company): a consortium's bid counts for each member,
+    in the consortium's member order; a company bids for itself. Vectorised (a merge)."""
+    exploded = consortia.explode("members").rename(columns={"consortium": "bidder", "members": "member"})
+    sides = bids[["tender", "bidder"]].merge(exploded.dropna(subset=["member"]), on="bidder", how="left")
+    sides["company"] = sides["member"].fillna(sides["bidder"])
+    return sides[["tender", "bidder", "company"]].drop_duplicates(["tender", "company"]).reset_index(drop=True)
 
 
 def bid_paths(store: GraphStore, companies: list[str], tenders: list[str]) -> list[tuple[str, str, Any]]:
