@@ -106,7 +106,7 @@ def find_rings(
     per_segment: dict[str, dict[str, int]] = {}
     for (company, segment), n in members.groupby(["company", "segment"]).size().items():
         per_segment.setdefault(company, {})[segment] = n
-    tenders_of = members.groupby("company")["tender"].apply(frozenset).to_dict()
+    tenders_of = _sets(members["company"], members["tender"])
     graph = ig.Graph.TupleList(candidates[["a", "b"]].itertuples(index=False))
     strong = []
     for clique in graph.cliques(3, 3):
@@ -124,8 +124,8 @@ def find_rings(
     edges = {(x, y) for trio, _, _ in strong for x, y in ((trio[0], trio[1]), (trio[1], trio[2]), (trio[0], trio[2]))}
     ring_graph = ig.Graph.TupleList(sorted(edges))
     random.seed(seed)
-    win = market.bids[market.bids["won"]].merge(market.members, on=["tender", "bidder"]).groupby("tender")["company"]
-    winners = win.apply(set).to_dict()
+    won = market.bids[market.bids["won"]].merge(market.members, on=["tender", "bidder"])
+    winners = _sets(won["tender"], won["company"])
     rings = []
     for community in ring_graph.community_leiden(objective_function="modularity", n_iterations=-1):
         names = set(ring_graph.vs[i]["name"] for i in community)
@@ -145,3 +145,11 @@ def find_rings(
 
 def _segments(market: Market) -> pd.Series:
     return market.bids.drop_duplicates("tender").set_index("tender")["segment"]
+
+
+def _sets(keys: pd.Series, values: pd.Series) -> dict[str, set[str]]:
+    """key -> set of values, in one pass (a groupby.apply(set) costs a Python call per group)."""
+    out: dict[str, set[str]] = {}
+    for key, value in zip(keys.to_numpy(dtype=object), values.to_numpy(dtype=object), strict=True):
+        out.setdefault(key, set()).add(value)
+    return out

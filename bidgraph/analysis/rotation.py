@@ -41,8 +41,15 @@ def _open_dates(market: Market) -> dict[str, str]:
 def _companies_of(market: Market) -> dict[str, list[str]]:
     """tender -> the companies that bid on it (directly or in a consortium)."""
     if "companies_of" not in market.derived:
-        grouped = market.members.groupby("tender", sort=False)["company"]
-        market.derived["companies_of"] = {t: list(dict.fromkeys(c)) for t, c in grouped}
+        # one pass over plain arrays (members are unique per tender and company); a
+        # groupby iteration builds a Series per tender and costs seconds at 100k bids
+        out: dict[str, list[str]] = {}
+        members = market.members
+        for tender, company in zip(
+            members["tender"].to_numpy(dtype=object), members["company"].to_numpy(dtype=object), strict=True
+        ):
+            out.setdefault(tender, []).append(company)
+        market.derived["companies_of"] = out
     return market.derived["companies_of"]
 
 
