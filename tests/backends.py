@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,7 +89,7 @@ def backend(name: str, settings: Settings, tmp: Path) -> Iterator[Backend]:
             with _closing(store, clear=False):
                 yield Backend(name, store, dict(BOLT_GAPS))
         finally:
-            server.stop()
+            _kill(server)
         return
     store = neo4j_store(
         NEO4J_URL,
@@ -109,3 +111,17 @@ def _closing(store: GraphStore, *, clear: bool = True) -> Iterator[None]:
         if clear:
             store.clear()
         store.close()
+
+
+def _kill(server: EmbeddedServer) -> None:
+    """Stop the throwaway Bolt test server. Once a driver has closed its connections the
+    server answers no command at all (SHUTDOWN or PING would wait forever), and its data
+    is worthless: SIGKILL it by the pid file."""
+    pid = int(server.pid_file.read_text().strip()) if server.pid_file.exists() else None
+    if pid is None:
+        return
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.stop()  # removes the pid file and socket left behind
