@@ -55,3 +55,17 @@ def test_read_only_check_happens_before_the_network() -> None:
     with pytest.raises(ReadOnlyViolation):
         store.run("CREATE (:Company {key: 'x'})")
     store.close()
+
+
+def test_evaluate_and_bench_never_touch_the_users_neo4j_database() -> None:
+    from bidgraph.errors import ConfigError
+    from bidgraph.graph import scratch_settings
+
+    user = Settings(graph_url="bolt://127.0.0.1:1", graph_password="x", neo4j_database="neo4j")
+    with pytest.raises(ConfigError, match="BIDGRAPH_NEO4J_SCRATCH_DATABASE"):
+        scratch_settings(user, "bidgraph_eval")
+    with pytest.raises(ConfigError):  # the scratch database may not be the user's one
+        scratch_settings(user.model_copy(update={"neo4j_scratch_database": "neo4j"}), "bidgraph_eval")
+    scratch = scratch_settings(user.model_copy(update={"neo4j_scratch_database": "scratch"}), "bidgraph_eval")
+    assert scratch.neo4j_database == "scratch"
+    assert scratch_settings(Settings(graph_url=""), "bidgraph_eval").graph_name == "bidgraph_eval"
