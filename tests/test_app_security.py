@@ -94,7 +94,7 @@ def test_a_broken_chain_is_reported_with_its_line(directory, monkeypatch, tmp_pa
     log.write_text("".join(lines), encoding="utf-8")
     monkeypatch.setenv("BIDGRAPH_DATA_DIR", str(tmp_path))
     app = page("audit", "adm", monkeypatch)
-    assert any("第 3 行断开" in e.value for e in app.error) and not app.success
+    assert any("第 3 行：哈希链断开" in e.value for e in app.error) and not app.success
     assert set(app.dataframe[0].value["操作"]) == {"查看线索", "添加用户"}
 
 

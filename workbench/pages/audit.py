@@ -15,13 +15,13 @@ ui.require_role(Role.ADMIN, why="审计日志记录全部用户的查看、导�
 data_dir = ui.settings().data_dir
 table = audit_table(data_dir)
 
-broken = audit.verify(data_dir)
-if broken is None:
-    st.success(f"哈希链完整：全部 {len(table):,} 条记录自第一条起未被删除或修改。")
+integrity = audit.check(data_dir)
+if integrity.ok:
+    st.success(integrity.message())
 else:
     st.error(
-        f"哈希链在第 {broken} 行断开：该行或其前一行已被删除、插入或修改。"
-        f"请保全原始文件 {audit.log_path(data_dir)} 并报告；该行之后的记录不能证明未被改动。"
+        f"{integrity.message()}。请保全原始文件 {audit.log_path(data_dir)}、{audit.checkpoint_path(data_dir)} "
+        "并报告；该行及其后的记录不能证明未被改动。"
     )
 if table.empty:
     st.info("审计日志还没有记录。查看或导出线索、导入数据、添加用户时都会记入此处。")
