@@ -3,7 +3,6 @@ groups) and ``bidgraph evaluate`` (precision/recall against planted ground truth
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
@@ -24,6 +23,7 @@ from bidgraph.analysis.service import run_all, triage
 from bidgraph.errors import QueryError
 from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
+from bidgraph.spreadsheet import write_csv
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 FORMATS = ("table", "csv", "json")
@@ -78,9 +78,7 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
     ]
     header = ("规则", "严重度", "标段", "涉及主体", "说明")
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
+        write_csv(sys.stdout, header, rows)
         return
     table = Table(*header, title=f"发现 {len(findings)} 条")
     for row in rows:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from bidgraph import audit
 from bidgraph.services.auditlog import ACTION_ZH, audit_table, filter_table
+from bidgraph.services.common import to_csv
 from bidgraph.viewer import Role
 from bidgraph.workbench import ui
 
@@ -39,6 +40,4 @@ shown = filter_table(
 
 st.caption(f"显示 {len(shown):,} / {len(table):,} 条，最新在前；「行号」为 audit.log 中的行，与哈希链校验结果对应。")
 st.dataframe(shown, hide_index=True)
-st.download_button(
-    "下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), "audit.csv", "text/csv", key="audit:download"
-)
+st.download_button("下载 CSV", to_csv(shown), "audit.csv", "text/csv", key="audit:download")

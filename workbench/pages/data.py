@@ -11,6 +11,7 @@ import streamlit as st
 from bidgraph.loaders import load_paths, validate_paths
 from bidgraph.loaders.report import LoadReport
 from bidgraph.masking import mask_text
+from bidgraph.services.common import to_csv
 from bidgraph.services.overview import recent_loads
 from bidgraph.viewer import Role
 from bidgraph.workbench import ui
@@ -65,7 +66,7 @@ def show_report(report: LoadReport) -> None:
         errors["值"] = errors["值"].map(lambda v: mask_text(str(v), viewer))
         st.markdown(f"**错误明细**（共 {report.errors_total:,} 条，按文件、行、列定位）")
         st.dataframe(errors, hide_index=True)
-        st.download_button("下载错误表 CSV", errors.to_csv(index=False).encode("utf-8-sig"), "errors.csv", "text/csv")
+        st.download_button("下载错误表 CSV", to_csv(errors), "errors.csv", "text/csv")
     elif report.dry_run:
         st.success("检查通过，可以导入。")
 
