@@ -49,7 +49,8 @@ def load_market(store: GraphStore, params: Mapping[str, Any]) -> Market:
     tenders_query = builtin_query("market_tenders")
     bound = {k: v for k, v in params.items() if k in {p.name for p in tenders_query.parameters}}
     tenders = _frame(run_query(store, tenders_query, bound, limit=0), tenders_query.columns)
-    bids = _frame(run_query(store, builtin_query("market_bids"), limit=0), builtin_query("market_bids").columns)
+    bids_query = builtin_query("market_bids")  # the same scope, applied before any bid is read
+    bids = _frame(run_query(store, bids_query, bound, limit=0), bids_query.columns)
     bids = bids.merge(tenders, on="tender", how="inner")
     bids["won"] = bids["won"].fillna(False).astype(bool)
     bids["valid"] = bids["valid"].map(lambda v: v is not False)
