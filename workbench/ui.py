@@ -70,12 +70,14 @@ def viewer() -> Viewer:
         return DEMO_VIEWER
     if not active:
         _refuse("用户目录中的用户均已停用，请管理员用 `bidgraph user update 登录名 --enable` 重新启用。")
-    picked = st.session_state.get(CURRENT_USER)
-    return next((u for u in active if u.name == picked), active[0]).viewer
+    picked = next((u for u in active if u.name == st.session_state.get(CURRENT_USER)), None)
+    if picked is None:  # never a default identity: the first user could be an administrator
+        _refuse("请先在左侧边栏「当前用户」中选择您的身份。正式部署由单位统一身份认证（SSO）设定用户。", st.info)
+    return picked.viewer
 
 
-def _refuse(message: str) -> NoReturn:
-    st.error(message)
+def _refuse(message: str, show: Callable[[str], object] = st.error) -> NoReturn:
+    show(message)
     st.stop()
     raise AssertionError("st.stop() returned")  # pragma: no cover
 
@@ -90,8 +92,9 @@ def sidebar_identity() -> None:
         picked = st.sidebar.selectbox(
             "当前用户",
             names,
-            index=names.index(current) if current in by_name else 0,
+            index=names.index(current) if current in by_name else None,
             format_func=lambda n: f"{by_name[n].display}（{n}）",
+            placeholder="请选择您的身份",
         )
         st.session_state[CURRENT_USER] = picked
         st.sidebar.caption(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from bidgraph.cases.export import export_case
 from bidgraph.cases.export.manifest import verify
 from bidgraph.cases.masking import RECIPIENTS, recipient, recipients_for
 from bidgraph.cases.model import Case, CaseError
+from bidgraph.cli.identity import acting_user
 from bidgraph.errors import StoreUnavailable
 from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
@@ -23,11 +23,7 @@ from bidgraph.users import UserDirectory
 app = typer.Typer(help="线索：列表、查看、导出移交包", no_args_is_help=True)
 console = Console()
 HERE = Path(".")
-UserOption = typer.Option(None, "--user", help="经办人（默认当前系统用户）")
-
-
-def _actor(user: str | None) -> str:
-    return user or getpass.getuser()
+UserOption = typer.Option(None, "--user", help="经办人：只能是当前系统账号对应的用户（默认即是）")
 
 
 @app.command("list")
@@ -57,7 +53,7 @@ def show(
     check: bool = typer.Option(True, "--check/--no-check", help="与当前图数据核对，提示是否有更新的数据"),
 ) -> None:
     """查看一条线索：概要、研判发现、办理过程与备注（记入审计日志）。"""
-    case = CaseStore(get_settings()).view(case_id, actor=_actor(user))
+    case = CaseStore(get_settings()).view(case_id, actor=acting_user(user))
     console.print(f"[bold]{case.number} {case.title}[/]　状态：[bold]{case.status}[/]")
     console.print(
         f"创建：{case.created_at} {case.created_by}　证据：{len(case.nodes)} 个节点、"
@@ -87,8 +83,8 @@ def export(
     check: bool = typer.Option(True, "--check/--no-check", help="导出前与当前图数据核对"),
 ) -> None:
     """导出移交包（zip：交互式关系图、明细表、报告、GraphML/JSON、i2 ANB 文件、清单与校验和）。"""
-    settings = get_settings()
-    _check_entitled(settings.data_dir, _actor(user), recipient)
+    settings, actor = get_settings(), acting_user(user)
+    _check_entitled(settings.data_dir, actor, recipient)
     store = None
     if check:
         try:
@@ -97,7 +93,7 @@ def export(
             console.print(f"[yellow]未能核对当前数据（{e}），仍按证据快照导出。[/]")
     try:
         result = export_case(
-            CaseStore(settings), case_id, recipient_name=recipient, actor=_actor(user), out_dir=out, graph_store=store
+            CaseStore(settings), case_id, recipient_name=recipient, actor=actor, out_dir=out, graph_store=store
         )
     finally:
         if store is not None:
@@ -117,7 +113,7 @@ def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
     if to not in recipients_for(viewer):
         raise CaseError(
             f"用户「{actor}」无权导出给{to.name}（含完整身份证号、电话号码）；"
-            "请由纪检/公安联络或管理员导出（--user 登录名）"
+            "请由纪检/公安联络或管理员在其本人的系统账号下导出"
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from bidgraph import loaders
+from bidgraph.cli.identity import acting_admin
 from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
 
@@ -36,6 +36,7 @@ def load(
 ) -> None:
     """检查并导入数据文件（默认严格模式：任何一行出错则全部不写入）。"""
     settings = get_settings()
+    actor = "" if dry_run else acting_admin()  # loading is the administrator's, as on the 数据 page
     with open_store(settings) as store, _progress() as bar:
         task = bar.add_task("检查", total=None)
 
@@ -46,7 +47,7 @@ def load(
             report = loaders.validate_paths(paths, mapping=mapping, store=store, progress=progress)
         else:
             report = loaders.load_paths(
-                store, paths, skip_invalid=skip_invalid, mapping=mapping, progress=progress, actor=_actor()
+                store, paths, skip_invalid=skip_invalid, mapping=mapping, progress=progress, actor=actor
             )
     _print_report(report)
     if report.errors:
@@ -85,13 +86,6 @@ def _progress() -> Progress:
         console=console,
         transient=True,
     )
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _print_report(report: loaders.LoadReport) -> None:
