@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import getpass
 
-from bidgraph.settings import get_settings
 from bidgraph.users import UserDirectory, UserError
 from bidgraph.viewer import Role
 
@@ -20,6 +19,8 @@ def os_login() -> str:
 
 
 def directory() -> UserDirectory:
+    from bidgraph.settings import get_settings  # lazily: pydantic is not needed for ``--help``
+
     return UserDirectory(get_settings().data_dir)
 
 
