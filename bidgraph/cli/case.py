@@ -136,11 +136,19 @@ def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
         )
 
 
-def verify_command(package: Annotated[Path, typer.Argument(help="移交包 zip 文件")]) -> None:
-    """校验移交包：逐个文件核对 SHA-256，指出被篡改、缺失或多出的文件。"""
+def verify_command(
+    package: Annotated[Path, typer.Argument(help="移交包 zip 文件")],
+    key: Annotated[
+        Path | None, typer.Option("--key", help="导出签名密钥文件（默认：BIDGRAPH_PACKAGE_KEY_FILE）")
+    ] = None,
+) -> None:
+    """校验移交包：逐个文件核对 SHA-256，指出被篡改、缺失或多出的文件；有签名密钥时核验包是否为原件。"""
     from bidgraph.cases.export.manifest import verify
+    from bidgraph.integrity import read_key
+    from bidgraph.settings import get_settings
 
-    result = verify(package)
+    key_file = key or get_settings().package_key_file
+    result = verify(package, read_key(key_file) if key_file else None)
     for line in result.lines():
         console.print(line)
     if result.header:
