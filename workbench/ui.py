@@ -3,6 +3,7 @@ error display and navigation to a profile."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn, TypeVar
@@ -22,6 +23,16 @@ SEARCH_PAGE = "workbench/pages/search.py"
 DATA_PAGE = "workbench/pages/data.py"
 CURRENT_USER = "ui:current_user"
 T = TypeVar("T")
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: object) -> str:
+    """User text (names, case titles and summaries, notes, comments) for any Streamlit element
+    that renders markdown: every ASCII punctuation mark is backslash-escaped, so nothing in it
+    becomes a link, an image that the browser would fetch, HTML, a formula or emphasis."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def settings() -> Settings:
@@ -106,7 +117,7 @@ def sidebar_identity() -> None:
     user = by_name.get(current.user)
     name = f"{user.display}（{current.user}）" if user else current.user
     scope = "、".join(sorted(current.sectors)) or "全部行业"
-    st.sidebar.caption(f"当前用户：{name}  \n角色：{ROLE_ZH[current.role]}  \n可见行业：{scope}")
+    st.sidebar.caption(f"当前用户：{plain(name)}  \n角色：{ROLE_ZH[current.role]}  \n可见行业：{plain(scope)}")
 
 
 def allowed(*roles: Role) -> bool:
@@ -130,7 +141,7 @@ def guarded(action: str = "操作") -> Iterator[None]:
     try:
         yield
     except BidgraphError as e:
-        st.error(f"{action}失败：{e}")
+        st.error(f"{action}失败：{plain(e)}")
 
 
 def attempt(action: str, func: Callable[[], T]) -> T | None:
@@ -138,7 +149,7 @@ def attempt(action: str, func: Callable[[], T]) -> T | None:
     try:
         return func()
     except BidgraphError as e:
-        st.error(f"{action}失败：{e}")
+        st.error(f"{action}失败：{plain(e)}")
         return None
 
 

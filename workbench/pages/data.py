@@ -49,7 +49,7 @@ else:
         if folder.is_dir():
             paths = [folder]
         else:
-            st.warning(f"找不到文件夹「{folder}」，请检查路径（需为运行工作台的服务器上的路径）。")
+            st.warning(f"找不到文件夹「{ui.plain(folder)}」，请检查路径（需为运行工作台的服务器上的路径）。")
 
 
 def show_report(report: LoadReport) -> None:
@@ -60,7 +60,7 @@ def show_report(report: LoadReport) -> None:
     cols[3].metric("错误", f"{report.errors_total:,}")
     cols[4].metric("用时", f"{report.elapsed_s:.1f} 秒")
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(ui.plain(warning))
     if report.errors_total:
         errors = report.errors_dataframe()
         errors["值"] = errors["值"].map(lambda v: mask_text(str(v), viewer))
