@@ -25,14 +25,19 @@ CURRENT_USER = "ui:current_user"
 T = TypeVar("T")
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# What makes markdown out of text anywhere in a line (links, images, HTML, emphasis, code, emoji
+# and icon shortcodes, LaTeX, tables), and what does so only at the start of a line (lists,
+# quotes, headings). Other punctuation (E-001, 3.5) stays as it is.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]()<>!|~$:#&])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=>.)])", re.MULTILINE)
 
 
 def plain(text: object) -> str:
     """User text (names, case titles and summaries, notes, comments) for any Streamlit element
-    that renders markdown: every ASCII punctuation mark is backslash-escaped, so nothing in it
-    becomes a link, an image that the browser would fetch, HTML, a formula or emphasis."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+    that renders markdown: markdown syntax is backslash-escaped, so nothing in it becomes a link,
+    an image that the browser would fetch, HTML, emphasis or a list."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", str(text))
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
 
 
 def settings() -> Settings:
