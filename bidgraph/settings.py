@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     query_dir: Path | None = Field(None, description="Analysts' saved queries; empty: <data_dir>/queries.")
     embedded_tcp_port: int = Field(0, ge=0, description="0: Unix socket only. >0: also listen on 127.0.0.1.")
     user: str = Field("", description="Workbench user (login name in the user directory), set by SSO/proxy.")
+    audit_key_file: Path | None = Field(
+        None, description="HMAC key of the audit log; empty: <data_dir>/audit.key (created 0600 on first use)."
+    )
+    package_key_file: Path | None = Field(
+        None, description="HMAC key that signs export packages (set by the administrator); empty: unsigned."
+    )
 
     @classmethod
     def settings_customise_sources(

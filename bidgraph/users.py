@@ -21,7 +21,7 @@ from bidgraph.viewer import ROLE_ZH, Role, Viewer
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, display TEXT NOT NULL, role TEXT NOT NULL,
   sectors TEXT NOT NULL, active INTEGER NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
-  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
+  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, os_login TEXT NOT NULL DEFAULT '');
 """
 # Sign-in names from SSO are logins: letters, digits and . _ - @ (no spaces or control characters).
 NAME = re.compile(r"^[\w.@-]{1,64}$")
@@ -42,6 +42,7 @@ class User:
     created_by: str
     updated_at: str
     updated_by: str
+    os_login: str = ""  # the operating-system account the CLI acts as this user for (empty: same as name)
 
     @property
     def viewer(self) -> Viewer:
@@ -80,6 +81,8 @@ class UserDirectory:
         try:
             with db:
                 db.executescript(SCHEMA)
+                if "os_login" not in {row[1] for row in db.execute("PRAGMA table_info(users)")}:
+                    db.execute("ALTER TABLE users ADD COLUMN os_login TEXT NOT NULL DEFAULT ''")  # older files
                 yield db
         finally:
             db.close()
@@ -95,18 +98,29 @@ class UserDirectory:
     def get(self, name: str) -> User | None:
         return next((u for u in self.list() if u.name == name), None)
 
-    def add(self, name: str, role: Role | str, *, actor: str, display: str = "", sectors: Iterable[str] = ()) -> User:
+    def add(
+        self,
+        name: str,
+        role: Role | str,
+        *,
+        actor: str,
+        display: str = "",
+        sectors: Iterable[str] = (),
+        os_login: str = "",
+    ) -> User:
         name = name.strip()
         if not NAME.match(name):
             raise UserError(f"用户名「{name}」无效：须为 1–64 位字母、数字或 . _ - @（与单点登录的登录名一致）")
         if self.get(name) is not None:
             raise UserError(f"用户「{name}」已存在；修改请用 update，停用请用 disable")
         role = parse_role(role)
+        os_login = self._free_login(os_login, name)
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._db() as db:
             db.execute(
-                "INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?)",
-                (name, display.strip() or name, role.value, _sectors(sectors), 1, at, actor, at, actor),
+                "INSERT INTO users (name, display, role, sectors, active, created_at, created_by, updated_at,"
+                " updated_by, os_login) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (name, display.strip() or name, role.value, _sectors(sectors), 1, at, actor, at, actor, os_login),
             )
         user = self._must(name)
         audit.record(self.data_dir, "user.add", actor=actor, target=f"user:{name}", details=_details(user))
@@ -121,10 +135,12 @@ class UserDirectory:
         display: str | None = None,
         sectors: Iterable[str] | None = None,
         active: bool | None = None,
+        os_login: str | None = None,
     ) -> User:
         """Change what is given; the rest stays."""
         user = self._must(name)
         values = (
+            self._free_login(os_login, name) if os_login is not None else user.os_login,
             (display or "").strip() or user.display,
             (parse_role(role) if role is not None else user.role).value,
             _sectors(sectors) if sectors is not None else "|".join(user.sectors),
@@ -135,7 +151,8 @@ class UserDirectory:
         )
         with self._db() as db:
             db.execute(
-                "UPDATE users SET display=?, role=?, sectors=?, active=?, updated_at=?, updated_by=? WHERE name=?",
+                "UPDATE users SET os_login=?, display=?, role=?, sectors=?, active=?, updated_at=?, updated_by=?"
+                " WHERE name=?",
                 values,
             )
         changed = self._must(name)
@@ -145,6 +162,24 @@ class UserDirectory:
 
     def disable(self, name: str, *, actor: str) -> User:
         return self.update(name, actor=actor, active=False)
+
+    def for_os_login(self, login: str) -> User | None:
+        """The active user the operating-system account ``login`` acts as: the one mapped to it,
+        else the one of that name without a mapping of its own."""
+        active = [u for u in self.list() if u.active]
+        mapped = [u for u in active if u.os_login == login]
+        return mapped[0] if mapped else next((u for u in active if u.name == login and not u.os_login), None)
+
+    def _free_login(self, login: str, name: str) -> str:
+        """``login`` checked: a valid account name that no other user is mapped to."""
+        login = login.strip()
+        if login and not NAME.match(login):
+            raise UserError(f"系统账号「{login}」无效：须为 1–64 位字母、数字或 . _ - @")
+        claims = [u for u in self.list() if u.name != name and (u.os_login or u.name) == login]
+        taken = [u.name for u in claims if login]
+        if taken:
+            raise UserError(f"系统账号「{login}」已对应用户「{taken[0]}」：一个系统账号只能对应一个用户")
+        return login
 
     def viewer_for(self, name: str) -> Viewer:
         """The viewer of an active user; unknown or disabled users are refused."""
@@ -173,8 +208,15 @@ def _user(row: sqlite3.Row) -> User:
         created_by=row["created_by"],
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
+        os_login=row["os_login"],
     )
 
 
 def _details(user: User) -> dict[str, object]:
-    return {"role": user.role.value, "display": user.display, "sectors": list(user.sectors), "active": user.active}
+    return {
+        "role": user.role.value,
+        "display": user.display,
+        "sectors": list(user.sectors),
+        "active": user.active,
+        "os_login": user.os_login,
+    }

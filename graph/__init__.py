@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-import redis
-
 from bidgraph.errors import ConfigError, StoreUnavailable
 from bidgraph.graph.model import Node, Path, Relationship, Result, Subgraph
 from bidgraph.graph.store import GraphStore, StoreInfo
@@ -63,6 +61,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         store.verify()
         store.data_dir = settings.data_dir
         return store
+    import redis  # here, not at the top: importing bidgraph.graph must stay cheap (CLI start)
     from falkordb import FalkorDB
 
     from bidgraph.graph.falkordb_backend import FalkorStore

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bidgraph.errors import DataError
+from bidgraph.spreadsheet import write_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,10 +81,8 @@ class LoadReport:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(ERROR_HEADERS)
-            for e in self.errors:
-                writer.writerow([e.file, "" if e.row is None else e.row, e.column, _safe(e.value), e.reason])
+            rows = ((e.file, "" if e.row is None else e.row, e.column, e.value, e.reason) for e in self.errors)
+            write_csv(handle, ERROR_HEADERS, rows)
         return path
 
     def summary(self) -> dict[str, object]:
@@ -99,8 +97,3 @@ class LoadReport:
             "relationships_created": self.relationships_created,
             "elapsed_s": round(self.elapsed_s, 3),
         }
-
-
-def _safe(value: str) -> str:
-    """Values echoed into the error CSV must not become formulas in Excel."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -94,7 +94,7 @@ def test_a_broken_chain_is_reported_with_its_line(directory, monkeypatch, tmp_pa
     log.write_text("".join(lines), encoding="utf-8")
     monkeypatch.setenv("BIDGRAPH_DATA_DIR", str(tmp_path))
     app = page("audit", "adm", monkeypatch)
-    assert any("第 3 行断开" in e.value for e in app.error) and not app.success
+    assert any("第 3 行：哈希链断开" in e.value for e in app.error) and not app.success
     assert set(app.dataframe[0].value["操作"]) == {"查看线索", "添加用户"}
 
 
@@ -127,6 +127,9 @@ def test_without_sso_the_sidebar_offers_the_active_users(directory, monkeypatch)
     picker = app.sidebar.selectbox[0]
     assert picker.label == "当前用户" and len(picker.options) == 3 and not any("water" in o for o in picker.options)
     assert any("SSO" in c for c in [c.value for c in app.sidebar.caption])
+    # no silent identity: nobody is picked (never the first user, here an administrator) and nothing is shown
+    assert picker.value is None and any("选择您的身份" in i.value for i in app.info)
+    assert not app.dataframe and not app.metric and "角色：" not in sidebar_text(app)
     picker.select_index(picker.options.index(next(o for o in picker.options if "ana" in o))).run()
     app.switch_page("workbench/pages/cypher.py").run()
     assert not app.exception and app.text_area(key="cypher:text") is not None

@@ -14,7 +14,7 @@ from bidgraph import audit
 from bidgraph.cases import CaseError, CaseStore, as_evidence, check_freshness
 from bidgraph.cases.export import export_case
 from bidgraph.cases.export.manifest import verify
-from bidgraph.cli import app
+from bidgraph.cli import app, identity
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Node, Relationship
 from bidgraph.graph.model import Path as GraphPath
@@ -177,20 +177,28 @@ def test_a_real_detector_finding_goes_into_a_case_and_exports(
     assert check.ok and check.header["snapshot"]["current_data_check"].startswith("证据与当前数据一致")
 
 
-def test_cli_export_with_full_numbers_needs_an_entitled_role(cli_env: Path) -> None:
-    """Once users exist, the CLI applies the page's rule: only liaison/admin export
-    packages with full ID and phone numbers."""
+def test_cli_export_with_full_numbers_needs_an_entitled_role(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once users exist, the CLI acts as the user mapped to the operating-system account and
+    applies the page's rule: only liaison/admin export packages with full ID and phone numbers;
+    ``--user`` naming someone else is refused."""
     case_id = CaseStore(Settings(data_dir=cli_env)).create("权限线索", "", actor="甲")
     directory = UserDirectory(cli_env)
     directory.add("inv", Role.INVESTIGATOR, actor="test")
     directory.add("liaison", Role.LIAISON, actor="test")
     out = cli_env / "out"
     runner = CliRunner()
-    export = ["case", "export", str(case_id), "-r", "公安机关", "-o", str(out), "--no-check", "--user"]
-    refused = runner.invoke(app, [*export, "inv"])
+    export = ["case", "export", str(case_id), "-r", "公安机关", "-o", str(out), "--no-check"]
+    monkeypatch.setattr(identity, "os_login", lambda: "inv")
+    refused = runner.invoke(app, export)
     assert refused.exit_code != 0 and "无权导出给公安机关" in str(refused.exception)
+    posing = runner.invoke(app, [*export, "--user", "liaison"])
+    assert posing.exit_code != 0 and "不能以「liaison」的身份操作" in str(posing.exception)
     assert not list(out.glob("*.zip"))
-    masked = runner.invoke(app, [*export[:4], "行政监督部门", *export[5:], "inv"])
+    masked = runner.invoke(app, [*export[:4], "行政监督部门", *export[5:]])
     assert masked.exit_code == 0, masked.output
-    assert runner.invoke(app, [*export, "liaison"]).exit_code == 0
+    monkeypatch.setattr(identity, "os_login", lambda: "liaison")
+    assert runner.invoke(app, [*export, "--user", "liaison"]).exit_code == 0
+    monkeypatch.setattr(identity, "os_login", lambda: "nobody")
+    unmapped = runner.invoke(app, ["case", "show", str(case_id), "--no-check"])
+    assert unmapped.exit_code != 0 and "没有对应的启用用户" in str(unmapped.exception)
     assert len(list(out.glob("*.zip"))) == 2

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bidgraph import audit
-from bidgraph.cli import app
+from bidgraph.cli import app, identity
 from bidgraph.settings import get_settings
 from bidgraph.users import UserDirectory, UserError, parse_role
 from bidgraph.viewer import Role, Viewer
@@ -39,7 +39,7 @@ def test_add_update_disable_persist_and_are_audited(tmp_path: Path) -> None:
         ("user.update", "admin1", "user:zhangsan"),
         ("user.disable", "admin1", "user:lisi"),
     ]
-    assert log[2]["details"] == {"role": "liaison", "display": "张三", "sectors": [], "active": True}
+    assert log[2]["details"] == {"role": "liaison", "display": "张三", "sectors": [], "active": True, "os_login": ""}
     assert audit.verify(tmp_path) is None
 
 
@@ -80,26 +80,58 @@ def cli_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     get_settings.cache_clear()
 
 
-def test_cli_adds_lists_updates_and_disables(cli_dir: Path) -> None:
+def _as_os(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
+    monkeypatch.setattr(identity, "os_login", lambda: login)
+
+
+def test_cli_adds_lists_updates_and_disables(cli_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
+    _as_os(monkeypatch, "ops")
     assert "用户目录为空" in runner.invoke(app, ["user", "list"]).output
     add = ["user", "add", "zhaoliu", "--role", "investigator", "--sector", "房建市政", "--sector", "交通"]
-    added = runner.invoke(app, [*add, "--display", "赵六", "--by", "root"])
+    first = runner.invoke(app, add)  # bootstrap: the first user must be an administrator
+    assert first.exit_code != 0 and "第一个用户只能是管理员" in str(first.exception)
+    boot = runner.invoke(app, ["user", "add", "qianqi", "--role", "admin"])
+    assert boot.exit_code == 0 and "系统账号 ops" in boot.output  # mapped to the account that created it
+    added = runner.invoke(app, [*add, "--display", "赵六", "--os-login", "zl"])
     assert added.exit_code == 0, added.output
     assert "已添加" in added.output and "交通、房建市政" in added.output
-    assert runner.invoke(app, ["user", "add", "qianqi", "--role", "admin", "--by", "root"]).exit_code == 0
     listed = runner.invoke(app, ["user", "list"]).output
     assert "赵六" in listed and "调查员" in listed and "管理员" in listed
     assert runner.invoke(app, ["user", "update", "zhaoliu", "--all-sectors", "--by", "qianqi"]).exit_code == 0
-    assert runner.invoke(app, ["user", "disable", "zhaoliu", "--by", "qianqi"]).exit_code == 0
+    _as_os(monkeypatch, "zl")  # an investigator may not administer users, nor claim to be someone else
+    for command in (["user", "disable", "qianqi"], ["user", "add", "x", "--role", "admin"]):
+        refused = runner.invoke(app, command)
+        assert refused.exit_code != 0 and "不是管理员" in str(refused.exception)
+    claimed = runner.invoke(app, ["user", "disable", "zhaoliu", "--by", "qianqi"])
+    assert claimed.exit_code != 0 and "不能以「qianqi」的身份操作" in str(claimed.exception)
+    _as_os(monkeypatch, "stranger")
+    unmapped = runner.invoke(app, ["user", "disable", "zhaoliu"])
+    assert unmapped.exit_code != 0 and "没有对应的启用用户" in str(unmapped.exception)
+    _as_os(monkeypatch, "ops")
+    assert runner.invoke(app, ["user", "disable", "zhaoliu"]).exit_code == 0
     user = UserDirectory(cli_dir).get("zhaoliu")
-    assert user is not None and not user.active and user.sectors == ()
+    assert user is not None and not user.active and user.sectors == () and user.os_login == "zl"
     refused = runner.invoke(app, ["user", "add", "x", "--role", "boss"])
     assert refused.exit_code != 0 and isinstance(refused.exception, UserError)
     actions = [(e["action"], e["actor"]) for e in audit.entries(cli_dir)]
     assert actions == [
-        ("user.add", "root"),
-        ("user.add", "root"),
+        ("user.add", "ops"),
+        ("user.add", "qianqi"),
         ("user.update", "qianqi"),
         ("user.disable", "qianqi"),
     ]
+
+
+def test_an_os_login_maps_to_one_user_only(tmp_path: Path) -> None:
+    directory = UserDirectory(tmp_path)
+    directory.add("adm", Role.ADMIN, actor="t", os_login="alice")
+    directory.add("bob", Role.ANALYST, actor="t")
+    assert directory.for_os_login("alice").name == "adm" and directory.for_os_login("bob").name == "bob"
+    assert directory.for_os_login("adm") is None  # a mapped user is reached only through its account
+    with pytest.raises(UserError, match="已对应用户"):
+        directory.add("carol", Role.ANALYST, actor="t", os_login="alice")
+    with pytest.raises(UserError, match="已对应用户"):
+        directory.update("adm", actor="t", os_login="bob")
+    directory.disable("bob", actor="t")
+    assert directory.for_os_login("bob") is None

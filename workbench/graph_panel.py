@@ -71,7 +71,7 @@ def graph_panel(key: str, store: GraphStore, *, highlight: Subgraph | None = Non
     )
     message = st.session_state.pop(f"{key}:message", None)
     if message:
-        st.toast(message)
+        st.toast(ui.plain(message))
     shown = view.visible()
     html = render_html(
         shown,
@@ -85,7 +85,7 @@ def graph_panel(key: str, store: GraphStore, *, highlight: Subgraph | None = Non
         st.warning(f"共 {len(shown.nodes)} 个节点，只显示连接最多的 {int(max_nodes)} 个。可隐藏节点或调高上限。")
     st.iframe(html, height=height + 80)
     if view.pinned:
-        st.caption("已固定：" + "、".join(choices.get(nid, nid) for nid in view.pinned if nid in choices))
+        st.caption("已固定：" + ui.plain("、".join(choices.get(nid, nid) for nid in view.pinned if nid in choices)))
     add_to_case(current, shown, key=f"{key}:add", label="将图中所见加入线索")
 
 

@@ -26,7 +26,7 @@ def search_box(key: str = "search") -> None:
     if hits is None:
         return
     if not hits:
-        st.info(f"没有找到与「{text.strip()}」匹配的企业、自然人或标段。可尝试更短的关键词。")
+        st.info(f"没有找到与「{ui.plain(text.strip())}」匹配的企业、自然人或标段。可尝试更短的关键词。")
         return
     hits.sort(key=lambda h: LABEL_ORDER.get(h.label, 9))
     frame = pd.DataFrame(

@@ -3,6 +3,7 @@ error display and navigation to a profile."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn, TypeVar
@@ -22,6 +23,21 @@ SEARCH_PAGE = "workbench/pages/search.py"
 DATA_PAGE = "workbench/pages/data.py"
 CURRENT_USER = "ui:current_user"
 T = TypeVar("T")
+
+
+# What makes markdown out of text anywhere in a line (links, images, HTML, emphasis, code, emoji
+# and icon shortcodes, LaTeX, tables), and what does so only at the start of a line (lists,
+# quotes, headings). Other punctuation (E-001, 3.5) stays as it is.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]()<>!|~$:#&])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=>.)])", re.MULTILINE)
+
+
+def plain(text: object) -> str:
+    """User text (names, case titles and summaries, notes, comments) for any Streamlit element
+    that renders markdown: markdown syntax is backslash-escaped, so nothing in it becomes a link,
+    an image that the browser would fetch, HTML, emphasis or a list."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", str(text))
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
 
 
 def settings() -> Settings:
@@ -70,12 +86,14 @@ def viewer() -> Viewer:
         return DEMO_VIEWER
     if not active:
         _refuse("用户目录中的用户均已停用，请管理员用 `bidgraph user update 登录名 --enable` 重新启用。")
-    picked = st.session_state.get(CURRENT_USER)
-    return next((u for u in active if u.name == picked), active[0]).viewer
+    picked = next((u for u in active if u.name == st.session_state.get(CURRENT_USER)), None)
+    if picked is None:  # never a default identity: the first user could be an administrator
+        _refuse("请先在左侧边栏「当前用户」中选择您的身份。正式部署由单位统一身份认证（SSO）设定用户。", st.info)
+    return picked.viewer
 
 
-def _refuse(message: str) -> NoReturn:
-    st.error(message)
+def _refuse(message: str, show: Callable[[str], object] = st.error) -> NoReturn:
+    show(message)
     st.stop()
     raise AssertionError("st.stop() returned")  # pragma: no cover
 
@@ -90,8 +108,9 @@ def sidebar_identity() -> None:
         picked = st.sidebar.selectbox(
             "当前用户",
             names,
-            index=names.index(current) if current in by_name else 0,
+            index=names.index(current) if current in by_name else None,
             format_func=lambda n: f"{by_name[n].display}（{n}）",
+            placeholder="请选择您的身份",
         )
         st.session_state[CURRENT_USER] = picked
         st.sidebar.caption(
@@ -103,7 +122,7 @@ def sidebar_identity() -> None:
     user = by_name.get(current.user)
     name = f"{user.display}（{current.user}）" if user else current.user
     scope = "、".join(sorted(current.sectors)) or "全部行业"
-    st.sidebar.caption(f"当前用户：{name}  \n角色：{ROLE_ZH[current.role]}  \n可见行业：{scope}")
+    st.sidebar.caption(f"当前用户：{plain(name)}  \n角色：{ROLE_ZH[current.role]}  \n可见行业：{plain(scope)}")
 
 
 def allowed(*roles: Role) -> bool:
@@ -127,7 +146,7 @@ def guarded(action: str = "操作") -> Iterator[None]:
     try:
         yield
     except BidgraphError as e:
-        st.error(f"{action}失败：{e}")
+        st.error(f"{action}失败：{plain(e)}")
 
 
 def attempt(action: str, func: Callable[[], T]) -> T | None:
@@ -135,7 +154,7 @@ def attempt(action: str, func: Callable[[], T]) -> T | None:
     try:
         return func()
     except BidgraphError as e:
-        st.error(f"{action}失败：{e}")
+        st.error(f"{action}失败：{plain(e)}")
         return None
 
 

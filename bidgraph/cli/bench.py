@@ -7,11 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bidgraph.bench.detect import run_detect_benchmark
-from bidgraph.bench.load import run_load_benchmark, sample_dir
-from bidgraph.bench.store import run_store_benchmark
-from bidgraph.graph import open_store, scratch_settings
-from bidgraph.settings import get_settings
+# Each benchmark and the store are imported inside its command (fast ``bidgraph --help``).
 
 app = typer.Typer(help="性能基准（打印数据，不做断言）", no_args_is_help=True)
 console = Console()
@@ -23,6 +19,10 @@ def store(
     batch_size: int = typer.Option(2_000, help="每条 UNWIND 语句的行数"),
 ) -> None:
     """批量 MERGE 写入与按键点查（在临时图 bidgraph_bench 上进行）。"""
+    from bidgraph.bench.store import run_store_benchmark
+    from bidgraph.graph import open_store, scratch_settings
+    from bidgraph.settings import get_settings
+
     settings = scratch_settings(get_settings(), "bidgraph_bench")
     with open_store(settings) as bench_store:
         bench_store.clear()
@@ -51,6 +51,10 @@ def load_bench(
     batch_size: Annotated[list[int] | None, typer.Option(help="每条 UNWIND 语句的行数（可重复，逐个测量）")] = None,
 ) -> None:
     """导入吞吐：行/秒、图元素/秒、内存峰值（在临时图 bidgraph_bench_load 上进行）。"""
+    from bidgraph.bench.load import run_load_benchmark, sample_dir
+    from bidgraph.graph import open_store, scratch_settings
+    from bidgraph.settings import get_settings
+
     settings = scratch_settings(get_settings(), "bidgraph_bench_load")
     path = sample_dir(size, settings.data_dir / "bench")
     with open_store(settings) as bench_store:
@@ -76,6 +80,7 @@ def ui(
 ) -> None:
     """工作台：各页面首次渲染、搜索与节点展开延迟、500 节点关系图的浏览器渲染时间（当前配置的图）。"""
     from bidgraph.bench.ui import report_lines, run_ui_benchmark
+    from bidgraph.graph import open_store
 
     with open_store() as bench_store:
         for line in report_lines(bench_store, run_ui_benchmark(bench_store, samples=samples, browser=browser)):
@@ -85,6 +90,10 @@ def ui(
 @app.command()
 def detect() -> None:
     """各检测规则在当前图上的耗时；共同投标企业对统计与 DuckDB 内存计算同一统计的耗时比。"""
+    from bidgraph.bench.detect import run_detect_benchmark
+    from bidgraph.graph import open_store
+    from bidgraph.settings import get_settings
+
     with open_store(get_settings()) as current:
         result = run_detect_benchmark(current)
     console.print(f"bids               {result.bids:,}  findings {result.findings:,}")

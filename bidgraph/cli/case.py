@@ -2,37 +2,34 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bidgraph.cases import CaseStore, check_freshness
-from bidgraph.cases.export import export_case
-from bidgraph.cases.export.manifest import verify
-from bidgraph.cases.masking import RECIPIENTS, recipient, recipients_for
-from bidgraph.cases.model import Case, CaseError
-from bidgraph.errors import StoreUnavailable
-from bidgraph.graph import open_store
-from bidgraph.settings import get_settings
-from bidgraph.users import UserDirectory
+from bidgraph.cli.identity import acting_user
+
+if TYPE_CHECKING:
+    from bidgraph.cases.model import Case
+
+# Cases, exports and the store are imported inside the commands (fast ``bidgraph --help``);
+# the recipients are named here for the same reason (a test keeps them equal to RECIPIENTS).
+RECIPIENT_NAMES = ("纪委监委", "公安机关", "行政监督部门", "内部")
 
 app = typer.Typer(help="线索：列表、查看、导出移交包", no_args_is_help=True)
 console = Console()
 HERE = Path(".")
-UserOption = typer.Option(None, "--user", help="经办人（默认当前系统用户）")
-
-
-def _actor(user: str | None) -> str:
-    return user or getpass.getuser()
+UserOption = typer.Option(None, "--user", help="经办人：只能是当前系统账号对应的用户（默认即是）")
 
 
 @app.command("list")
 def list_cases(status: str = typer.Option(None, "--status", help="只列出该状态：发现/移交/核查/处理/反馈")) -> None:
     """列出线索（按更新时间倒序）。"""
+    from bidgraph.cases import CaseStore
+    from bidgraph.settings import get_settings
+
     rows = CaseStore(get_settings()).list(status)
     table = Table("编号", "标题", "状态", "发现", "节点", "更新时间", "创建人")
     for row in rows:
@@ -43,6 +40,11 @@ def list_cases(status: str = typer.Option(None, "--status", help="只列出该�
 
 
 def _freshness_line(case: Case) -> str:
+    from bidgraph.cases import check_freshness
+    from bidgraph.errors import StoreUnavailable
+    from bidgraph.graph import open_store
+    from bidgraph.settings import get_settings
+
     try:
         with open_store(get_settings()) as store:
             return check_freshness(case, store).message()
@@ -57,7 +59,10 @@ def show(
     check: bool = typer.Option(True, "--check/--no-check", help="与当前图数据核对，提示是否有更新的数据"),
 ) -> None:
     """查看一条线索：概要、研判发现、办理过程与备注（记入审计日志）。"""
-    case = CaseStore(get_settings()).view(case_id, actor=_actor(user))
+    from bidgraph.cases import CaseStore
+    from bidgraph.settings import get_settings
+
+    case = CaseStore(get_settings()).view(case_id, actor=acting_user(user))
     console.print(f"[bold]{case.number} {case.title}[/]　状态：[bold]{case.status}[/]")
     console.print(
         f"创建：{case.created_at} {case.created_by}　证据：{len(case.nodes)} 个节点、"
@@ -81,14 +86,20 @@ def show(
 @app.command("export")
 def export(
     case_id: int = typer.Argument(..., help="线索编号（数字）"),
-    recipient: str = typer.Option(..., "--recipient", "-r", help="接收方：" + "、".join(RECIPIENTS)),
+    recipient: str = typer.Option(..., "--recipient", "-r", help="接收方：" + "、".join(RECIPIENT_NAMES)),
     out: Annotated[Path, typer.Option("--out", "-o", help="导出目录")] = HERE,
     user: str = UserOption,
     check: bool = typer.Option(True, "--check/--no-check", help="导出前与当前图数据核对"),
 ) -> None:
     """导出移交包（zip：交互式关系图、明细表、报告、GraphML/JSON、i2 ANB 文件、清单与校验和）。"""
-    settings = get_settings()
-    _check_entitled(settings.data_dir, _actor(user), recipient)
+    from bidgraph.cases import CaseStore
+    from bidgraph.cases.export import export_case
+    from bidgraph.errors import StoreUnavailable
+    from bidgraph.graph import open_store
+    from bidgraph.settings import get_settings
+
+    settings, actor = get_settings(), acting_user(user)
+    _check_entitled(settings.data_dir, actor, recipient)
     store = None
     if check:
         try:
@@ -97,7 +108,7 @@ def export(
             console.print(f"[yellow]未能核对当前数据（{e}），仍按证据快照导出。[/]")
     try:
         result = export_case(
-            CaseStore(settings), case_id, recipient_name=recipient, actor=_actor(user), out_dir=out, graph_store=store
+            CaseStore(settings), case_id, recipient_name=recipient, actor=actor, out_dir=out, graph_store=store
         )
     finally:
         if store is not None:
@@ -109,6 +120,10 @@ def export(
 def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
     """Once the user directory has users, the same rule as the 线索 page: packages with
     full ID and phone numbers only from roles that may see them."""
+    from bidgraph.cases.masking import recipient, recipients_for
+    from bidgraph.cases.model import CaseError
+    from bidgraph.users import UserDirectory
+
     to = recipient(recipient_name)
     directory = UserDirectory(data_dir)
     if not to.full_identifiers or not directory.list():
@@ -117,13 +132,23 @@ def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
     if to not in recipients_for(viewer):
         raise CaseError(
             f"用户「{actor}」无权导出给{to.name}（含完整身份证号、电话号码）；"
-            "请由纪检/公安联络或管理员导出（--user 登录名）"
+            "请由纪检/公安联络或管理员在其本人的系统账号下导出"
         )
 
 
-def verify_command(package: Annotated[Path, typer.Argument(help="移交包 zip 文件")]) -> None:
-    """校验移交包：逐个文件核对 SHA-256，指出被篡改、缺失或多出的文件。"""
-    result = verify(package)
+def verify_command(
+    package: Annotated[Path, typer.Argument(help="移交包 zip 文件")],
+    key: Annotated[
+        Path | None, typer.Option("--key", help="导出签名密钥文件（默认：BIDGRAPH_PACKAGE_KEY_FILE）")
+    ] = None,
+) -> None:
+    """校验移交包：逐个文件核对 SHA-256，指出被篡改、缺失或多出的文件；有签名密钥时核验包是否为原件。"""
+    from bidgraph.cases.export.manifest import verify
+    from bidgraph.integrity import read_key
+    from bidgraph.settings import get_settings
+
+    key_file = key or get_settings().package_key_file
+    result = verify(package, read_key(key_file) if key_file else None)
     for line in result.lines():
         console.print(line)
     if result.header:

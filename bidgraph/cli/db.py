@@ -6,10 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bidgraph.graph import open_store
-from bidgraph.graph.embedded import EmbeddedServer
-from bidgraph.graph.schema import apply_schema
-from bidgraph.settings import get_settings
+# The store and the embedded server are imported inside the commands (fast ``bidgraph --help``).
 
 app = typer.Typer(help="数据库：启动、停止、状态、初始化", no_args_is_help=True)
 console = Console()
@@ -18,6 +15,9 @@ console = Console()
 @app.command()
 def start() -> None:
     """启动内置 FalkorDB（已在运行则复用）。"""
+    from bidgraph.graph.embedded import EmbeddedServer
+    from bidgraph.settings import get_settings
+
     settings = get_settings()
     if settings.backend != "embedded":
         console.print(f"使用外部数据库 {settings.graph_url}，无需启动。")
@@ -30,6 +30,9 @@ def start() -> None:
 @app.command()
 def stop() -> None:
     """停止内置 FalkorDB（数据已持久化）。"""
+    from bidgraph.graph.embedded import EmbeddedServer
+    from bidgraph.settings import get_settings
+
     server = EmbeddedServer(get_settings().data_dir)
     console.print("已停止。" if server.stop() else "内置数据库未在运行。")
 
@@ -37,6 +40,8 @@ def stop() -> None:
 @app.command()
 def status() -> None:
     """显示后端、版本、数据目录、节点/关系数与内存。"""
+    from bidgraph.graph import open_store
+
     with open_store() as store:
         info = store.info()
     table = Table(show_header=False)
@@ -55,6 +60,9 @@ def status() -> None:
 @app.command()
 def init() -> None:
     """按 schema 创建索引与唯一约束（可重复执行）。"""
+    from bidgraph.graph import open_store
+    from bidgraph.graph.schema import apply_schema
+
     with open_store() as store:
         created = apply_schema(store)
     console.print(
@@ -66,6 +74,9 @@ def init() -> None:
 @app.command()
 def reset(yes: bool = typer.Option(False, "--yes", help="确认删除整个图")) -> None:
     """删除整个图（不可恢复）。"""
+    from bidgraph.graph import open_store
+    from bidgraph.graph.schema import apply_schema
+
     if not yes:
         raise typer.BadParameter("这会删除全部图数据；确认请加 --yes")
     with open_store() as store:

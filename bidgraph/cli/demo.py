@@ -10,10 +10,6 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from bidgraph.graph import open_store
-from bidgraph.graph.schema import apply_schema
-from bidgraph.settings import get_settings
-
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"
 console = Console()
@@ -24,7 +20,10 @@ def demo(
     reload: bool = typer.Option(False, "--reload", help="即使图中已有数据也重新载入示例数据"),
 ) -> None:
     """启动内置数据库，载入示例数据（首次），打开研判工作台。"""
+    from bidgraph.graph import open_store
+    from bidgraph.graph.schema import apply_schema
     from bidgraph.loaders import load_paths
+    from bidgraph.settings import get_settings
 
     with open_store() as store:
         apply_schema(store)

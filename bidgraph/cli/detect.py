@@ -3,27 +3,24 @@ groups) and ``bidgraph evaluate`` (precision/recall against planted ground truth
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bidgraph import loaders
-from bidgraph.analysis import evaluate as ev
-from bidgraph.analysis import run_detector
-from bidgraph.analysis.detectors import detector_ids
-from bidgraph.analysis.findings import Finding
-from bidgraph.analysis.scoring import triage_list
-from bidgraph.analysis.service import run_all, triage
 from bidgraph.errors import QueryError
-from bidgraph.graph import open_store, scratch_settings
-from bidgraph.settings import get_settings
+
+if TYPE_CHECKING:
+    from bidgraph.analysis import evaluate as ev
+    from bidgraph.analysis.findings import Finding
+
+# The analysis stack (pandas, scipy, igraph) and the store are imported inside the commands,
+# so that ``bidgraph --help`` and the light commands start fast.
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True)
@@ -59,8 +56,12 @@ def detect(
     """运行检测规则，输出发现（按严重度排序）。"""
     if fmt not in FORMATS:
         raise QueryError(f"不支持的输出格式 {fmt!r}；可用：{'、'.join(FORMATS)}")
+    from bidgraph.analysis import run_detector
+    from bidgraph.analysis.service import run_all
+    from bidgraph.graph import open_store
+
     params = parse_params(param or [])
-    with open_store(get_settings()) as store:
+    with open_store() as store:
         if detector:
             findings = run_detector(store, detector, params)
         else:
@@ -77,6 +78,8 @@ def _print_failures(failures: dict[str, str]) -> None:
 
 
 def _print_findings(findings: list[Finding], fmt: str) -> None:
+    from bidgraph.spreadsheet import write_csv
+
     if fmt == "json":
         json.dump([f.to_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
@@ -87,9 +90,7 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
     ]
     header = ("规则", "严重度", "标段", "涉及主体", "说明")
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
+        write_csv(sys.stdout, header, rows)
         return
     table = Table(*header, title=f"发现 {len(findings)} 条")
     for row in rows:
@@ -102,7 +103,10 @@ def triage_command(
     param: ParamOpt = None,
 ) -> None:
     """风险研判清单：按风险分排序的标段与企业团伙，附命中规则与依据。"""
-    with open_store(get_settings()) as store:
+    from bidgraph.analysis.service import triage
+    from bidgraph.graph import open_store
+
+    with open_store() as store:
         result = triage(store, params=parse_params(param or []))
     _print_failures(dict(result.failures))
     for title, items in (("企业团伙", result.groups), ("标段", result.tenders)):
@@ -117,6 +121,13 @@ def evaluate(
     current: Annotated[bool, typer.Option("--current", help="不导入，直接用当前图（须已导入同一数据）")] = False,
 ) -> None:
     """在生成的样例数据上运行全部检测规则，输出各规则的精确率、召回率和排序的 precision@k。"""
+    from bidgraph import loaders
+    from bidgraph.analysis import evaluate as ev
+    from bidgraph.analysis.scoring import triage_list
+    from bidgraph.analysis.service import run_all
+    from bidgraph.graph import open_store, scratch_settings
+    from bidgraph.settings import get_settings
+
     truth = data / "ground_truth.json"
     if not truth.exists():
         raise QueryError(f"{data} 中没有 ground_truth.json")
@@ -142,6 +153,8 @@ def _fmt(value: Any) -> str:
 
 
 def _print_scores(scores: list[ev.DetectorScore], timings: dict[str, float]) -> None:
+    from bidgraph.analysis.detectors import detector_ids
+
     table = Table("规则", "发现数", "正确", "精确率", "植入数", "检出", "召回率", "命中干扰项", "耗时(秒)")
     known = set(detector_ids())
     for s in scores:

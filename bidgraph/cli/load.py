@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bidgraph import loaders
-from bidgraph.graph import open_store
-from bidgraph.settings import get_settings
+if TYPE_CHECKING:
+    from bidgraph.loaders.report import LoadReport
+
+from bidgraph.cli.identity import acting_admin
 
 console = Console()
 SHOWN_ERRORS = 30
@@ -35,7 +35,12 @@ def load(
     errors_csv: ErrorsOpt = None,
 ) -> None:
     """检查并导入数据文件（默认严格模式：任何一行出错则全部不写入）。"""
+    from bidgraph import loaders
+    from bidgraph.graph import open_store
+    from bidgraph.settings import get_settings
+
     settings = get_settings()
+    actor = "" if dry_run else acting_admin()  # loading is the administrator's, as on the 数据 page
     with open_store(settings) as store, _progress() as bar:
         task = bar.add_task("检查", total=None)
 
@@ -46,7 +51,7 @@ def load(
             report = loaders.validate_paths(paths, mapping=mapping, store=store, progress=progress)
         else:
             report = loaders.load_paths(
-                store, paths, skip_invalid=skip_invalid, mapping=mapping, progress=progress, actor=_actor()
+                store, paths, skip_invalid=skip_invalid, mapping=mapping, progress=progress, actor=actor
             )
     _print_report(report)
     if report.errors:
@@ -61,7 +66,10 @@ def load(
 
 def loads(limit: LimitOpt = 50) -> None:
     """导入历史（最新在前）。"""
-    with open_store(get_settings()) as store:
+    from bidgraph import loaders
+    from bidgraph.graph import open_store
+
+    with open_store() as store:
         history = loaders.load_history(store, limit=limit)
     if not history:
         console.print("尚无导入记录。")
@@ -87,14 +95,7 @@ def _progress() -> Progress:
     )
 
 
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _print_report(report: loaders.LoadReport) -> None:
+def _print_report(report: LoadReport) -> None:
     for warning in report.warnings:
         console.print(f"[yellow]提示：[/]{warning}")
     if report.errors:

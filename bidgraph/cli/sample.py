@@ -10,8 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bidgraph.data.generator import SIZES, SMALL_SEED, timed
-
 console = Console()
 
 
@@ -24,14 +22,19 @@ class SampleSize(StrEnum):
 SizeOpt = Annotated[
     SampleSize, typer.Option("--size", help="规模：small（约3.5千条投标）、medium（约10万）、large（约100万）")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="随机种子（相同种子生成完全相同的文件）")]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", help="随机种子（默认：随附示例数据的种子；相同种子生成完全相同的文件）")
+]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="输出目录（默认：small 为 data/sample，其余为 ./sample-<规模>）")
 ]
 
 
-def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = SMALL_SEED, out: OutOpt = None) -> None:
+def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = None, out: OutOpt = None) -> None:
     """生成河南、湖南公共资源交易样例数据：规范导入表（CSV）与埋设线索真值 ground_truth.json。"""
+    from bidgraph.data.generator import SIZES, SMALL_SEED, timed  # here: ``bidgraph --help`` stays fast
+
+    seed = SMALL_SEED if seed is None else seed
     target = out or (Path("data/sample") if size is SampleSize.small else Path(f"sample-{size.value}"))
     spec = SIZES[size.value]
     console.print(f"正在生成 {size.value} 样例数据（约 {spec.tenders:,} 个标段，种子 {seed}）到 {target} …")

@@ -23,6 +23,7 @@ ACTION_ZH = {
     "user.add": "添加用户",
     "user.update": "修改用户",
     "user.disable": "停用用户",
+    audit.DAMAGED: "损坏的记录",
 }
 TIME = "时间（UTC）"
 COLUMNS = [TIME, "操作人", "操作", "对象", "详情", "行号"]

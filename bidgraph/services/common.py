@@ -11,6 +11,7 @@ import pandas as pd
 from bidgraph.graph.model import Node, Subgraph
 from bidgraph.graph.schema import schema
 from bidgraph.masking import mask_text, redact_expert, visible_properties
+from bidgraph.spreadsheet import frame_csv, frame_xlsx
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
 
@@ -91,3 +92,12 @@ def scoped(subgraph: Subgraph, viewer: Viewer) -> Subgraph:
             rid: r for rid, r in subgraph.relationships.items() if r.start not in hidden and r.end not in hidden
         },
     )
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """A download: UTF-8 with BOM so that Excel opens the Chinese text; formula-led text escaped."""
+    return frame_csv(frame)
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "研判结果") -> bytes:
+    return frame_xlsx(frame, sheet)

@@ -3,7 +3,6 @@ the triage list, and which findings involve a given entity."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +13,8 @@ from bidgraph.analysis.findings import Finding, RankedItem, TriageList
 from bidgraph.graph import GraphStore
 from bidgraph.masking import mask_text
 from bidgraph.queries.library import SavedQuery
+from bidgraph.services.common import to_csv as to_csv  # the 研判 page's downloads
+from bidgraph.services.common import to_xlsx as to_xlsx
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
@@ -72,18 +73,6 @@ def triage_frame(items: Iterable[RankedItem], viewer: Viewer) -> pd.DataFrame:
         for item in items
     ]
     return pd.DataFrame(rows, columns=["分值", "对象", "命中规则数", "说明", "key"])
-
-
-def to_xlsx(frame: pd.DataFrame, sheet: str = "研判结果") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet, index=False)
-    return buffer.getvalue()
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so that Excel opens the Chinese text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 def involving(findings: Iterable[Finding], label: str, key: str) -> list[Finding]:

@@ -25,7 +25,7 @@ def add_to_case(viewer: Viewer, evidence: EvidenceLike, *, key: str, label: str 
     """A popover with the case picker; returns the case id once the evidence is added."""
     gathered = as_evidence(evidence)
     with st.popover(label, disabled=gathered.empty, help="将当前证据作为快照保存到线索中"):
-        st.caption(f"将加入：{gathered.describe()}。加入后按当时的数据保存，之后数据变化不影响线索内容。")
+        st.caption(f"将加入：{ui.plain(gathered.describe())}。加入后按当时的数据保存，之后数据变化不影响线索内容。")
         cases = CaseStore(ui.settings())
         existing = {c.id: f"{c.number} {c.title}（{c.status}）" for c in cases.list()}
         choice = st.selectbox(

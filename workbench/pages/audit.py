@@ -6,6 +6,7 @@ import streamlit as st
 
 from bidgraph import audit
 from bidgraph.services.auditlog import ACTION_ZH, audit_table, filter_table
+from bidgraph.services.common import to_csv
 from bidgraph.viewer import Role
 from bidgraph.workbench import ui
 
@@ -15,13 +16,13 @@ ui.require_role(Role.ADMIN, why="审计日志记录全部用户的查看、导�
 data_dir = ui.settings().data_dir
 table = audit_table(data_dir)
 
-broken = audit.verify(data_dir)
-if broken is None:
-    st.success(f"哈希链完整：全部 {len(table):,} 条记录自第一条起未被删除或修改。")
+integrity = audit.check(data_dir)
+if integrity.ok:
+    st.success(integrity.message())
 else:
     st.error(
-        f"哈希链在第 {broken} 行断开：该行或其前一行已被删除、插入或修改。"
-        f"请保全原始文件 {audit.log_path(data_dir)} 并报告；该行之后的记录不能证明未被改动。"
+        f"{integrity.message()}。请保全原始文件 {audit.log_path(data_dir)}、{audit.checkpoint_path(data_dir)} "
+        "并报告；该行及其后的记录不能证明未被改动。"
     )
 if table.empty:
     st.info("审计日志还没有记录。查看或导出线索、导入数据、添加用户时都会记入此处。")
@@ -39,6 +40,4 @@ shown = filter_table(
 
 st.caption(f"显示 {len(shown):,} / {len(table):,} 条，最新在前；「行号」为 audit.log 中的行，与哈希链校验结果对应。")
 st.dataframe(shown, hide_index=True)
-st.download_button(
-    "下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), "audit.csv", "text/csv", key="audit:download"
-)
+st.download_button("下载 CSV", to_csv(shown), "audit.csv", "text/csv", key="audit:download")

@@ -132,4 +132,4 @@ with st.form("cypher:save"):
         )
         saved = ui.attempt("保存查询", lambda: save_query(draft, settings, overwrite=overwrite))
         if saved is not None:
-            st.success(f"已保存「{saved.title}」。它已出现在「研判」页的检测规则列表中。")
+            st.success(f"已保存「{ui.plain(saved.title)}」。它已出现在「研判」页的检测规则列表中。")

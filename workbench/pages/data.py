@@ -11,6 +11,7 @@ import streamlit as st
 from bidgraph.loaders import load_paths, validate_paths
 from bidgraph.loaders.report import LoadReport
 from bidgraph.masking import mask_text
+from bidgraph.services.common import to_csv
 from bidgraph.services.overview import recent_loads
 from bidgraph.viewer import Role
 from bidgraph.workbench import ui
@@ -48,7 +49,7 @@ else:
         if folder.is_dir():
             paths = [folder]
         else:
-            st.warning(f"找不到文件夹「{folder}」，请检查路径（需为运行工作台的服务器上的路径）。")
+            st.warning(f"找不到文件夹「{ui.plain(folder)}」，请检查路径（需为运行工作台的服务器上的路径）。")
 
 
 def show_report(report: LoadReport) -> None:
@@ -59,13 +60,13 @@ def show_report(report: LoadReport) -> None:
     cols[3].metric("错误", f"{report.errors_total:,}")
     cols[4].metric("用时", f"{report.elapsed_s:.1f} 秒")
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(ui.plain(warning))
     if report.errors_total:
         errors = report.errors_dataframe()
         errors["值"] = errors["值"].map(lambda v: mask_text(str(v), viewer))
         st.markdown(f"**错误明细**（共 {report.errors_total:,} 条，按文件、行、列定位）")
         st.dataframe(errors, hide_index=True)
-        st.download_button("下载错误表 CSV", errors.to_csv(index=False).encode("utf-8-sig"), "errors.csv", "text/csv")
+        st.download_button("下载错误表 CSV", to_csv(errors), "errors.csv", "text/csv")
     elif report.dry_run:
         st.success("检查通过，可以导入。")
 

@@ -65,8 +65,8 @@ def show_findings(store: GraphStore, viewer: Viewer, chosen: str, found: list[Fi
     )
     index = shown.index[event.selection.rows[0]] if event.selection.rows else shown.index[0]
     finding = sorted(found, key=lambda f: -f.score)[index]
-    st.subheader(f"证据：{finding.title}")
-    st.write(mask_text(finding.summary, viewer))
+    st.subheader(f"证据：{ui.plain(finding.title)}")
+    st.markdown(ui.plain(mask_text(finding.summary, viewer)))
     add_to_case(viewer, finding, key="detector:finding_add", label="将此发现加入线索")
     if st.session_state.get("detector:shown") != ("finding", chosen, index):
         reset_view("detector", finding.evidence)
@@ -87,9 +87,9 @@ with run_tab:
         index=list(by_id).index(st.query_params["detector"]) if st.query_params.get("detector") in by_id else 0,
     )
     query = by_id[chosen]
-    st.markdown(f"**{query.title}** · {query.description}")
+    st.markdown(f"**{ui.plain(query.title)}** · {ui.plain(query.description)}")  # user queries have these too
     if query.legal_ground:
-        st.caption(f"法律依据：{query.legal_ground}")
+        st.caption(f"法律依据：{ui.plain(query.legal_ground)}")
     with st.form("detector:form", border=False):
         values = param_widgets(query.parameters, f"detector:{chosen}")
         submitted = st.form_submit_button("运行", type="primary")

@@ -76,12 +76,12 @@ def freshness_banner(case: Case, shown: Case) -> None:
         st.session_state["cases:fresh_token"] = token
     fresh = st.session_state.get("cases:fresh")
     if fresh is not None:
-        (st.warning if fresh.newer_data else st.caption)(fresh.message())
+        (st.warning if fresh.newer_data else st.caption)(ui.plain(fresh.message()))
         if fresh.newer_data:
             with st.expander("有更新数据的节点"):
                 ids = {f"{n.label}:{n.key}": n.id for n in case.nodes.values()}
                 facts = (*fresh.changed, *fresh.missing)
-                st.write("、".join(node_caption(shown.nodes[ids[f]]) if f in ids else f for f in facts))
+                st.markdown(ui.plain("、".join(node_caption(shown.nodes[ids[f]]) if f in ids else f for f in facts)))
 
 
 def findings_tab(case: Case) -> None:
@@ -89,9 +89,9 @@ def findings_tab(case: Case) -> None:
         st.info("本线索没有研判发现，只有手工加入的节点与关系。")
     for f in case.findings:
         data = f.data
-        with st.expander(f"发现 {f.seq}：{data.get('title', '')}（分值 {data.get('score')}）"):
-            st.markdown(f"**法律依据**：{data.get('legal_ground') or '—'}")
-            st.write(data.get("summary", ""))
+        with st.expander(f"发现 {f.seq}：{ui.plain(data.get('title', ''))}（分值 {data.get('score')}）"):
+            st.markdown(f"**法律依据**：{ui.plain(data.get('legal_ground') or '—')}")
+            st.markdown(ui.plain(data.get("summary", "")))
             if data.get("figures"):
                 st.json(data["figures"])
             st.caption(
@@ -124,7 +124,7 @@ def timeline_tab(case: Case) -> None:
 
 def notes_tab(case: Case) -> None:
     for note in case.notes:
-        st.markdown(f"- {note.at} **{note.author}**：{note.text}")
+        st.markdown(f"- {note.at} **{ui.plain(note.author)}**：{ui.plain(note.text)}")
     with st.form(f"cases:note:{case.id}", clear_on_submit=True):
         text = st.text_area("新增备注")
         if st.form_submit_button("保存备注"):
@@ -163,8 +163,8 @@ if selected is not None:
     opened = ui.attempt("打开线索", lambda: open_case(selected))
     if opened is not None:
         original, case = opened
-        st.subheader(f"{case.number} {case.title} · {case.status}")
-        st.write(case.summary)
+        st.subheader(f"{case.number} {ui.plain(case.title)} · {case.status}")
+        st.markdown(ui.plain(case.summary))
         freshness_banner(original, case)
         tabs = st.tabs(["关系图", "研判发现", "证据明细", "办理过程", "备注", "导出移交包"])
         with tabs[0]:

@@ -39,7 +39,7 @@ if profile is None:
     search_box("profile_search")
     st.stop()
 name = profile.facts.set_index("项目")["内容"].get("名称", ref.name or ref.key)
-st.title(f"{label_zh(ref.label)}画像：{name}")
+st.title(f"{label_zh(ref.label)}画像：{ui.plain(name)}")
 if st.session_state.get("profile:loaded") != ref:
     reset_view("profile", neighbourhood(store, ref.label, ref.key, viewer))
     st.session_state["profile:loaded"] = ref

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bidgraph import audit
+from bidgraph import audit, integrity
 from bidgraph.cases.evidence import check_freshness
 from bidgraph.cases.export import anb, graphfiles, pdf, report, tables
-from bidgraph.cases.export.manifest import MANIFEST, build_manifest, sha256, sha256sums
+from bidgraph.cases.export.manifest import MANIFEST, SIGNATURE, build_manifest, sha256, sha256sums, signature_file
 from bidgraph.cases.masking import mask_case, recipient
 from bidgraph.cases.model import Case
 from bidgraph.cases.store import CaseStore, now
 from bidgraph.graph.store import GraphStore
+from bidgraph.settings import Settings
 from bidgraph.viewer import Role, Viewer
 from bidgraph.viz import render_html
 
@@ -99,6 +100,7 @@ def export_case(
         "snapshot": _snapshot(case, freshness),
     }
     manifest = build_manifest(files, DESCRIPTIONS, header)
+    key = package_key(cases.settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = re.sub(r"\D", "", meta.exported_at)[:14]
     path = out_dir / f"{case.number}_{to.name}_{stamp}.zip"
@@ -106,6 +108,8 @@ def export_case(
         for name, data in sorted(files.items()):
             archive.writestr(name, data)
         archive.writestr(MANIFEST, manifest)
+        if key is not None:
+            archive.writestr(SIGNATURE, signature_file(manifest, key))
     result = ExportResult(path, sha256(manifest), to.name, len(files))
     details = {
         "recipient": to.name,
@@ -113,9 +117,15 @@ def export_case(
         "manifest_sha256": result.manifest_sha256,
         "package_sha256": sha256(path.read_bytes()),
         "masked": not to.full_identifiers,
+        "signed": key is not None,
     }
     audit.record(cases.data_dir, "case.export", actor=actor, target=f"case:{case.id}", details=details)
     return result
+
+
+def package_key(settings: Settings) -> bytes | None:
+    """The administrator's package signing key, if one is configured."""
+    return integrity.read_key(settings.package_key_file) if settings.package_key_file else None
 
 
 def _snapshot(case: Case, freshness: str) -> dict[str, Any]:

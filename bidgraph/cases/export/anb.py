@@ -9,8 +9,6 @@ is false)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import xml.etree.ElementTree as ET
@@ -19,6 +17,7 @@ from typing import Any
 from bidgraph.cases.export.tables import node_caption
 from bidgraph.cases.model import Case
 from bidgraph.graph.schema import schema
+from bidgraph.spreadsheet import csv_bytes
 from bidgraph.viz.style import PROPERTY_ZH
 
 # Entity type -> icon of ANB's standard icon set.
@@ -149,11 +148,7 @@ LINK_COLUMNS = ("LinkId", "End1Identity", "End2Identity", "LinkType", "Label", "
 
 
 def _csv(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel and ANB read UTF-8
+    return csv_bytes(columns, rows)  # with the BOM, Excel and ANB read UTF-8
 
 
 def _provenance(props: dict[str, Any]) -> tuple[Any, ...]:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from bidgraph.cases.model import INITIAL_STATUS, Case, NodeSnapshot
 from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
+from bidgraph.spreadsheet import safe_row
 from bidgraph.viz.style import node_caption as graph_caption
 
 SHEETS = {
@@ -172,9 +173,9 @@ def xlsx_bytes(case: Case) -> bytes:
     book = Workbook(write_only=True)
     for name, rows in all_tables(case).items():
         sheet = book.create_sheet(SHEETS[name])
-        sheet.append(list(rows[0]) if rows else ["（无）"])
+        sheet.append(safe_row(rows[0]) if rows else ["（无）"])
         for row in rows:
-            sheet.append([_cell(v) for v in row.values()])
+            sheet.append(safe_row(_cell(v) for v in row.values()))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
