@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bidgraph.data.generator import SIZES, SMALL_SEED, timed
+from bidgraph.data.generator.docfiles import sample_documents
 
 console = Console()
 
@@ -30,7 +31,14 @@ OutOpt = Annotated[
 ]
 
 
-def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = SMALL_SEED, out: OutOpt = None) -> None:
+DocsOpt = Annotated[
+    int, typer.Option("--documents", help="另为多少个标段生成投标文件（documents/ 与清单，含标书雷同真值；0 为不生成）")
+]
+
+
+def sample(
+    size: SizeOpt = SampleSize.small, seed: SeedOpt = SMALL_SEED, out: OutOpt = None, documents: DocsOpt = 0
+) -> None:
     """生成河南、湖南公共资源交易样例数据：规范导入表（CSV）与埋设线索真值 ground_truth.json。"""
     target = out or (Path("data/sample") if size is SampleSize.small else Path(f"sample-{size.value}"))
     spec = SIZES[size.value]
@@ -46,3 +54,6 @@ def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = SMALL_SEED, out: Ou
     table.add_row("ground_truth.json", "", f"{truth / 1e6:.2f} MB")
     console.print(table)
     console.print(f"合计 {(total + truth) / 1e6:.1f} MB。导入：bidgraph load {target}")
+    if documents:
+        manifest, count = sample_documents(target, seed, documents)
+        console.print(f"已生成 {count} 份投标文件（{documents} 个标段）。导入：bidgraph documents load {manifest}")
