@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import defaultdict
 from collections.abc import Iterable
 
 # Figures the tender file fixes and a bid restates: (label, pattern in tender, pattern in bid).
@@ -16,28 +17,35 @@ FIGURES = (
     ("投标有效期", re.compile(r"投标有效期[:：为]?\s*(\d+)\s*日历天")),
 )
 _DIGIT = re.compile(r"[0-9０-９]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _ODD = re.compile(r"[０-９]+|([。，；：、])\1+| +[，。；：]")
 _BILL_LINE = re.compile(r"^\s*\d+\s+(\S+)\s+(\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
 
 
-def typo_index(common: Iterable[str]) -> set[str]:
-    """Every common shingle with one character wildcarded: a rare shingle that hits
-    this index differs from a common phrase by one character — a typo."""
-    return {s[:i] + "\0" + s[i + 1 :] for s in common for i in range(len(s))}
+def typo_index(common: Iterable[str]) -> dict[str, str]:
+    """Every common shingle with one character wildcarded -> that character: a rare
+    shingle that hits this index differs from a common phrase by one character."""
+    return {s[:i] + "\0" + s[i + 1 :]: s[i] for s in common for i in range(len(s))}
 
 
-def typos(shared_rare: Iterable[str], index: set[str]) -> list[str]:
-    """The typo strings (wrong characters with one character of context) in the rare
-    shingles two documents share; figures are left to ``wrong_figures``."""
-    found = set()
+def typos(shared_rare: Iterable[str], index: dict[str, str], min_shingles: int = 3) -> list[str]:
+    """Typos two documents share, as ``wrong（应为 right）`` with a character of context: a
+    Chinese character in place of another where a common phrase has it, seen in at least
+    ``min_shingles`` of the overlapping shingles that cover it (a phrase that is merely
+    rare shows in one or two); figures are left to ``wrong_figures``."""
+    votes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    context: dict[tuple[str, str], str] = {}
     for s in shared_rare:
         if _DIGIT.search(s):
             continue
-        for i in range(len(s)):
-            if s[:i] + "\0" + s[i + 1 :] in index:
-                found.add(s[max(0, i - 1) : i + 2])
-    # a typo shows in several overlapping shingles; keep the contexts not contained in another
-    return sorted(t for t in found if not any(t != o and t in o for o in found))
+        for i, wrong in enumerate(s):
+            right = index.get(s[:i] + "\0" + s[i + 1 :])
+            if right and right != wrong and _HAN.match(wrong) and _HAN.match(right):
+                votes[(wrong, right)].add(s)
+                around = s[max(0, i - 1) : i + 2]
+                if len(around) > len(context.get((wrong, right), "")):
+                    context[(wrong, right)] = around
+    return sorted(f"{context[k]}（应为{k[1]}）" for k, seen in votes.items() if len(seen) >= min_shingles)
 
 
 def wrong_figures(text: str, tender_text: str) -> set[str]:

@@ -39,6 +39,7 @@ class Params:
     boilerplate: float = 0.6  # a passage this much made of tender text is the tender's
     min_shared: int = 25  # telling shingles two documents must share before overlap counts
     min_score: float = 50.0  # flagged as 标书雷同 from this score
+    max_slip_users: int = 3  # the same odd formatting in more bidders' files is a style, not a shared slip
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,18 @@ def compare(
     rate = BaseRate.of(used.values())
     cap = rate.cap(params.base_min, params.base_share)
     index = err.typo_index(s for s, n in rate.bidders.items() if n >= cap)
+    odd = {d.id: err.odd_formatting(d.text) - err.odd_formatting(tender_texts.get(d.tender, "")) for d in docs}
+    odd_users: dict[str, set[str]] = defaultdict(set)
+    for d in docs:
+        for token in odd[d.id]:
+            odd_users[token].add(d.bidder)
     prepared = {}
     for d in docs:
         tender_text = tender_texts.get(d.tender, "")
         kept, telling = residual(cut[d.id], tender_sh.get(d.tender, set()), rate, cap, params.boilerplate)
-        odd = err.odd_formatting(d.text) - err.odd_formatting(tender_text)
-        prepared[d.id] = _Doc(d, kept, telling, err.wrong_figures(d.text, tender_text), odd, err.unit_prices(d.text))
+        rare_odd = {t for t in odd[d.id] if len(odd_users[t]) <= params.max_slip_users}  # a house style is no slip
+        figures = err.wrong_figures(d.text, tender_text)
+        prepared[d.id] = _Doc(d, kept, telling, figures, rare_odd, err.unit_prices(d.text))
     pairs = _candidates(prepared, params)
     return [_score(prepared[a], prepared[b], rate, cap, index, params) for a, b in sorted(pairs)]
 
@@ -146,7 +153,7 @@ def _score(a: _Doc, b: _Doc, rate: BaseRate, cap: int, index: set[str], params: 
     pair.passages = _matches(a, b, both)
     rare = {s for s in both if rate.bidders[s] <= 3}
     pair.typos = err.typos(rare, index)
-    pair.figures = sorted(a.figures & b.figures)
+    pair.figures = sorted(a.figures & b.figures) if a.record.tender == b.record.tender else []
     pair.formatting = sorted(a.odd & b.odd)
     pair.identical_prices, pair.priced_items, pair.price_cv = err.compare_prices(a.prices, b.prices)
     pair.score = round(_points(pair), 1)
@@ -154,10 +161,11 @@ def _score(a: _Doc, b: _Doc, rate: BaseRate, cap: int, index: set[str], params: 
 
 
 def _points(p: SimilarPair) -> float:
-    """Overlap of telling text up to 60; each shared error 15 (an honest bidder does not
-    make another's slip); identical unit prices up to 30; a scaled copy of the bill 10."""
+    """Overlap of telling text up to 60; each shared error 25, so two flag a pair on their
+    own (an honest bidder does not make another's slips); identical unit prices up to 30;
+    a scaled copy of the bill 10."""
     text = 60.0 * min(1.0, p.containment / 0.5)
-    slips = 15.0 * (len(p.typos) + len(p.figures) + len(p.formatting))
+    slips = 25.0 * (len(p.typos) + len(p.figures) + len(p.formatting))
     prices = 30.0 * p.identical_prices / p.priced_items if p.priced_items else 0.0
     scaled = 10.0 if p.price_cv is not None and p.price_cv < 0.002 else 0.0
     return min(100.0, text + slips + prices + scaled)

@@ -17,7 +17,8 @@ from bidgraph.data.generator.biddocs import DocSet, DocTender, GenDoc, plan_docu
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("标段编号", "投标人", "文件路径")
-TENDER_FILE = "招标文件.txt"  # the manifest lists it with an empty 投标人
+TENDER_FILE = "招标文件.txt"
+FONT = "STSong-Light"  # the manifest lists it with an empty 投标人
 
 
 def write_docset(docset: DocSet, folder: Path) -> Path:
@@ -65,11 +66,12 @@ def _docx(doc: GenDoc, path: Path) -> None:
 def _pdf(doc: GenDoc, path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
     from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen.canvas import Canvas
 
-    from bidgraph.cases.export.pdf import FONT, register_font
-
-    register_font()
+    # A standard CID font, not embedded: quick to write, and its text extracts exactly
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     y = 800

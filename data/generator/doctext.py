@@ -84,6 +84,7 @@ DETAILS = (
     "压实度不低于{n}%",
     "堆放高度不超过{n}米",
 )
+FULL_WIDTH = str.maketrans("0123456789%", "０１２３４５６７８９％")
 PHASES = ("施工准备", "基础施工", "主体施工", "附属工程", "竣工验收", "场地清理")
 MACHINES = ("挖掘机", "装载机", "压路机", "自卸汽车", "混凝土泵车", "汽车吊", "平地机", "摊铺机", "洒水车", "发电机")
 
@@ -244,7 +245,7 @@ def plant_errors(rng: random.Random, bid: BidText, tender: TenderText) -> None:
     wrong = tender.days + rng.choice((-15, 10, 20, 30))
     bid.sections["投标函"][-1] = f"我方承诺工期为{wrong}日历天，质量标准为合格。"
     tech = bid.sections["施工组织设计（技术标）"]
-    odd = f"{rng.choice(SUBJECTS)}每日巡查不少于{'０１２３４５６７８９'[rng.randint(2, 9)]}次，发现问题及时上报。。"
+    odd = sentence(rng).translate(FULL_WIDTH).replace("。", "。。")  # typed with the IME in full-width mode
     tech.insert(rng.randrange(len(tech)), odd)
     bid.errors += [f"工期{wrong}日历天", odd]
 
