@@ -77,7 +77,19 @@ def load_documents(
         for pair in pairs:
             writer.add(SIMILAR_TO, [pair.a.id, pair.b.id, similar_props(pair, read), {}, {}])
     result.counters = dict(writer.counters)
+    _drop_stale(store, list(read), result.load_id)
     return result
+
+
+def _drop_stale(store: GraphStore, keys: list[str], load_id: str) -> None:
+    """Pairs among these bids that this comparison no longer finds (a pair it found again
+    carries this load's id)."""
+    s = schema()
+    store.write(
+        f"MATCH (a:{s.label('Bid')})-[r:{s.rel_type('SIMILAR_TO')}]->(b:{s.label('Bid')}) "
+        f"WHERE a.{KEY} IN $keys AND b.{KEY} IN $keys AND r.load_id <> $load_id DELETE r",
+        {"keys": keys, "load_id": load_id},
+    )
 
 
 def _check_bids(store: GraphStore, source: str, bids: list[tuple[Any, str]]) -> None:
@@ -101,6 +113,7 @@ def _doc_props(tender: str, bidder: str, doc: ReadDocument) -> dict[str, Any]:
         "kind": "投标文件",
         "title": doc.path.stem,
         "file_name": doc.path.name,
+        "path": str(doc.path.resolve()),  # the workbench re-reads the text to show passages side by side
         "fmt": doc.fmt,
         "tender_code": tender,
         "bidder_key": bidder_key(bidder),
