@@ -30,6 +30,18 @@ class Comparison:
     html_b: str = ""
     problems: list[str] = field(default_factory=list)
 
+    def passage_rows(self) -> list[dict[str, str]]:
+        """The matched passages as quoted text with their offsets in each document."""
+        return [
+            {
+                "章节": p["section"],
+                "甲方位置": "–".join(map(str, p["a"])),
+                "乙方位置": "–".join(map(str, p["b"])),
+                "原文": p["text"],
+            }
+            for p in self.passages
+        ]
+
 
 def comparisons(finding: Finding) -> list[Comparison]:
     """One comparison per SIMILAR_TO relationship in the finding's evidence."""

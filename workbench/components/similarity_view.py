@@ -37,6 +37,4 @@ def similarity_panel(finding: Finding) -> None:
             if html:
                 col.html(f'{STYLE}<div class="bidtext">{html}</div>')
         with st.expander(f"匹配段落与偏移量（{len(c.passages)} 处，随证据导出）"):
-            rows = [{"章节": p["section"], "甲方位置": f"{p['a'][0]}–{p['a'][1]}", "乙方位置": f"{p['b'][0]}–{p['b'][1]}",
-                     "段落原文": p["text"]} for p in c.passages]  # fmt: skip
-            st.dataframe(rows, hide_index=True)
+            st.dataframe(c.passage_rows(), hide_index=True)
