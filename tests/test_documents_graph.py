@@ -17,6 +17,7 @@ from bidgraph.data.generator.docfiles import write_docset
 from bidgraph.documents.load import load_documents
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
+from bidgraph.services.documents import comparisons
 
 
 def uscc(i: int) -> str:
@@ -110,3 +111,15 @@ def test_a_document_of_an_unknown_bid_is_refused_with_its_row(store: GraphStore,
     manifest.write_text("标段编号,投标人,文件路径\nT000,示例建设1公司,a.txt\nT999,91410100MA00000001,a.txt\n", "utf-8")
     with pytest.raises(DataError, match=r"manifest.csv.*第 2 行.*投标人"):
         load_documents(store, manifest)
+
+
+def test_the_finding_shows_both_documents_with_passages_and_errors(
+    store: GraphStore, loaded: tuple[DocSet, Path]
+) -> None:
+    finding = run_detector(store, "bid_similarity")[0]
+    (c,) = comparisons(finding)
+    assert c.file_a and c.file_b and not c.problems
+    assert c.html_a.count("<mark>") == len(c.passages) > 0
+    assert '<u class="slip">' in c.html_a and '<u class="slip">' in c.html_b  # the shared wrong 工期 at least
+    row = c.passage_rows()[0]
+    assert row["原文"] and "–" in row["甲方位置"]
