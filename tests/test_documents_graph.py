@@ -4,6 +4,7 @@ not the template decoy), metadata identity as a file fingerprint, manifest error
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -12,12 +13,15 @@ from detectgraph import Builder
 
 from bidgraph.analysis import run_detector
 from bidgraph.analysis.scoring import triage_list
+from bidgraph.cases import CaseStore
+from bidgraph.cases.export import graphfiles
 from bidgraph.data.generator.biddocs import DocSet, DocTender, plan_documents
 from bidgraph.data.generator.docfiles import write_docset
 from bidgraph.documents.load import load_documents
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
 from bidgraph.services.documents import comparisons
+from bidgraph.settings import Settings
 
 
 def uscc(i: int) -> str:
@@ -123,3 +127,19 @@ def test_the_finding_shows_both_documents_with_passages_and_errors(
     assert '<u class="slip">' in c.html_a and '<u class="slip">' in c.html_b  # the shared wrong 工期 at least
     row = c.passage_rows()[0]
     assert row["原文"] and "–" in row["甲方位置"]
+
+
+def test_a_case_export_quotes_the_passages_with_offsets(
+    store: GraphStore, loaded: tuple[DocSet, Path], tmp_path: Path
+) -> None:
+    finding = run_detector(store, "bid_similarity")[0]
+    cases = CaseStore(Settings(data_dir=tmp_path))
+    case_id = cases.create("标书雷同线索", finding.summary, actor="调查员")
+    cases.add_evidence(case_id, finding, actor="调查员")
+    exported = json.loads(graphfiles.json_bytes(graphfiles.to_networkx(cases.get(case_id))))
+    links = [e for e in exported["links"] if e.get("type") == "SIMILAR_TO"]
+    assert len(links) == 1
+    passages = json.loads(links[0]["passages"])
+    quoted = next(iter(comparisons(finding)))
+    assert passages == quoted.passages and all(len(p["a"]) == 2 and p["text"] for p in passages)
+    assert "错误数字" in str(links[0]["shared_errors"])  # graph files flatten lists to text
