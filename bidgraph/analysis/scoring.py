@@ -24,6 +24,8 @@ WEIGHTS: dict[str, float] = {
     "cross_appointment": 1.0,
     "corporate_control": 1.0,
     "shared_identifier": 1.0,
+    "bid_similarity": 0.9,
+    "file_fingerprint": 0.9,
     "shared_staff": 0.9,
     "kinship": 0.8,
     "kinship_conflict": 0.8,
@@ -37,7 +39,7 @@ WEIGHTS: dict[str, float] = {
 }
 DEFAULT_WEIGHT = 0.5  # user-saved queries
 LINKING = {"cross_appointment", "corporate_control", "shared_identifier", "shared_staff", "kinship"}
-LINKING |= {"cobid_ring", "rotation", "cover_bidder"}
+LINKING |= {"cobid_ring", "rotation", "cover_bidder", "bid_similarity", "file_fingerprint"}
 
 
 def combine(findings: Iterable[Finding]) -> tuple[float, list[Finding]]:

@@ -10,6 +10,7 @@ from rich.console import Console
 from bidgraph.cli import bench, db
 from bidgraph.cli import case as case_cli
 from bidgraph.cli import detect as detect_cli
+from bidgraph.cli import documents as documents_cli
 from bidgraph.cli import load as load_cli
 from bidgraph.cli import user as user_cli
 from bidgraph.cli.demo import demo
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(bench.app, name="bench")
+app.add_typer(documents_cli.app, name="documents")
 app.command("load")(load_cli.load)
 app.command("loads")(load_cli.loads)
 app.command()(demo)

@@ -30,7 +30,12 @@ OutOpt = Annotated[
 ]
 
 
-def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = None, out: OutOpt = None) -> None:
+DocsOpt = Annotated[
+    int, typer.Option("--documents", help="另为多少个标段生成投标文件（documents/ 与清单，含标书雷同真值；0 为不生成）")
+]
+
+
+def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = None, out: OutOpt = None, documents: DocsOpt = 0) -> None:
     """生成河南、湖南公共资源交易样例数据：规范导入表（CSV）与埋设线索真值 ground_truth.json。"""
     from bidgraph.data.generator import SIZES, SMALL_SEED, timed  # here: ``bidgraph --help`` stays fast
 
@@ -49,3 +54,8 @@ def sample(size: SizeOpt = SampleSize.small, seed: SeedOpt = None, out: OutOpt =
     table.add_row("ground_truth.json", "", f"{truth / 1e6:.2f} MB")
     console.print(table)
     console.print(f"合计 {(total + truth) / 1e6:.1f} MB。导入：bidgraph load {target}")
+    if documents:
+        from bidgraph.data.generator.docfiles import sample_documents
+
+        manifest, count = sample_documents(target, seed, documents)
+        console.print(f"已生成 {count} 份投标文件（{documents} 个标段）。导入：bidgraph documents load {manifest}")

@@ -74,6 +74,7 @@ def generate(size: str, seed: int, out: Path) -> dict[str, int]:
             plant(planner)
         background_penalties(world, orgs)
         market.run(planner.specs)
+        plants_market.fingerprint_truth(truth)
     finally:
         sink.close()
     truth.write(out / "ground_truth.json", {"seed": seed, "size": size, "generated_with": GENERATOR})

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from bidgraph.data.generator.ids import mac_variant, phone_variant
 from bidgraph.data.generator.plan import Planner
+from bidgraph.data.generator.sink import Truth
 from bidgraph.data.generator.world import Company
 
 BID_IDENTIFIERS = ("ip", "mac", "cpu", "disk", "dongle", "file_id", "machine_code", "deposit_account")
 STATIC_IDENTIFIERS = ("phone", "email", "address")
+FILE_FINGERPRINTS = ("mac", "cpu", "disk", "dongle", "file_id", "machine_code")
 RING_BACKGROUND = 0.3
 
 
@@ -133,6 +135,15 @@ def shared_identifiers(p: Planner) -> None:
                 "shared_identifier", variant, note, companies=[a.uscc, b.uscc], evidence={"value": value}
             )
             p.put(index, spec, entry)
+
+
+def fingerprint_truth(truth: Truth) -> None:
+    """A shared bid-file fingerprint is also a ``file_fingerprint`` finding: the same
+    planted pairs, appended (earlier scheme ids and the tables do not change)."""
+    for scheme in list(truth.schemes):
+        if scheme["detector"] == "shared_identifier" and scheme["variant"] in FILE_FINGERPRINTS:
+            copy = {**scheme, "id": f"S{len(truth.schemes) + 1:04d}", "detector": "file_fingerprint"}
+            truth.schemes.append(copy)
 
 
 def price_screens(p: Planner) -> None:

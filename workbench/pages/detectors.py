@@ -13,6 +13,7 @@ from bidgraph.services.cypher import result_table
 from bidgraph.viewer import Viewer
 from bidgraph.workbench import ui
 from bidgraph.workbench.components.add_to_case import add_to_case
+from bidgraph.workbench.components.similarity_view import similarity_panel
 from bidgraph.workbench.graph_panel import graph_panel, reset_view
 from bidgraph.workbench.params_form import param_widgets
 from bidgraph.workbench.triage_cache import cached_triage, show_triage, triage_future
@@ -72,6 +73,7 @@ def show_findings(store: GraphStore, viewer: Viewer, chosen: str, found: list[Fi
         reset_view("detector", finding.evidence)
         st.session_state["detector:shown"] = ("finding", chosen, index)
     graph_panel("detector", store, highlight=finding.evidence)
+    similarity_panel(finding)
     if finding.sources:
         with st.expander(f"事实来源（{len(finding.sources)} 条）"):
             st.dataframe(list(finding.sources), hide_index=True)
