@@ -40,6 +40,8 @@ ORG_PROPS = {
     "tenderers": ("name", "uscc", "kind", "region"),
     "agencies": ("name", "uscc", "region"),
 }
+TENDER_RECOMMENDED = ("industry", "region", "bid_open")
+UNKNOWN = "未注明"
 ORG_LABEL = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 
 
@@ -159,6 +161,9 @@ class Builder:
                 "awarded",
             )
         }
+        # an attribute the export lacks is an explicit unknown, so detectors can say so
+        props["unknown"] = [k for k in TENDER_RECOMMENDED if not props[k]]
+        props.update({k: UNKNOWN for k in ("industry", "region") if not props[k]})
         yield self.node("Tender", code, props, prov)
         tender = ("Tender", code, {})
         if record.get("project_code"):

@@ -41,13 +41,14 @@ def test_dry_run_strict_skip_invalid_and_history(env: None, tmp_path: Path) -> N
     errors = tmp_path / "errors.csv"
     rejected = runner.invoke(app, ["load", str(FIXTURES / "bad" / "rows"), "--errors-csv", str(errors)])
     assert rejected.exit_code == 1
-    assert "未导入任何数据" in rejected.output and "错误（共 18 条）" in rejected.output
+    assert "未导入任何数据" in rejected.output and "根本原因，共 18 条" in rejected.output
+    assert "导入明细" in rejected.output and "缺失：" in rejected.output
     with errors.open(encoding="utf-8-sig") as handle:
         assert len(list(csv.reader(handle))) == 1 + 18
 
     partial = runner.invoke(app, ["load", str(FIXTURES / "bad" / "rows"), "--skip-invalid"])
-    assert partial.exit_code == 0, partial.output
-    assert "部分导入" in partial.output
+    assert partial.exit_code == 3, partial.output  # its own code: not a success
+    assert "部分导入" in partial.output and "缺失：图谱中缺少" in partial.output
 
     loaded = runner.invoke(app, ["load", str(FIXTURES / "basic")])
     assert loaded.exit_code == 0 and "已导入" in loaded.output and "导入 32 行" in loaded.output
