@@ -40,6 +40,7 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
     spec = spec or FileSpec("", table.name)
     declared = {header_key(h): t for h, t in spec.columns.items()}
     units = {header_key(k): u for k, u in spec.units.items()}
+    declared_columns = {c for t in declared.values() for c in (*t.columns, t.then, t.otherwise)}
     getters: dict[str, list[Getter]] = {}
     result = Fit(header=[], index={})
     plain = not (spec.constants or spec.recode or spec.derive or spec.dates)
@@ -54,20 +55,17 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
 
     for p, title in enumerate(header):
         key = header_key(title)
-        target = declared.get(key)
+        target = _target(key, declared, index)
         unit = units.get(key)
+        match = _HEADER_UNIT.match(normalize.text(title)) if target is None else None
+        if match:  # 注册资本(万元): the header without its unit, read in that unit
+            key = header_key(match["base"])
+            target = _target(key, declared, index)
+            unit = unit or units.get(key) or _header_unit(match["unit"])
         if target is None:
-            column = index.get(key)
-            match = _HEADER_UNIT.match(normalize.text(title)) if column is None else None
-            if match:
-                column = index.get(header_key(match["base"]))
-                unit = unit or _header_unit(match["unit"])
-                key = header_key(match["base"])
-            if column is None:
-                if title.strip():
-                    result.unknown.append(title.strip())
-                continue
-            target = Target(columns=(column,))
+            if title.strip():
+                result.unknown.append(title.strip())
+            continue
         cell = _cell(p)
         for column in target.columns or (target.then, target.otherwise):
             kind = table.columns[column].type
@@ -83,7 +81,9 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
                 plain = False
                 result.notes.append(f"「{title}」按单位 {unit} 读入 {column}")
             getters.setdefault(column, []).append(get)
-            if len(getters[column]) > 1 and not target.condition:
+            if len(getters[column]) > 1 and not (target.condition or column in declared_columns):
+                # two headers for one column by alias: ambiguous; declared in the mapping:
+                # the first non-empty one counts (报价 or 下浮率)
                 result.errors.append(DataError("表头重复（多列对应同一字段）", file=file, row=1, column=title))
     for column, cond in spec.derive.items():
         holds = condition(cond)
@@ -107,6 +107,12 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
     getters_list = list(columns.values())
     result.row = lambda cells: [g(cells) for g in getters_list]
     return result
+
+
+def _target(key: str, declared: dict[str, Target], index: dict[str, str]) -> Target | None:
+    if key in declared:
+        return declared[key]
+    return Target(columns=(index[key],)) if key in index else None
 
 
 def _cell(p: int) -> Getter:
