@@ -4,6 +4,7 @@ on the shared test server; and docs/loading.md documents every table column and 
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,3 +79,29 @@ def test_every_table_column_and_alias_is_documented() -> None:
             assert f"| `{column.name}` | {column.type} |" in text
             for alias in column.aliases:
                 assert alias in text, (table.name, alias)
+
+
+def test_fresh_graph_dry_run_detect_and_triage(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graph key that was never written: empty results with guidance, no crash."""
+    monkeypatch.setenv("BIDGRAPH_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("BIDGRAPH_GRAPH_NAME", "never_loaded_" + uuid.uuid4().hex[:8])
+    get_settings.cache_clear()
+    try:
+        checked = runner.invoke(app, ["load", str(FIXTURES / "basic"), "--dry-run"])
+        assert checked.exit_code == 0 and "检查通过" in checked.output, checked.output
+        for command in (["detect"], ["triage"], ["detect", "-d", "cobid_ring", "-f", "json"]):
+            result = runner.invoke(app, command)
+            assert result.exit_code == 0, result.output
+            assert "图谱中还没有数据" in result.output and "查询失败" not in result.output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_missing_tender_attributes_are_named_by_detect(env: None, tmp_path: Path) -> None:
+    folder = tmp_path / "real"
+    folder.mkdir()
+    (folder / "tenders.csv").write_text("标段编号,标段名称\nX-1,一标段\n", encoding="utf-8")
+    loaded = runner.invoke(app, ["load", str(folder)])
+    assert loaded.exit_code == 0 and "1 行缺少行业" in loaded.output, loaded.output
+    result = runner.invoke(app, ["detect", "-d", "price_screen"])
+    assert "1 个标段缺少开标日期" in result.output and "price_screen" in result.output, result.output

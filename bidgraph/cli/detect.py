@@ -17,6 +17,7 @@ from rich.table import Table
 from bidgraph import loaders
 from bidgraph.analysis import evaluate as ev
 from bidgraph.analysis import run_detector
+from bidgraph.analysis.coverage import coverage_notes
 from bidgraph.analysis.detectors import detector_ids
 from bidgraph.analysis.findings import Finding
 from bidgraph.analysis.scoring import triage_list
@@ -27,6 +28,7 @@ from bidgraph.settings import get_settings
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True)
+NOTES = Console(stderr=True, soft_wrap=True)
 FORMATS = ("table", "csv", "json")
 
 
@@ -67,7 +69,16 @@ def detect(
             failures: dict[str, str] = {}
             findings = sorted(run_all(store, params=params, failures=failures), key=lambda f: -f.score)
             _print_failures(failures)
+        notes = coverage_notes(store)
     _print_findings(findings, fmt)
+    _print_notes(notes)
+
+
+def _print_notes(notes: list[str]) -> None:
+    """What the results cannot cover (empty graph, missing attributes), on stderr so
+    csv/json output stays clean."""
+    for note in notes:
+        NOTES.print(f"[yellow]提示：[/]{note}")
 
 
 def _print_failures(failures: dict[str, str]) -> None:
@@ -104,12 +115,14 @@ def triage_command(
     """风险研判清单：按风险分排序的标段与企业团伙，附命中规则与依据。"""
     with open_store(get_settings()) as store:
         result = triage(store, params=parse_params(param or []))
+        notes = coverage_notes(store)
     _print_failures(dict(result.failures))
     for title, items in (("企业团伙", result.groups), ("标段", result.tenders)):
         table = Table("排名", "风险分", "对象", "命中规则", "说明", title=f"{title}（共 {len(items)} 项）")
         for rank, item in enumerate(items[:top], 1):
             table.add_row(str(rank), f"{item.score:.1f}", item.name, "、".join(item.rules), item.explanation)
         console.print(table)
+    _print_notes(notes)
 
 
 def evaluate(
