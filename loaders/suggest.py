@@ -50,6 +50,9 @@ NAME_WORDS = {
     "联系": "contacts",
 }
 
+# words that exports use for the aliases' words (before fuzzy matching)
+HEADER_WORDS = {"投标单位": "投标人", "供应商": "投标人", "投标企业": "投标人", "号码": "号", "编码": "编号"}
+
 
 @dataclass
 class Draft:
@@ -90,6 +93,8 @@ def place(table: str, header: str, index: dict[str, str]) -> tuple[str, str] | N
     base = key.split("(")[0]  # 注册资本(万元): the unit is read from the header when loading
     if key in index or base in index:
         return index.get(key) or index[base], "别名"
+    for word, usual in HEADER_WORDS.items():
+        key = key.replace(word, usual)
     best = process.extractOne(key, list(index), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
     return (index[best[0]], f"相似度 {best[1]:.0f}") if best else None
 
@@ -104,13 +109,14 @@ def guess_table(name: str, header: list[str], indexes: dict[str, dict[str, str]]
         placed = [place(table, h, index) for h in header if h.strip()]
         columns = {p[0] for p in placed if p}
         required = set(tables()[table].required)
-        scores[table] = len(columns) / max(len(header), 1) + 0.5 * len(columns & required) / max(len(required), 1)
+        if required <= columns:  # a guess the file cannot fill would refuse the whole file
+            scores[table] = len(columns) / max(len(header), 1) + 0.5
     for word, table in sorted(NAME_WORDS.items(), key=lambda w: -len(w[0])):
         if word in key:
             scores[table] = scores.get(table, 0) + 0.6
             break
-    best = max(scores, key=lambda t: (scores[t], -ORDER.index(t)))
-    return (best, f"表头与文件名匹配度 {scores[best]:.2f}") if scores[best] >= 0.6 else (None, "")
+    best = max(scores, key=lambda t: (scores[t], -ORDER.index(t)), default=None)
+    return (best, f"表头与文件名匹配度 {scores[best]:.2f}") if best and scores[best] >= 0.6 else (None, "")
 
 
 def draft(path: Path) -> list[Draft]:
@@ -146,6 +152,7 @@ def render(drafts: list[Draft]) -> str:
     for item in drafts:
         if item.table is None:
             lines.append(f"  # 未能识别 {item.name} 对应的表：请写成 {_q(item.name)}: 表名")
+            lines += [f"  #   {n}" for n in item.notes]
             continue
         renames = {h: c for h, (c, why) in item.columns.items() if why != "别名"}
         lines.append(f"  {_q(item.name.split('!')[-1])}:  # {item.basis}")
@@ -182,8 +189,9 @@ def suggest(path: Path) -> str:
         if account is None:
             continue
         item.duplicates = account.reasons.pop("重复记录且取值不同", 0)
-        if account.rejected:
-            item.notes.append(f"整个文件未通过检查：{account.rejected}")
+        if account.rejected:  # leave it out: the draft must load as it is
+            item.notes.append(f"{item.table} 不适用（{account.rejected}）")
+            item.table = None
         item.notes += [f"检查发现 {n} 行：{reason}" for reason, n in account.reasons.most_common(5)]
         item.notes += [w.split("：", 1)[1] for w in report.warnings if w.startswith(item.name + "：")]
     return render(drafts)
