@@ -184,9 +184,11 @@ class Builder:
         props.update({k: record.get(k) for k in ("expert_no", "specialty", "employer", "title_level")})
         yield self.node(label, key, props, prov, extra="Expert")
         expert = (label, key, {})
-        employer = self.org(*self.resolver.org_ref(record.get("employer")))
+        uscc, name = self.resolver.org_ref(record.get("employer"))
+        employer = self.org(uscc, name)
         if employer:
-            yield self.edge(expert, "EMPLOYED_BY", employer, prov, {"basis": "registration"})
+            props = {"basis": "registration", **self.resolver.match(uscc, name)}
+            yield self.edge(expert, "EMPLOYED_BY", employer, prov, props)
         yield from self.contacts(expert, record, prov)
 
     def _certificates(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
@@ -252,11 +254,28 @@ class Builder:
             "target": record["tender_code"],
             "props": {**clean({"role": record.get("role"), "date": record.get("date")}), **prov},
         }
+        if record.get("expert_name"):  # a per-evaluation export: the expert, and the employer then
+            yield from self._evaluation_expert(record, prov)
         yield ("evaluated",), row
         if record.get("bidder_uscc"):
             bid = identity.bid_key(record["tender_code"], record["bidder_uscc"])
             score = {"score": record.get("score"), "tender_code": record["tender_code"]}
             yield ("scored",), {"expert_no": record["expert_no"], "target": bid, "props": {**clean(score), **prov}}
+
+    def _evaluation_expert(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
+        number, name = record["expert_no"], record["expert_name"]
+        key, confidence = identity.person_key(None, False, name, "expert:" + number)
+        props = {"name": name, "key_confidence": confidence, "expert_no": number}
+        yield self.node("Person", key, props, prov, extra="Expert")
+        uscc, employer_name = self.resolver.org_ref(record.get("employer"))
+        employer = self.org(uscc, employer_name)
+        if employer:
+            # employed as of the evaluation: from the first of that month (an evaluation a
+            # few days after the opening still covers it) to the evaluation day
+            as_of = record.get("date")
+            dated = {"as_of": as_of, "start": as_of[:8] + "01", "end": as_of} if as_of else {}
+            props = {"basis": "evaluation", **dated, **self.resolver.match(uscc, employer_name)}
+            yield self.edge(("Person", key, {}), "EMPLOYED_BY", employer, prov, props, merge_on=("as_of",))
 
     def _allowlist(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         label = record["label"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bidgraph.loaders import identity
 from bidgraph.loaders.build import clean
+from bidgraph.loaders.consortium import split_consortium
 
 if TYPE_CHECKING:
     from bidgraph.loaders.build import Builder, End, Fact
@@ -18,29 +19,38 @@ PM_CERTIFICATE_KIND = "注册建造师"
 BID_PROPS = ("price", "price_text", "rank", "won", "valid", "disqualified_reason", "submitted")
 
 
-def bidder(builder: Builder, record: dict[str, Any]) -> tuple[End, list[End]]:
-    """(the submitting side, consortium members lead first)."""
+def bidder(builder: Builder, record: dict[str, Any]) -> tuple[End, list[End], int]:
+    """(the submitting side, consortium members, index of the lead). Members come from
+    the consortium_members column (lead first), else from a consortium name."""
     members = [builder.org(*builder.resolver.org_ref(m)) for m in record.get("consortium_members") or []]
+    lead = 0
+    split = None if members or record.get("bidder_uscc") else split_consortium(record["bidder_name"])
+    if split:
+        members = [builder.org(None, name) for name in split[0]]
+        lead = split[1]
     if len(members) > 1:
         key = identity.consortium_key(record["tender_code"], [m[1] for m in members])
-        return ("Consortium", key, {"name": record["bidder_name"], "tender_code": record["tender_code"]}), members
-    return builder.org(record.get("bidder_uscc"), record["bidder_name"]), []
+        side = ("Consortium", key, {"name": record["bidder_name"], "tender_code": record["tender_code"]})
+        return side, members, lead
+    return builder.org(record.get("bidder_uscc"), record["bidder_name"]), [], 0
 
 
 def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-    side, members = bidder(builder, record)
+    side, members, lead = bidder(builder, record)
     tender_code = record["tender_code"]
     key = identity.bid_key(tender_code, side[1])
     props = {k: record.get(k) for k in BID_PROPS}
     props["price_text"] = record.get("price_text")
     props.update(tender_code=tender_code, bidder_key=side[1])
+    if not members:
+        props.update(builder.resolver.match(record.get("bidder_uscc"), record["bidder_name"]))
     yield ("bid",), {"key": key, "tender": tender_code, "props": {**clean(props), **prov}, "prov": prov}
     bid = ("Bid", key, {})
     if record.get("won") and record.get("price") is not None:
         yield ("win",), {"key": tender_code, "price": record["price"]}
     yield builder.edge(side, "SUBMITTED", bid, prov)
     for position, member in enumerate(members):
-        yield builder.edge(member, "MEMBER_OF", side, prov, {"lead": position == 0})
+        yield builder.edge(member, "MEMBER_OF", side, prov, {"lead": position == lead})
     if record.get("upload_ip"):
         yield builder.identifier_edge(bid, "UPLOADED_FROM", "IP", record["upload_ip"], prov)
     for column, kind in identity.DEVICE_COLUMNS.items():

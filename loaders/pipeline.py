@@ -17,6 +17,7 @@ from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References
+from bidgraph.loaders.consortium import split_consortium
 from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.fit import fit
 from bidgraph.loaders.mapping import FileSpec, Mapping
@@ -126,6 +127,9 @@ def check(
             plan.records.add(source.label, row, record)
     for error in references.flush():
         fail(error)
+    resolved = plan.resolver.learn_from_graph(store)
+    if resolved:
+        report.warnings.append(f"{resolved:,} 个只有名称的单位按图谱中已有的同名单位对应到统一社会信用代码")
     for label, _row in plan.invalid:
         if label in report.accounts:
             report.accounts[label].dropped += 1
@@ -198,6 +202,14 @@ def _learn(resolver: Resolver, references: References, table: str, record: dict[
         resolver.learn_org(record.get("uscc"), record.get("name"), ORG_TABLES[table])
     elif table == "bids":
         resolver.learn_org(record.get("bidder_uscc"), record.get("bidder_name"))
+        if not record.get("bidder_uscc"):
+            split = split_consortium(record.get("bidder_name") or "")
+            for name in split[0] if split else [record.get("bidder_name")]:
+                resolver.want(name)
+    elif table in ("experts", "tenders", "evaluations"):
+        for column in ("employer", "tenderer", "agency"):
+            if record.get(column) and resolver.org_ref(record[column])[1]:
+                resolver.want(record[column])
     elif table == "roles":
         resolver.learn_org(record.get("company_uscc"), record.get("company_name"))
         resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
