@@ -110,3 +110,23 @@ def test_expert_employer_as_of_each_evaluation_and_the_conflict(graph: GraphStor
     )
     findings = run_detector(graph, "expert_conflict", {"date_from": "2000-01-01", "date_to": "2030-12-31"})
     assert sorted(code for f in findings for code in f.tender_codes) == ["T-0", "T-1"]
+
+
+def test_project_manager_from_certificate_text(graph: GraphStore, tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    write(
+        folder,
+        "tenders.csv",
+        [["标段编号", "标段名称", "开标日期"], ["T-1", "一", "2024-01-01"], ["T-2", "二", "2024-02-01"]],
+    )
+    rows = [["标段编号", "投标人统一社会信用代码", "投标人", "项目负责人", "建造师注册编号"]]
+    rows += [
+        ["T-1", A, "甲", "郑维,其他,420528199007******", "二级建造师 鄂242151649845；安考证 鄂建安B(2022)0003573"],
+        ["T-2", B, "乙", "郑维,身份证,420528199007******", "鄂242151649845"],
+    ]
+    write(folder, "bids.csv", rows)
+    load(graph, tmp_path, folder)
+    people = graph.run("MATCH (:Bid)-[:PROJECT_MANAGER]->(p:Person) RETURN DISTINCT p.name, p.key_confidence").rows
+    assert people == (("郑维", "medium"),)  # one person: masked ID + name in both rows
+    held = graph.run("MATCH (p:Person)-[:HOLDS]->(c:Certificate) RETURN c.kind, c.number, c.level ORDER BY c.number")
+    assert held.rows == (("注册建造师", "鄂242151649845", "二级"), ("安全生产考核合格证", "鄂建安B(2022)0003573", "B"))
