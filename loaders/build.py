@@ -254,7 +254,7 @@ class Builder:
             "target": record["tender_code"],
             "props": {**clean({"role": record.get("role"), "date": record.get("date")}), **prov},
         }
-        if record.get("expert_name"):  # a per-evaluation export: the expert, and the employer then
+        if record.get("expert_name") or record.get("employer"):  # per-evaluation export rows
             yield from self._evaluation_expert(record, prov)
         yield ("evaluated",), row
         if record.get("bidder_uscc"):
@@ -263,10 +263,14 @@ class Builder:
             yield ("scored",), {"expert_no": record["expert_no"], "target": bid, "props": {**clean(score), **prov}}
 
     def _evaluation_expert(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-        number, name = record["expert_no"], record["expert_name"]
-        key, confidence = identity.person_key(None, False, name, "expert:" + number)
-        props = {"name": name, "key_confidence": confidence, "expert_no": number}
-        yield self.node("Person", key, props, prov, extra="Expert")
+        number, name = record["expert_no"], record.get("expert_name")
+        key = self.resolver.expert_keys.get(number)
+        if key is None:  # not in an experts file of this load: the row defines the expert
+            if not name:
+                return
+            key, confidence = identity.person_key(None, False, name, "expert:" + number)
+            props = {"name": name, "key_confidence": confidence, "expert_no": number}
+            yield self.node("Person", key, props, prov, extra="Expert")
         uscc, employer_name = self.resolver.org_ref(record.get("employer"))
         employer = self.org(uscc, employer_name)
         if employer:

@@ -53,6 +53,8 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
             return None
         return lambda cells: cond.holds(normalize.text(cells[p] if p < len(cells) else None))
 
+    conditions = {header_key(c.header) for t in declared.values() if t.condition for c in [t.condition]}
+    conditions |= {header_key(c.header) for c in spec.derive.values()}
     for p, title in enumerate(header):
         key = header_key(title)
         target = _target(key, declared, index)
@@ -63,7 +65,7 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
             target = _target(key, declared, index)
             unit = unit or units.get(key) or _header_unit(match["unit"])
         if target is None:
-            if title.strip():
+            if title.strip() and key not in conditions:
                 result.unknown.append(title.strip())
             continue
         cell = _cell(p)
@@ -71,15 +73,15 @@ def fit(table: Table, spec: FileSpec | None, header: list[str], index: dict[str,
             kind = table.columns[column].type
             unit = unit or units.get(header_key(column)) or _rate(title, kind)
             get = _with_unit(cell, unit, title) if unit and kind == "money" else cell
+            if get is not cell:
+                result.notes.append(f"「{title}」按单位 {unit} 读入 {column}")
             if target.condition:
                 holds = condition(target.condition)
                 if holds is None:
                     continue
                 get = _when(holds, get, column == target.then)
                 plain = False
-            if get is not cell:
-                plain = False
-                result.notes.append(f"「{title}」按单位 {unit} 读入 {column}")
+            plain = plain and get is cell
             getters.setdefault(column, []).append(get)
             if len(getters[column]) > 1 and not (target.condition or column in declared_columns):
                 # two headers for one column by alias: ambiguous; declared in the mapping:

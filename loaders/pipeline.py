@@ -14,6 +14,7 @@ from typing import Any
 
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
+from bidgraph.loaders import identity
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References
@@ -206,7 +207,12 @@ def _learn(resolver: Resolver, references: References, table: str, record: dict[
             split = split_consortium(record.get("bidder_name") or "")
             for name in split[0] if split else [record.get("bidder_name")]:
                 resolver.want(name)
-    elif table in ("experts", "tenders", "evaluations"):
+    if table == "experts":
+        number = record.get("id_number")
+        masked = bool(record.get("id_number_masked"))
+        context = "expert:" + record["expert_no"]
+        resolver.expert_keys[record["expert_no"]] = identity.person_key(number, masked, record["name"], context)[0]
+    if table in ("experts", "tenders", "evaluations"):
         for column in ("employer", "tenderer", "agency"):
             if record.get(column) and resolver.org_ref(record[column])[1]:
                 resolver.want(record[column])

@@ -19,6 +19,7 @@ class Resolver:
         self.name_uscc: dict[str, str] = {}
         self.org_labels: dict[str, str] = {}
         self.known: dict[str, set[str]] = {"Tender": set(), "Expert": set()}
+        self.expert_keys: dict[str, str] = {}  # expert number -> person key (experts files)
         self.wanted: set[str] = set()  # bare names the files do not resolve: asked of the graph
         self.from_graph: set[str] = set()  # normalized names resolved through the graph
 

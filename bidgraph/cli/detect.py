@@ -128,6 +128,7 @@ def triage_command(
 def evaluate(
     data: Annotated[Path, typer.Option("--data", help="带 ground_truth.json 的样例数据目录")],
     current: Annotated[bool, typer.Option("--current", help="不导入，直接用当前图（须已导入同一数据）")] = False,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="导入所用的映射文件（平台导出形式的样例）")] = None,
 ) -> None:
     """在生成的样例数据上运行全部检测规则，输出各规则的精确率、召回率和排序的 precision@k。"""
     truth = data / "ground_truth.json"
@@ -141,7 +142,7 @@ def evaluate(
         if not current:
             store.clear()
             started = time.perf_counter()
-            report = loaders.load_paths(store, [data], skip_invalid=True, actor="evaluate")
+            report = loaders.load_paths(store, [data], skip_invalid=True, mapping=mapping, actor="evaluate")
             console.print(f"已导入 {data}：{report.rows_loaded:,} 行，用时 {time.perf_counter() - started:.1f} 秒")
         timings: dict[str, float] = {}
         findings = run_all(store, timings=timings)
