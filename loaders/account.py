@@ -88,3 +88,22 @@ def root_causes(accounts: list[FileAccount]) -> tuple[list[tuple[str, str, int]]
         for reason, count in account.reasons.most_common():
             (cascades if CASCADE in reason else roots).append((account.file, reason, count))
     return roots, cascades
+
+
+def account_rows(accounts: list[FileAccount], dry_run: bool) -> list[dict[str, object]]:
+    """The account as table rows with Chinese headers (for the Data page)."""
+    rows = []
+    for a in accounts:
+        done = a.read - a.dropped if dry_run else a.written
+        reasons = "；".join(f"{r}（{n:,} 行）" for r, n in a.reasons.most_common(5))
+        rows.append(
+            {
+                "文件": a.file,
+                "表": a.table or "—",
+                "读取": a.read,
+                "可写入" if dry_run else "已写入": done,
+                "未导入": a.read - done,
+                "原因": f"整个文件未导入：{a.rejected}" if a.rejected else reasons,
+            }
+        )
+    return rows

@@ -106,10 +106,19 @@ def load_mapping(path: str | Path | None) -> Mapping:
         return Mapping()
     path = Path(path)
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"无法读取映射文件 {path}：{e}") from None
-    return parse_mapping(node, path.name)
+    return mapping_from_text(text, path.name)
+
+
+def mapping_from_text(text: str, name: str = "mapping.yaml") -> Mapping:
+    """A mapping from YAML text (the Data page's editor, a file's contents)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as e:
+        raise ConfigError(f"映射文件 {name} 不是有效的 YAML：{e}") from None
+    return parse_mapping(node, name)
 
 
 def parse_mapping(node: yaml.Node | None, name: str = "mapping.yaml") -> Mapping:

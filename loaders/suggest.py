@@ -7,16 +7,16 @@ and a dry run with the draft adds what it found (repeated keys, missing columns)
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from bidgraph.loaders.convert import CHOICE_ALIASES
-from bidgraph.loaders.mapping import parse_mapping
+from bidgraph.loaders.mapping import mapping_from_text
 from bidgraph.loaders.read import CSV_SUFFIXES, Source, open_rows
 from bidgraph.loaders.tables import ORDER, header_key, tables
 
@@ -51,7 +51,14 @@ NAME_WORDS = {
 }
 
 # words that exports use for the aliases' words (before fuzzy matching)
-HEADER_WORDS = {"投标单位": "投标人", "供应商": "投标人", "投标企业": "投标人", "号码": "号", "编码": "编号"}
+HEADER_WORDS = {
+    "岗位": "职务类型",
+    "投标单位": "投标人",
+    "供应商": "投标人",
+    "投标企业": "投标人",
+    "号码": "号",
+    "编码": "编号",
+}
 
 
 @dataclass
@@ -65,6 +72,9 @@ class Draft:
     unplaced: dict[str, str] = field(default_factory=dict)  # header -> sample value
     notes: list[str] = field(default_factory=list)
     duplicates: int = 0
+    chosen: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # header -> (condition, then, else)
+    constants: dict[str, str] = field(default_factory=dict)
+    recode: dict[str, str] = field(default_factory=dict)  # roles.role: job words -> employee
 
 
 def _sources(folder: Path) -> Iterator[Source]:
@@ -112,8 +122,9 @@ def guess_table(name: str, header: list[str], indexes: dict[str, dict[str, str]]
         if required <= columns:  # a guess the file cannot fill would refuse the whole file
             scores[table] = len(columns) / max(len(header), 1) + 0.5
     for word, table in sorted(NAME_WORDS.items(), key=lambda w: -len(w[0])):
-        if word in key:
-            scores[table] = scores.get(table, 0) + 0.6
+        if word in key:  # the name says which table: it wins unless the headers fit nothing
+            fitted = {p[0] for h in header if h.strip() and (p := place(table, h, indexes[table]))}
+            scores[table] = len(fitted) / max(len(header), 1) + 1.0
             break
     best = max(scores, key=lambda t: (scores[t], -ORDER.index(t)), default=None)
     return (best, f"表头与文件名匹配度 {scores[best]:.2f}") if best and scores[best] >= 0.6 else (None, "")
@@ -135,8 +146,35 @@ def draft(path: Path) -> list[Draft]:
                 item.notes += _value_notes(table, placed[0], values)
             elif title.strip():
                 item.unplaced[title] = values[0] if values else ""
+        if table == "roles":
+            _holders(item, header, sample)
         drafts.append(item)
     return drafts
+
+
+def _holders(item: Draft, header: list[str], sample: list[list[object]]) -> None:
+    """股东信息 with a 股东类型 column (自然人 / 企业) and one name and one 证件号 column:
+    the target chosen by the type; role shareholder unless a column gives it."""
+    values = {h: {str(c[p]) for c in sample if p < len(c) and c[p]} for p, h in enumerate(header)}
+    kind = next((h for h in header if "类型" in h and "自然人" in values[h]), None)
+    if kind is None:
+        return
+    condition = f"{kind} == 自然人"
+    for title in header:
+        key = header_key(title)
+        if title == kind or item.columns.get(title, ("", ""))[0] in ("company_uscc", "company_name", "pct"):
+            continue
+        if "证件" in key or "身份证" in key:
+            item.chosen[title] = (condition, "person_id_number", "holder_uscc")
+        elif "名称" in key or "姓名" in key or key.endswith("股东"):
+            item.chosen[title] = (condition, "person_name", "holder_name")
+        else:
+            continue
+        item.columns.pop(title, None)
+        item.unplaced.pop(title, None)
+    item.unplaced.pop(kind, None)
+    if "role" not in {c for c, _ in item.columns.values()}:
+        item.constants["role"] = "shareholder"
 
 
 def _value_notes(table: str, column: str, values: list[str]) -> list[str]:
@@ -157,9 +195,18 @@ def render(drafts: list[Draft]) -> str:
         renames = {h: c for h, (c, why) in item.columns.items() if why != "别名"}
         lines.append(f"  {_q(item.name.split('!')[-1])}:  # {item.basis}")
         lines.append(f"    table: {item.table}")
-        if renames:
+        if renames or item.chosen:
             lines.append("    columns:")
             lines += [f"      {_q(h)}: {c}  # {item.columns[h][1]}" for h, c in renames.items()]
+            lines += [
+                f"      {_q(h)}: {{if: {_q(cond)}, then: {then}, else: {other}}}  # 按{cond.split()[0]}选择"
+                for h, (cond, then, other) in item.chosen.items()
+            ]
+        if item.recode:
+            lines.append("    recode:  # 岗位词按员工对应（请核对：法定代表人、董事、监事、经理等已能识别）")
+            lines.append("      role: {" + ", ".join(f"{_q(k)}: {v}" for k, v in item.recode.items()) + "}")
+        if item.constants:
+            lines.append("    constants: {" + ", ".join(f"{c}: {_q(v)}" for c, v in item.constants.items()) + "}")
         if item.duplicates:
             note = f"{item.duplicates} 行键重复且取值不同：保留首行，其余计入导入明细"
             lines.append(f"    duplicates: keep_first  # {note}")
@@ -183,12 +230,18 @@ def suggest(path: Path) -> str:
     from bidgraph.loaders import validate_paths
 
     drafts = draft(path)
-    report = validate_paths([path], mapping=parse_mapping(yaml.compose(render(drafts))))
+    report = validate_paths([path], mapping=mapping_from_text(render(drafts)))
     for item in drafts:
         account = report.accounts.get(item.name)
         if account is None:
             continue
         item.duplicates = account.reasons.pop("重复记录且取值不同", 0)
+        if item.table == "roles":  # job words (项目经理, 投标专员 …) are employees' positions
+            words = {e.value for e in report.errors if e.file == item.name and e.column == "role" and e.value}
+            item.recode = dict.fromkeys(sorted(words), "employee")
+            kept = {r: n for r, n in account.reasons.items() if not (words and r.startswith("role："))}
+            account.reasons = Counter(kept)
+            item.notes = [n for n in item.notes if not (words and n.startswith("role 的取值"))]
         if account.rejected:  # leave it out: the draft must load as it is
             item.notes.append(f"{item.table} 不适用（{account.rejected}）")
             item.table = None

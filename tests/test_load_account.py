@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from stdnum.cn import ric
 
 from bidgraph import loaders
 from bidgraph.graph import GraphStore
@@ -99,3 +100,28 @@ def test_suggested_mapping_loads_as_it_is(graph: GraphStore, tmp_path: Path) -> 
     report = loaders.load_paths(graph, [folder], mapping=parse_mapping(yaml.compose(text)), data_dir=tmp_path)
     assert report.ok and report.accounts["投标明细表.csv"].written == 2
     assert graph.run("MATCH (b:Bid) RETURN b.bidder_key, b.price ORDER BY b.price").rows == ((A, 100.0), (B, 120.0))
+
+
+def test_suggest_chooses_shareholder_targets_and_recodes_job_words(graph: GraphStore, tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    person = "42052119900701003" + ric.calc_check_digit("420521199007010030")
+    header = ["企业统一社会信用代码", "股东类型", "股东名称", "证件号", "持股比例"]
+    write(folder, "股东信息.csv", [header, [A, "自然人", "王五", person, "60"], [A, "企业", "乙公司", B, "40"]])
+    people = [["企业统一社会信用代码", "姓名", "岗位"], [A, "张三", "项目经理"], [A, "李四", "监事"]]
+    write(folder, "人员信息.csv", people)
+    text = suggest(folder)
+    doc = yaml.safe_load(text)
+    holders = doc["files"]["股东信息.csv"]
+    chosen = {"if": "股东类型 == 自然人", "then": "person_id_number", "else": "holder_uscc"}
+    assert holders["columns"]["证件号"] == chosen
+    assert holders["constants"] == {"role": "shareholder"}
+    assert doc["files"]["人员信息.csv"]["recode"] == {"role": {"项目经理": "employee"}}
+    report = loaders.load_paths(graph, [folder], mapping=parse_mapping(yaml.compose(text)), data_dir=tmp_path)
+    assert report.ok, report.errors[:3]
+    rels = graph.run("MATCH (h)-[r]->(:Company) RETURN labels(h)[0], type(r) ORDER BY type(r), labels(h)[0]").rows
+    assert rels == (
+        ("Person", "EMPLOYED_BY"),
+        ("Person", "OFFICER_OF"),
+        ("Company", "SHAREHOLDER_OF"),
+        ("Person", "SHAREHOLDER_OF"),
+    )
