@@ -53,7 +53,14 @@ class FalkorStore(GraphStore):
         started = time.perf_counter()
         try:
             call = self._graph.ro_query if read_only else self._graph.query
-            raw = call(query, dict(params or {}), timeout=timeout or None)
+            try:
+                raw = call(query, dict(params or {}), timeout=timeout or None)
+            except redis.ResponseError as e:
+                if not (read_only and "empty key" in str(e)):
+                    raise
+                # no graph yet (nothing loaded): GRAPH.QUERY creates it empty and answers
+                # as for any empty graph; the text was checked to be read-only above
+                raw = self._graph.query(query, dict(params or {}), timeout=timeout or None)
         except redis.ResponseError as e:
             raise _query_error(e, query, timeout) from e
         except (redis.ConnectionError, OSError) as e:

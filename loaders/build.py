@@ -40,6 +40,8 @@ ORG_PROPS = {
     "tenderers": ("name", "uscc", "kind", "region"),
     "agencies": ("name", "uscc", "region"),
 }
+TENDER_RECOMMENDED = ("industry", "region", "bid_open")
+UNKNOWN = "未注明"
 ORG_LABEL = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 
 
@@ -159,6 +161,9 @@ class Builder:
                 "awarded",
             )
         }
+        # an attribute the export lacks is an explicit unknown, so detectors can say so
+        props["unknown"] = [k for k in TENDER_RECOMMENDED if not props[k]]
+        props.update({k: UNKNOWN for k in ("industry", "region") if not props[k]})
         yield self.node("Tender", code, props, prov)
         tender = ("Tender", code, {})
         if record.get("project_code"):
@@ -179,9 +184,11 @@ class Builder:
         props.update({k: record.get(k) for k in ("expert_no", "specialty", "employer", "title_level")})
         yield self.node(label, key, props, prov, extra="Expert")
         expert = (label, key, {})
-        employer = self.org(*self.resolver.org_ref(record.get("employer")))
+        uscc, name = self.resolver.org_ref(record.get("employer"))
+        employer = self.org(uscc, name)
         if employer:
-            yield self.edge(expert, "EMPLOYED_BY", employer, prov, {"basis": "registration"})
+            props = {"basis": "registration", **self.resolver.match(uscc, name)}
+            yield self.edge(expert, "EMPLOYED_BY", employer, prov, props)
         yield from self.contacts(expert, record, prov)
 
     def _certificates(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
@@ -247,11 +254,32 @@ class Builder:
             "target": record["tender_code"],
             "props": {**clean({"role": record.get("role"), "date": record.get("date")}), **prov},
         }
+        if record.get("expert_name") or record.get("employer"):  # per-evaluation export rows
+            yield from self._evaluation_expert(record, prov)
         yield ("evaluated",), row
         if record.get("bidder_uscc"):
             bid = identity.bid_key(record["tender_code"], record["bidder_uscc"])
             score = {"score": record.get("score"), "tender_code": record["tender_code"]}
             yield ("scored",), {"expert_no": record["expert_no"], "target": bid, "props": {**clean(score), **prov}}
+
+    def _evaluation_expert(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
+        number, name = record["expert_no"], record.get("expert_name")
+        key = self.resolver.expert_keys.get(number)
+        if key is None:  # not in an experts file of this load: the row defines the expert
+            if not name:
+                return
+            key, confidence = identity.person_key(None, False, name, "expert:" + number)
+            props = {"name": name, "key_confidence": confidence, "expert_no": number}
+            yield self.node("Person", key, props, prov, extra="Expert")
+        uscc, employer_name = self.resolver.org_ref(record.get("employer"))
+        employer = self.org(uscc, employer_name)
+        if employer:
+            # employed as of the evaluation: from the first of that month (an evaluation a
+            # few days after the opening still covers it) to the evaluation day
+            as_of = record.get("date")
+            dated = {"as_of": as_of, "start": as_of[:8] + "01", "end": as_of} if as_of else {}
+            props = {"basis": "evaluation", **dated, **self.resolver.match(uscc, employer_name)}
+            yield self.edge(("Person", key, {}), "EMPLOYED_BY", employer, prov, props, merge_on=("as_of",))
 
     def _allowlist(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         label = record["label"]

@@ -87,6 +87,9 @@ class References:
     def check(self, table: str, record: dict[str, Any], file: str, row: int) -> list[DataError]:
         for (ref_table, column), (label, _) in REFERENCES.items():
             value = record.get(column)
+            if column == "expert_no" and record.get("expert_name"):
+                self.resolver.known[label].add(value)  # the row itself names the expert
+                continue
             if ref_table == table and value and value not in self.resolver.known[label]:
                 self.pending.append((label, str(value), file, row, column))
         return self.flush() if len(self.pending) >= PENDING_LIMIT else []

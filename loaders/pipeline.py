@@ -5,6 +5,7 @@ rows from there in one atomic scope."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,10 +14,14 @@ from typing import Any
 
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders.build import Builder
+from bidgraph.loaders import identity
+from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
+from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References
+from bidgraph.loaders.consortium import split_consortium
 from bidgraph.loaders.convert import RowConverter
-from bidgraph.loaders.mapping import Mapping
+from bidgraph.loaders.fit import fit
+from bidgraph.loaders.mapping import FileSpec, Mapping
 from bidgraph.loaders.read import Source, discover, open_rows
 from bidgraph.loaders.report import LoadReport
 from bidgraph.loaders.resolve import Resolver
@@ -24,6 +29,7 @@ from bidgraph.loaders.spill import Spill
 from bidgraph.loaders.tables import tables
 from bidgraph.loaders.write import Writer
 
+_ZH_COLUMN = {"industry": "行业", "region": "地区", "bid_open": "开标日期"}
 Progress = Callable[[int, int, str], None]
 ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 
@@ -40,6 +46,10 @@ class Plan:
     invalid: set[tuple[str, int]] = field(default_factory=set)
     stamps: dict[Path, tuple[int, int]] = field(default_factory=dict)
     records: Spill | None = None  # the converted rows, kept for the write pass
+    # keys of rows that failed (tender codes, expert numbers) and tables whose file was
+    # refused: a reference to them is a consequence, not a root cause
+    failed_keys: dict[str, set[str]] = field(default_factory=lambda: {"Tender": set(), "Expert": set()})
+    refused_tables: set[str] = field(default_factory=set)
 
     def close(self) -> None:
         if self.records:
@@ -81,55 +91,110 @@ def check(
     report.files = sorted({s.path.name for s in sources} | {e.file for e in file_errors})
     for error in file_errors:
         report.add_error(error)
+        report.accounts[error.file] = FileAccount(error.file, "", rejected=error.reason)
     plan = Plan(sources, report, stamps={s.path: _stamp(s.path) for s in sources}, records=Spill() if keep else None)
     duplicates = Duplicates()
     references = References(plan.resolver, store)
+    keep_first = {s.label for s in sources if (spec := _spec(mapping, s)) and spec.duplicates == "keep_first"}
 
     def fail(error: DataError) -> None:
+        if error.reason.startswith("引用不存在") and _is_consequence(plan, error):
+            error.reason = f"{CASCADE}：{error.reason}（所引用的行未通过检查或其文件未导入，请先修正那里的错误）"
         report.add_error(error)
+        account = report.accounts.get(error.file)
+        if account is not None:
+            account.reasons[reason_group(error.column, error.reason)] += 1
         if error.row is not None:
             plan.invalid.add((error.file, error.row))
 
     for number, (source, record, row) in enumerate(_records(plan, mapping, fail)):
         if number % 5000 == 0 and progress:
             progress(report.rows_read, 0, f"检查 {source.label}")
-        problems = [e for e in [duplicates.check(source.table, record, source.label, row)] if e]
+        duplicate = duplicates.check(source.table, record, source.label, row)
+        if duplicate and source.label in keep_first:  # declared in the mapping: counted, not an error
+            report.accounts[source.label].reasons["重复记录（按映射保留首行）"] += 1
+            plan.invalid.add((source.label, row))
+            duplicate = None
+        problems = [duplicate] if duplicate else []
         problems += references.check(source.table, record, source.label, row)
         for error in problems:
             fail(error)
         if (source.label, row) not in plan.invalid:
             _learn(plan.resolver, references, source.table, record)
+        elif source.table in ("tenders", "experts"):
+            label, key = ("Tender", "code") if source.table == "tenders" else ("Expert", "expert_no")
+            plan.failed_keys[label].add(str(record.get(key)))
         if plan.records is not None:
             plan.records.add(source.label, row, record)
     for error in references.flush():
         fail(error)
+    resolved = plan.resolver.learn_from_graph(store)
+    if resolved:
+        report.warnings.append(f"{resolved:,} 个只有名称的单位按图谱中已有的同名单位对应到统一社会信用代码")
+    for label, _row in plan.invalid:
+        if label in report.accounts:
+            report.accounts[label].dropped += 1
     return plan
+
+
+def _spec(mapping: Mapping, source: Source) -> FileSpec | None:
+    return mapping.spec_for(source.path.name, source.sheet, source.label)
+
+
+def _is_consequence(plan: Plan, error: DataError) -> bool:
+    label = "Tender" if error.column == "tender_code" else "Expert"
+    table = "tenders" if label == "Tender" else "experts"
+    return table in plan.refused_tables or str(error.value) in plan.failed_keys[label]
 
 
 def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) -> Iterator[tuple[Source, dict, int]]:
     """Every converted row of the usable sources; conversion errors go to ``fail``."""
     report = plan.report
     for source in plan.sources:
+        account = report.accounts[source.label] = FileAccount(source.label, source.table)
+        rows: Iterator[tuple[int, list[object]]] = iter(())
         try:
             header, rows = open_rows(source)
-            converter = RowConverter(tables()[source.table], header, mapping.header_index(source.table), source.label)
-            if converter.header_errors:
-                for error in converter.header_errors:
+            table = tables()[source.table]
+            fitted = fit(table, _spec(mapping, source), header, mapping.header_index(source.table), source.label)
+            converter = RowConverter(table, fitted.header, fitted.index, source.label)
+            header_errors = fitted.errors + converter.header_errors
+            if header_errors:
+                for error in header_errors:
                     report.add_error(error)
-                plan.bad_sources.add(source.label)
+                reasons = sorted({reason_group(e.column, e.reason) for e in header_errors})
+                _refuse(plan, source, account, "；".join(reasons))
+                account.read = sum(1 for _ in rows)
                 continue
-            if converter.unknown:
-                report.warnings.append(f"{source.label}：未识别的列已忽略：{'、'.join(converter.unknown[:10])}")
+            if fitted.unknown:
+                report.warnings.append(f"{source.label}：未识别的列已忽略：{'、'.join(fitted.unknown[:10])}")
+            report.warnings.extend(f"{source.label}：{note}" for note in fitted.notes)
+            shape = fitted.row
+            recommended = TENDER_RECOMMENDED if source.table == "tenders" else ()
+            lacking: Counter[str] = Counter()
             for row, cells in rows:
                 report.rows_read += 1
+                account.read += 1
                 report.tables[source.table] = report.tables.get(source.table, 0) + 1
-                record, errors = converter.convert(row, cells)
+                record, errors = converter.convert(row, shape(cells) if shape else cells)
                 for error in errors:
                     fail(error)
+                lacking.update(c for c in recommended if not record.get(c))
                 yield source, record, row
+            for column, count in lacking.items():
+                report.warnings.append(
+                    f"{source.label}：{count:,} 行缺少{_ZH_COLUMN[column]}，记为未注明"
+                    f"（可在映射文件中用 constants 补上）；依赖该属性的检测规则会在结果中说明"
+                )
         except DataError as e:
             report.add_error(e)
-            plan.bad_sources.add(source.label)
+            _refuse(plan, source, account, e.reason)
+
+
+def _refuse(plan: Plan, source: Source, account: FileAccount, reason: str) -> None:
+    plan.bad_sources.add(source.label)
+    plan.refused_tables.add(source.table)
+    account.rejected = reason
 
 
 def _learn(resolver: Resolver, references: References, table: str, record: dict[str, Any]) -> None:
@@ -138,6 +203,19 @@ def _learn(resolver: Resolver, references: References, table: str, record: dict[
         resolver.learn_org(record.get("uscc"), record.get("name"), ORG_TABLES[table])
     elif table == "bids":
         resolver.learn_org(record.get("bidder_uscc"), record.get("bidder_name"))
+        if not record.get("bidder_uscc"):
+            split = split_consortium(record.get("bidder_name") or "")
+            for name in split[0] if split else [record.get("bidder_name")]:
+                resolver.want(name)
+    if table == "experts":
+        number = record.get("id_number")
+        masked = bool(record.get("id_number_masked"))
+        context = "expert:" + record["expert_no"]
+        resolver.expert_keys[record["expert_no"]] = identity.person_key(number, masked, record["name"], context)[0]
+    if table in ("experts", "tenders", "evaluations"):
+        for column in ("employer", "tenderer", "agency"):
+            if record.get(column) and resolver.org_ref(record[column])[1]:
+                resolver.want(record[column])
     elif table == "roles":
         resolver.learn_org(record.get("company_uscc"), record.get("company_name"))
         resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
@@ -170,6 +248,7 @@ def write_plan(store: GraphStore, plan: Plan, batch_size: int, progress: Progres
             for statement, values in builder.facts(source.table, record, {"row": row}):
                 writer.add(statement, values)
             done += 1
+            report.accounts[label].written += 1
     report.rows_loaded = done
     report.nodes_created = writer.counters["nodes_created"]
     report.relationships_created = writer.counters["relationships_created"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ FIELD_LIMIT = 64 * 1024 * 1024  # csv module limit; cells over normalize.MAX_CEL
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _OTHER_DELIMITERS = {"\t": "制表符", ";": "分号", "|": "竖线", "；": "全角分号"}
 csv.field_size_limit(FIELD_LIMIT)
+# what an explicitly named file may add to a table name: dates, numbers, 明细/数据/导出
+_AFFIX = re.compile(r"[\d_\-.年月日()（）]*(明细|数据|导出|清单|记录|表)?[\d_\-.年月日()（）]*")
 
 
 @dataclass(frozen=True)
@@ -99,12 +102,22 @@ def _file_sources(path: Path, mapping: Mapping, *, explicit: bool) -> tuple[list
 
 
 def _name_table(name: str, explicit: bool) -> str | None:
+    """The table a file or sheet name stands for: exactly a table's name; a file named
+    explicitly may add a date, number or 明细/导出 affix (``2024年投标明细``). Never a
+    substring guess: 招标项目.csv is not ``projects``."""
     table = table_for_name(name)
-    if explicit or table is None:
-        return table
-    # in a directory scan only exact names count, so notes like ground_truth.csv are skipped
+    if table is None:
+        return None
     spec = tables()[table]
-    return table if header_key(name) in (header_key(spec.name), header_key(spec.zh)) else None
+    key = header_key(name)
+    if key in (header_key(spec.name), header_key(spec.zh)):
+        return table
+    if not explicit:  # in a directory scan only exact names count (ground_truth.csv is skipped)
+        return None
+    rest = key
+    for text in sorted((header_key(spec.zh), header_key(spec.name)), key=len, reverse=True):
+        rest = rest.replace(text, "", 1) if text in rest else rest
+    return table if rest != key and _AFFIX.fullmatch(rest) else None
 
 
 def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit: bool) -> tuple[list[Source], str]:
@@ -119,7 +132,8 @@ def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit
         workbook.close()
     found = []
     for sheet in names:
-        table = mapping.table_for_file(sheet) or _name_table(sheet, explicit)
+        spec = mapping.spec_for(sheet, f"{path.name}!{sheet}")
+        table = spec.table if spec else _name_table(sheet, explicit)
         if table:
             found.append(Source(path, table, "xlsx", sheet))
     if not found and file_table and names:

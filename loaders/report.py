@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bidgraph.errors import DataError
+from bidgraph.loaders.account import FileAccount, missing_facts
 from bidgraph.spreadsheet import write_csv
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class LoadReport:
     elapsed_s: float = 0.0
     dry_run: bool = False
     written: bool = False
+    accounts: dict[str, FileAccount] = field(default_factory=dict)  # per file (or sheet)
 
     def add_error(self, error: DataError) -> None:
         self.errors_total += 1
@@ -65,6 +67,17 @@ class LoadReport:
         if not self.written:
             return "未导入"
         return "已导入" if self.ok else "部分导入"
+
+    @property
+    def partial(self) -> bool:
+        """Written, but some rows or files were left out because of errors."""
+        return self.written and not self.ok
+
+    def missing_facts(self) -> list[str]:
+        """In Chinese: which kinds of facts the graph lacks because of this load's errors."""
+        if self.ok:
+            return []
+        return missing_facts(list(self.accounts.values()), nothing_written=not (self.written or self.dry_run))
 
     @property
     def elements_written(self) -> int:
@@ -96,4 +109,6 @@ class LoadReport:
             "nodes_created": self.nodes_created,
             "relationships_created": self.relationships_created,
             "elapsed_s": round(self.elapsed_s, 3),
+            "accounts": [a.to_dict() for a in self.accounts.values()],
+            "missing": self.missing_facts(),
         }

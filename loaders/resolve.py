@@ -4,6 +4,8 @@ tender codes and expert numbers exist (in the files, or already in the graph).""
 
 from __future__ import annotations
 
+from bidgraph.graph.schema import KEY, schema
+from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import identity, normalize
 
 AMBIGUOUS = "?"
@@ -17,6 +19,49 @@ class Resolver:
         self.name_uscc: dict[str, str] = {}
         self.org_labels: dict[str, str] = {}
         self.known: dict[str, set[str]] = {"Tender": set(), "Expert": set()}
+        self.expert_keys: dict[str, str] = {}  # expert number -> person key (experts files)
+        self.wanted: set[str] = set()  # bare names the files do not resolve: asked of the graph
+        self.from_graph: set[str] = set()  # normalized names resolved through the graph
+
+    def want(self, name: str | None) -> None:
+        """A bare organisation name (no USCC) a row refers to."""
+        if name and normalize.company_name(name) not in self.name_uscc:
+            self.wanted.add(name)
+
+    def learn_from_graph(self, store: GraphStore | None) -> int:
+        """Resolve the wanted names to the USCCs of organisations already in the graph
+        (an earlier load). Names the files resolve win; a name two USCCs share stays
+        unresolved. Returns how many names were resolved."""
+        names = {normalize.company_name(n) for n in self.wanted} - set(self.name_uscc)
+        self.wanted.clear()
+        if not names or store is None:
+            return 0
+        variants = sorted(names | {n.replace("有限公司", "有限责任公司") for n in names})
+        s = schema()
+        found: dict[str, set[str]] = {}
+        for label in ("Company", "Tenderer", "Agency"):
+            query = (
+                f"MATCH (c:{s.label(label)}) WHERE c.{s.property_key(label, 'name')} IN $names "
+                f"AND NOT c.{KEY} STARTS WITH 'name:' RETURN c.{s.property_key(label, 'name')}, c.{KEY}"
+            )
+            for name, key in store.run(query, {"names": variants}, limit=0).rows:
+                found.setdefault(normalize.company_name(name), set()).add(key)
+        for name, keys in found.items():
+            if name in names:
+                self.name_uscc[name] = keys.pop() if len(keys) == 1 else AMBIGUOUS
+                self.from_graph.add(name)
+        return len(self.from_graph)
+
+    def match(self, uscc: str | None, name: str | None) -> dict[str, str]:
+        """How a reference was resolved (for the relationship's properties)."""
+        if uscc or not name:
+            return {}
+        normalized = normalize.company_name(name)
+        found = self.name_uscc.get(normalized)
+        if not found or found == AMBIGUOUS:
+            return {"match_basis": "name_only", "match_confidence": "low"}
+        basis = "name_in_graph" if normalized in self.from_graph else "name_in_files"
+        return {"match_basis": basis, "match_confidence": "medium"}
 
     def learn_org(self, uscc: str | None, name: str | None, label: str = "Company") -> None:
         if uscc and name:

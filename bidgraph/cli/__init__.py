@@ -12,6 +12,7 @@ from bidgraph.cli import case as case_cli
 from bidgraph.cli import detect as detect_cli
 from bidgraph.cli import documents as documents_cli
 from bidgraph.cli import load as load_cli
+from bidgraph.cli import mapping as mapping_cli
 from bidgraph.cli import user as user_cli
 from bidgraph.cli.demo import demo
 from bidgraph.cli.sample import sample
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(bench.app, name="bench")
 app.add_typer(documents_cli.app, name="documents")
+app.add_typer(mapping_cli.app, name="map")
 app.command("load")(load_cli.load)
 app.command("loads")(load_cli.loads)
 app.command()(demo)

@@ -73,6 +73,33 @@ def load_bench(
             bench_store.clear()
 
 
+@app.command("export")
+def export_bench(size: str = typer.Option("small", help="数据规模：small / medium / large（首次运行时生成）")) -> None:
+    """同一数据的两种形式各导入一次：规范导入表 vs 平台导出形式（经映射），比较耗时与行/秒。"""
+    from bidgraph.bench.export import export_dir, timed_load
+    from bidgraph.bench.load import sample_dir
+    from bidgraph.graph import open_store, scratch_settings
+    from bidgraph.settings import get_settings
+
+    settings = scratch_settings(get_settings(), "bidgraph_bench_export")
+    work = settings.data_dir / "bench"
+    canonical, export = sample_dir(size, work), export_dir(size, work)
+    with open_store(settings) as bench_store:
+        try:
+            timings = [
+                timed_load(bench_store, "tables", canonical, None, settings.data_dir),
+                timed_load(bench_store, "export", export, export / "mapping.yaml", settings.data_dir),
+            ]
+        finally:
+            bench_store.clear()
+    for t in timings:
+        console.print(
+            f"{size:<6} {t.style:<6} rows {t.rows:>10,}  load {t.seconds:7.1f} s = {t.rows_per_s:9,.0f} rows/s  "
+            f"dropped {t.dropped:,}"
+        )
+    console.print(f"export/tables time ratio {timings[1].seconds / timings[0].seconds:.2f}")
+
+
 @app.command()
 def ui(
     samples: int = typer.Option(20, help="搜索与展开各测多少次"),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True)
+NOTES = Console(stderr=True, soft_wrap=True)
 FORMATS = ("table", "csv", "json")
 
 
@@ -57,6 +58,7 @@ def detect(
     if fmt not in FORMATS:
         raise QueryError(f"不支持的输出格式 {fmt!r}；可用：{'、'.join(FORMATS)}")
     from bidgraph.analysis import run_detector
+    from bidgraph.analysis.coverage import coverage_notes
     from bidgraph.analysis.service import run_all
     from bidgraph.graph import open_store
 
@@ -68,7 +70,16 @@ def detect(
             failures: dict[str, str] = {}
             findings = sorted(run_all(store, params=params, failures=failures), key=lambda f: -f.score)
             _print_failures(failures)
+        notes = coverage_notes(store)
     _print_findings(findings, fmt)
+    _print_notes(notes)
+
+
+def _print_notes(notes: list[str]) -> None:
+    """What the results cannot cover (empty graph, missing attributes), on stderr so
+    csv/json output stays clean."""
+    for note in notes:
+        NOTES.print(f"[yellow]提示：[/]{note}")
 
 
 def _print_failures(failures: dict[str, str]) -> None:
@@ -103,22 +114,26 @@ def triage_command(
     param: ParamOpt = None,
 ) -> None:
     """风险研判清单：按风险分排序的标段与企业团伙，附命中规则与依据。"""
+    from bidgraph.analysis.coverage import coverage_notes
     from bidgraph.analysis.service import triage
     from bidgraph.graph import open_store
 
     with open_store() as store:
         result = triage(store, params=parse_params(param or []))
+        notes = coverage_notes(store)
     _print_failures(dict(result.failures))
     for title, items in (("企业团伙", result.groups), ("标段", result.tenders)):
         table = Table("排名", "风险分", "对象", "命中规则", "说明", title=f"{title}（共 {len(items)} 项）")
         for rank, item in enumerate(items[:top], 1):
             table.add_row(str(rank), f"{item.score:.1f}", item.name, "、".join(item.rules), item.explanation)
         console.print(table)
+    _print_notes(notes)
 
 
 def evaluate(
     data: Annotated[Path, typer.Option("--data", help="带 ground_truth.json 的样例数据目录")],
     current: Annotated[bool, typer.Option("--current", help="不导入，直接用当前图（须已导入同一数据）")] = False,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="导入所用的映射文件（平台导出形式的样例）")] = None,
 ) -> None:
     """在生成的样例数据上运行全部检测规则，输出各规则的精确率、召回率和排序的 precision@k。"""
     from bidgraph import loaders
@@ -139,7 +154,7 @@ def evaluate(
         if not current:
             store.clear()
             started = time.perf_counter()
-            report = loaders.load_paths(store, [data], skip_invalid=True, actor="evaluate")
+            report = loaders.load_paths(store, [data], skip_invalid=True, mapping=mapping, actor="evaluate")
             console.print(f"已导入 {data}：{report.rows_loaded:,} 行，用时 {time.perf_counter() - started:.1f} 秒")
         timings: dict[str, float] = {}
         findings = run_all(store, timings=timings)

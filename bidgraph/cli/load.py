@@ -17,6 +17,7 @@ from bidgraph.cli.identity import acting_admin
 
 console = Console()
 SHOWN_ERRORS = 30
+EXIT_PARTIAL = 3  # written, but rows or files were left out: scripts must not take it for success
 
 
 PathsArg = Annotated[list[Path], typer.Argument(help="CSV / .xlsx / OCDS JSON 文件或目录")]
@@ -36,6 +37,7 @@ def load(
 ) -> None:
     """检查并导入数据文件（默认严格模式：任何一行出错则全部不写入）。"""
     from bidgraph import loaders
+    from bidgraph.cli.account import print_account
     from bidgraph.graph import open_store
     from bidgraph.settings import get_settings
 
@@ -54,11 +56,17 @@ def load(
                 store, paths, skip_invalid=skip_invalid, mapping=mapping, progress=progress, actor=actor
             )
     _print_report(report)
+    print_account(console, report)
     if report.errors:
         target = errors_csv or settings.data_dir / "load-errors" / f"{report.load_id}.csv"
         report.write_errors_csv(target)
         console.print(f"错误明细（{report.errors_total:,} 条）已写入 {target}")
-    if not report.ok and (dry_run or not report.written):
+    if report.partial:
+        console.print(
+            f"[bold yellow]部分导入[/]：退出码 {EXIT_PARTIAL}；修正错误后可重新导入同一批文件（已导入的不会重复）。"
+        )
+        raise typer.Exit(EXIT_PARTIAL)
+    if not report.ok:
         if not dry_run:
             console.print("[bold red]未导入任何数据[/]：请修正上述错误，或用 --skip-invalid 只导入有效行。")
         raise typer.Exit(1)
@@ -98,13 +106,14 @@ def _progress() -> Progress:
 def _print_report(report: LoadReport) -> None:
     for warning in report.warnings:
         console.print(f"[yellow]提示：[/]{warning}")
-    if report.errors:
-        table = Table("文件", "行号", "列", "值", "原因", title=f"错误（共 {report.errors_total:,} 条）")
-        for e in report.errors[:SHOWN_ERRORS]:
+    from bidgraph.loaders.account import CASCADE
+
+    roots = [e for e in report.errors if not e.reason.startswith(CASCADE)]
+    if roots:
+        table = Table("文件", "行号", "列", "值", "原因", title=f"错误示例（根本原因，共 {len(roots):,} 条）")
+        for e in roots[:SHOWN_ERRORS]:
             table.add_row(e.file, "" if e.row is None else str(e.row), e.column, e.value[:40], e.reason)
         console.print(table)
-        if report.errors_total > SHOWN_ERRORS:
-            console.print(f"……另有 {report.errors_total - SHOWN_ERRORS:,} 条，见错误明细 CSV")
     rate = report.rows_read / report.elapsed_s if report.elapsed_s else 0
     loaded = "可导入" if report.dry_run else "导入"
     console.print(

@@ -9,7 +9,10 @@ from pathlib import Path
 import streamlit as st
 
 from bidgraph.loaders import load_paths, validate_paths
+from bidgraph.loaders.account import account_rows
+from bidgraph.loaders.mapping import Mapping, mapping_from_text
 from bidgraph.loaders.report import LoadReport
+from bidgraph.loaders.suggest import suggest
 from bidgraph.masking import mask_text
 from bidgraph.services.common import to_csv
 from bidgraph.services.overview import recent_loads
@@ -61,6 +64,11 @@ def show_report(report: LoadReport) -> None:
     cols[4].metric("用时", f"{report.elapsed_s:.1f} 秒")
     for warning in report.warnings:
         st.warning(ui.plain(warning))
+    if report.accounts:
+        st.markdown("**导入明细**（每个文件：读取、写入、未导入的行数与原因）")
+        st.dataframe(account_rows(list(report.accounts.values()), report.dry_run), hide_index=True)
+    for line in report.missing_facts():
+        st.error(ui.plain(f"缺失：{line}"))
     if report.errors_total:
         errors = report.errors_dataframe()
         errors["值"] = errors["值"].map(lambda v: mask_text(str(v), viewer))
@@ -78,11 +86,27 @@ def progress_callback(bar: st.delta_generator.DeltaGenerator):
     return update
 
 
+with st.expander("映射文件（文件名或表头与标准表不同时使用）", expanded=bool(st.session_state.get("data:mapping"))):
+    st.caption("说明每个文件对应哪张表、哪列对应哪个字段、常量、取值对照、单位等，写法见 docs/loading.md。")
+    if st.button("根据文件生成映射草稿", disabled=not paths, key="data:suggest"):
+        folder = upload_dir if upload_dir is not None else paths[0]
+        draft = ui.attempt("生成映射草稿", lambda: suggest(folder))
+        if draft is not None:
+            st.session_state["data:mapping"] = draft
+    mapping_text = st.text_area("映射（YAML，可编辑；留空则按文件名与表头别名识别）", key="data:mapping", height=260)
+
+
+def current_mapping() -> Mapping | None:
+    return mapping_from_text(mapping_text, "映射") if mapping_text.strip() else None
+
+
 cols = st.columns([1, 1, 3])
 skip_invalid = cols[2].checkbox("跳过错误行，只导入有效行", key="data:skip")
 if cols[0].button("检查（不写入）", disabled=not paths, key="data:check"):
     bar = st.progress(0.0, text="正在检查……")
-    report = ui.attempt("检查", lambda: validate_paths(paths, store=store, progress=progress_callback(bar)))
+    report = ui.attempt(
+        "检查", lambda: validate_paths(paths, mapping=current_mapping(), store=store, progress=progress_callback(bar))
+    )
     bar.empty()
     st.session_state["data:report"] = report
 may_load = ui.allowed(Role.ADMIN)
@@ -103,6 +127,7 @@ if cols[1].button(
             store,
             paths,
             skip_invalid=skip_invalid,
+            mapping=current_mapping(),
             progress=progress_callback(bar),
             actor=viewer.user,
             data_dir=ui.settings().data_dir,
