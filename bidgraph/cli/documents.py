@@ -9,11 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bidgraph.documents.load import load_documents
-from bidgraph.documents.similarity import Params
 from bidgraph.errors import DataError
-from bidgraph.graph import open_store
-from bidgraph.settings import get_settings
 
 app = typer.Typer(help="投标文件（标书）导入与雷同性分析", no_args_is_help=True)
 console = Console()
@@ -25,6 +21,11 @@ def load(
     min_score: Annotated[float, typer.Option(help="写入雷同关系的分数下限（检测规则另有阈值）")] = 30.0,
 ) -> None:
     """读取清单所列投标文件（PDF、.docx、文本），写入 Document 节点并计算投标之间的雷同关系 SIMILAR_TO。"""
+    from bidgraph.documents.load import load_documents  # here: ``bidgraph --help`` stays fast
+    from bidgraph.documents.similarity import Params
+    from bidgraph.graph import open_store
+    from bidgraph.settings import get_settings
+
     path = manifest / "manifest.csv" if manifest.is_dir() else manifest
     if not path.exists():
         raise DataError("找不到清单文件；请指定 manifest.csv 或其所在目录", file=str(path))
