@@ -21,7 +21,7 @@ from bidgraph.graph.model import Path as GraphPath
 from bidgraph.services import detectors
 from bidgraph.settings import Settings, get_settings
 from bidgraph.users import UserDirectory
-from bidgraph.viewer import DEMO_VIEWER, Role
+from bidgraph.viewer import DEMO_VIEWER, Role, Viewer
 
 COMPANY = Node("c1", ("Company",), {"key": "91330100MA27XXXX1A", "name": "杭州甲建设有限公司", "load_id": "L1"})
 PERSON = Node("p1", ("Person",), {"key": "id:abc", "name": "张三", "load_id": "L1"})
@@ -172,7 +172,9 @@ def test_a_real_detector_finding_goes_into_a_case_and_exports(
     case = cases.get(case_id)
     assert any(n.key == ZHANG for n in case.nodes.values())
     assert "MATCH" in case.findings[0].query_text and case.findings[0].data["legal_ground"]
-    result = export_case(cases, case_id, recipient_name="内部", actor="甲", out_dir=cases.data_dir, graph_store=store)
+    result = export_case(
+        cases, case_id, recipient_name="内部", viewer=Viewer("甲"), out_dir=cases.data_dir, graph_store=store
+    )
     check = verify(result.path)
     assert check.ok and check.header["snapshot"]["current_data_check"].startswith("证据与当前数据一致")
 

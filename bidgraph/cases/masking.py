@@ -10,6 +10,7 @@ from typing import Any
 
 from bidgraph.cases.model import Case, CaseError, FindingSnapshot, Transition
 from bidgraph.masking import ID_NUMBER, MASK_RULE, MOBILE, mask_id_number, mask_numbers, mask_phone
+from bidgraph.services.access import may_export_to
 from bidgraph.viewer import Viewer
 
 
@@ -37,7 +38,7 @@ PHONE_PROPERTIES = frozenset({"phone", "mobile", "tel", "telephone"})
 def recipients_for(viewer: Viewer) -> list[Recipient]:
     """The recipients ``viewer`` may export for: packages with full ID and phone numbers
     only by those who may see them (liaison, admin)."""
-    return [r for r in RECIPIENTS.values() if viewer.sees_full_ids or not r.full_identifiers]
+    return [r for r in RECIPIENTS.values() if may_export_to(viewer, r)]
 
 
 def recipient(name: str) -> Recipient:

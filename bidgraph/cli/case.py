@@ -13,12 +13,13 @@ from rich.table import Table
 from bidgraph.cases import CaseStore, check_freshness
 from bidgraph.cases.export import export_case
 from bidgraph.cases.export.manifest import verify
-from bidgraph.cases.masking import RECIPIENTS, recipient, recipients_for
-from bidgraph.cases.model import Case, CaseError
+from bidgraph.cases.masking import RECIPIENTS
+from bidgraph.cases.model import Case
 from bidgraph.errors import StoreUnavailable
 from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
 from bidgraph.users import UserDirectory
+from bidgraph.viewer import Role, Viewer
 
 app = typer.Typer(help="线索：列表、查看、导出移交包", no_args_is_help=True)
 console = Console()
@@ -88,7 +89,7 @@ def export(
 ) -> None:
     """导出移交包（zip：交互式关系图、明细表、报告、GraphML/JSON、i2 ANB 文件、清单与校验和）。"""
     settings = get_settings()
-    _check_entitled(settings.data_dir, _actor(user), recipient)
+    viewer = _viewer(settings.data_dir, _actor(user))
     store = None
     if check:
         try:
@@ -97,7 +98,7 @@ def export(
             console.print(f"[yellow]未能核对当前数据（{e}），仍按证据快照导出。[/]")
     try:
         result = export_case(
-            CaseStore(settings), case_id, recipient_name=recipient, actor=_actor(user), out_dir=out, graph_store=store
+            CaseStore(settings), case_id, recipient_name=recipient, viewer=viewer, out_dir=out, graph_store=store
         )
     finally:
         if store is not None:
@@ -106,19 +107,11 @@ def export(
     console.print(f"清单 SHA-256：{result.manifest_sha256}（请随包另行告知接收方，用于核验）")
 
 
-def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
-    """Once the user directory has users, the same rule as the 线索 page: packages with
-    full ID and phone numbers only from roles that may see them."""
-    to = recipient(recipient_name)
+def _viewer(data_dir: Path, actor: str) -> Viewer:
+    """The actor as the user directory knows it; an install without users is a
+    single-user one whose operator may export anything."""
     directory = UserDirectory(data_dir)
-    if not to.full_identifiers or not directory.list():
-        return
-    viewer = directory.viewer_for(actor)
-    if to not in recipients_for(viewer):
-        raise CaseError(
-            f"用户「{actor}」无权导出给{to.name}（含完整身份证号、电话号码）；"
-            "请由纪检/公安联络或管理员导出（--user 登录名）"
-        )
+    return directory.viewer_for(actor) if directory.list() else Viewer(actor, Role.LIAISON)
 
 
 def verify_command(package: Annotated[Path, typer.Argument(help="移交包 zip 文件")]) -> None:

@@ -8,18 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from bidgraph.graph.model import Node, Subgraph
+from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
 from bidgraph.masking import mask_text, redact_expert, visible_properties
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
-
-# Appended to a WHERE on a tender ``t``: the viewer's sectors, or all when empty.
-TENDER_SCOPE = "(size($sectors) = 0 OR t.industry IN $sectors)"
-
-
-def scope_params(viewer: Viewer, **params: Any) -> dict[str, Any]:
-    return {"sectors": sorted(viewer.sectors), **params}
 
 
 @dataclass(frozen=True)
@@ -76,18 +69,3 @@ def _masked(value: Any, viewer: Viewer) -> Any:
 
 def rel_zh(rel_type: str) -> str:
     return schema().zh(rel_type)
-
-
-def scoped(subgraph: Subgraph, viewer: Viewer) -> Subgraph:
-    """The subgraph without tenders (and their bids' edges) outside the viewer's sectors."""
-    if not viewer.sectors:
-        return subgraph
-    hidden = {
-        nid for nid, n in subgraph.nodes.items() if n.label == "Tender" and not viewer.may_see_sector(n.get("industry"))
-    }
-    return Subgraph(
-        nodes={nid: n for nid, n in subgraph.nodes.items() if nid not in hidden},
-        relationships={
-            rid: r for rid, r in subgraph.relationships.items() if r.start not in hidden and r.end not in hidden
-        },
-    )

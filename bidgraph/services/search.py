@@ -11,7 +11,7 @@ from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import schema
 from bidgraph.loaders.identity import id_hash
 from bidgraph.masking import mask_id_number, mask_text
-from bidgraph.services.common import TENDER_SCOPE, scope_params
+from bidgraph.services.access import TENDER_SCOPE, scope_params
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
 

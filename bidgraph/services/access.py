@@ -1,0 +1,153 @@
+"""The one place where access rules are decided: which tenders a viewer may see (sector
+scope), what of a person a viewer may read (masking, expert identities), which saved
+queries a scoped viewer may run, which cases it may open, and which export recipients
+it may produce packages for. Services, pages, the CLI and case export call these
+functions; none of them decides access on its own. docs/security.md lists every rule
+with the function below that enforces it and the test that proves it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from bidgraph.errors import BidgraphError
+from bidgraph.graph import GraphStore
+from bidgraph.graph.model import Result, Subgraph
+from bidgraph.masking import mask_text
+from bidgraph.queries.library import SavedQuery, run_query
+from bidgraph.viewer import Viewer
+
+# Appended to a WHERE on a tender ``t``: the viewer's sectors, or all when empty.
+TENDER_SCOPE = "(size($sectors) = 0 OR t.industry IN $sectors)"
+# A user query declares its scope by taking this parameter and filtering on it.
+SCOPE_PARAM = "sectors"
+
+
+class AccessDenied(BidgraphError):
+    """The viewer's role or sector scope does not allow this read or export."""
+
+
+def scope_params(viewer: Viewer, **params: Any) -> dict[str, Any]:
+    return {SCOPE_PARAM: sorted(viewer.sectors), **params}
+
+
+def may_see_sectors(viewer: Viewer, sectors: Iterable[str | None]) -> bool:
+    """Whether every sector named is within the viewer's scope (no sectors: visible)."""
+    return all(viewer.may_see_sector(s) for s in sectors)
+
+
+def check_unscoped(viewer: Viewer, what: str) -> None:
+    """Reads that cannot be confined to sectors are for unscoped viewers only."""
+    if viewer.sectors:
+        raise AccessDenied(f"{what}无法限定在您的监管行业范围内（{'、'.join(sorted(viewer.sectors))}），不能使用。")
+
+
+# -- graphs --------------------------------------------------------------------------------
+def scope_subgraph(store: GraphStore, graph: Subgraph, viewer: Viewer) -> Subgraph:
+    """The subgraph without tenders outside the viewer's sectors, nor the bids for them
+    (a bid names its tender, price and bidder), nor their relationships."""
+    if not viewer.sectors:
+        return graph
+    codes = {str(n.get("tender_code")) for n in graph.nodes.values() if n.label == "Bid" and n.get("tender_code")}
+    industry = {str(n.get("key")): n.get("industry") for n in graph.nodes.values() if n.label == "Tender"}
+    missing = sorted(codes - set(industry))
+    if missing:
+        rows = store.run("MATCH (t:Tender) WHERE t.key IN $keys RETURN t.key, t.industry", {"keys": missing}, limit=0)
+        industry.update({str(key): value for key, value in rows.rows})
+    hidden = {
+        nid
+        for nid, n in graph.nodes.items()
+        if (n.label == "Tender" and not viewer.may_see_sector(n.get("industry")))
+        or (n.label == "Bid" and not viewer.may_see_sector(industry.get(str(n.get("tender_code")))))
+    }
+    return Subgraph(
+        nodes={nid: n for nid, n in graph.nodes.items() if nid not in hidden},
+        relationships={
+            rid: r for rid, r in graph.relationships.items() if r.start not in hidden and r.end not in hidden
+        },
+    )
+
+
+# -- saved queries ---------------------------------------------------------------------------
+def declares_scope(query: SavedQuery) -> bool:
+    return any(p.name == SCOPE_PARAM for p in query.parameters)
+
+
+def run_saved_query(
+    store: GraphStore, query: SavedQuery, values: Mapping[str, Any], viewer: Viewer, *, limit: int | None = None
+) -> Result:
+    """A user's saved plain query, run for ``viewer``. A sector-scoped viewer may run only
+    queries that declare a ``sectors`` list parameter, which is then set to its sectors."""
+    params = dict(values)
+    if viewer.sectors:
+        if not declares_scope(query):
+            raise AccessDenied(
+                f"查询「{query.title}」没有声明行业范围，您的账号限定了可见行业，不能运行。"
+                f"请分析员在查询中加入列表参数 ${SCOPE_PARAM}（如 WHERE t.industry IN ${SCOPE_PARAM}）后再保存。"
+            )
+        params[SCOPE_PARAM] = sorted(viewer.sectors)
+    return run_query(store, query, params, limit=limit)
+
+
+# -- people ----------------------------------------------------------------------------------
+class _FindingLike(Protocol):
+    @property
+    def evidence(self) -> Subgraph: ...
+
+
+def expert_aliases(findings: Iterable[_FindingLike], viewer: Viewer) -> dict[str, str]:
+    """Expert name -> anonymous caption, for viewers who may not know who the experts are."""
+    if viewer.sees_expert_details:
+        return {}
+    aliases: dict[str, str] = {}
+    for finding in findings:
+        for node in finding.evidence.nodes.values():
+            name = node.get("name")
+            if "Expert" in node.labels and name:
+                aliases[str(name)] = f"评标专家（{node.get('expert_no') or '编号未知'}）"
+    return aliases
+
+
+def readable(text: str, viewer: Viewer, aliases: Mapping[str, str] | None = None) -> str:
+    """Free text as ``viewer`` may read it: expert names replaced, numbers masked."""
+    for name in sorted(aliases or {}, key=len, reverse=True):
+        text = text.replace(name, (aliases or {})[name])
+    return mask_text(text, viewer)
+
+
+# -- cases -----------------------------------------------------------------------------------
+class _CaseLike(Protocol):
+    @property
+    def sectors(self) -> tuple[str, ...]: ...
+
+
+def may_see_case(case: _CaseLike, viewer: Viewer) -> bool:
+    """A case carries the sectors of its tenders; it is visible within all of them."""
+    return may_see_sectors(viewer, case.sectors)
+
+
+def check_case(case: _CaseLike, viewer: Viewer) -> None:
+    if not may_see_case(case, viewer):
+        raise AccessDenied(
+            f"该线索涉及 {'、'.join(case.sectors)} 行业，超出您的监管行业范围（{'、'.join(sorted(viewer.sectors))}）。"
+        )
+
+
+class _RecipientLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def full_identifiers(self) -> bool: ...
+
+
+def may_export_to(viewer: Viewer, to: _RecipientLike) -> bool:
+    """Packages with full ID, phone and account numbers only by roles that may see them."""
+    return viewer.sees_full_ids or not to.full_identifiers
+
+
+def check_export(viewer: Viewer, to: _RecipientLike) -> None:
+    if not may_export_to(viewer, to):
+        raise AccessDenied(
+            f"用户「{viewer.user}」无权导出给{to.name}的移交包（含完整身份证号、电话号码、银行账号），"
+            "请由纪检/公安联络或管理员导出，或选择脱敏的接收方。"
+        )
