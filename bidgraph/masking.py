@@ -39,6 +39,14 @@ def mask_phone(value: str) -> str:
     return "*" * len(digits)
 
 
+def mask_account(value: str) -> str:
+    """A bank account number: the first and last four digits."""
+    text = re.sub(r"\s", "", str(value))
+    if len(text) > 8:
+        return text[:4] + "*" * (len(text) - 8) + text[-4:]
+    return "*" * len(text)
+
+
 def mask_numbers(text: str) -> str:
     """Every ID or mobile number inside free text, masked."""
     text = ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bidgraph import audit
+from bidgraph import audit, protected
 from bidgraph.errors import DataError
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
@@ -56,6 +56,7 @@ def load_paths(
     (default: the settings' data directory)."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    data_dir = data_dir if data_dir is not None else _data_dir()
     mapping = _mapping(mapping)
     apply_schema(store)
     plan = check(paths, mapping, store, progress, keep=True)
@@ -65,8 +66,9 @@ def load_paths(
         report.add_error(DataError("文件在检查过程中被修改，请在文件写完后重新导入", file=name))
     try:
         if report.ok or (skip_invalid and plan.rows_valid and not plan.changed_files()):
-            with store.atomic():
+            with protected.collecting() as clear, store.atomic():
                 write_plan(store, plan, store.batch_size, progress)
+                protected.ProtectedStore(data_dir).put(clear)  # before the graph commits: no key without its value
                 report.written = True
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)
@@ -82,10 +84,12 @@ def load_paths(
     return report
 
 
-def _audit(data_dir: Path | None, actor: str, report: LoadReport, outcome: str) -> None:
-    if data_dir is None:
-        from bidgraph.settings import get_settings
+def _data_dir() -> Path:
+    from bidgraph.settings import get_settings
 
-        data_dir = get_settings().data_dir
+    return get_settings().data_dir
+
+
+def _audit(data_dir: Path, actor: str, report: LoadReport, outcome: str) -> None:
     details = {**report.summary(), "outcome": outcome}
     audit.record(data_dir, "data.load", actor=actor, target=report.load_id, details=details)

@@ -262,6 +262,8 @@ class Builder:
             key, shown = identity.identifier(label, record["value"])
         yield self.node(label, key, {"value": shown, "allowed": True, "allow_reason": record["reason"]}, prov)
         props = {k: record.get(k) for k in ("label", "value", "reason", "added_by", "added_at")}
+        if label in ("Phone", "BankAccount"):
+            props["value"] = shown  # the number itself stays out of the graph
         yield self.node("AllowedIdentifier", f"{label}:{key}", props, prov)
 
     def _bids(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:

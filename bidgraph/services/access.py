@@ -8,13 +8,17 @@ with the function below that enforces it and the test that proves it."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Result, Subgraph
 from bidgraph.masking import mask_text
+from bidgraph.protected import ProtectedStore
 from bidgraph.queries.library import SavedQuery, run_query
+from bidgraph.settings import get_settings
 from bidgraph.viewer import Viewer
 
 # Appended to a WHERE on a tender ``t``: the viewer's sectors, or all when empty.
@@ -113,6 +117,45 @@ def readable(text: str, viewer: Viewer, aliases: Mapping[str, str] | None = None
     for name in sorted(aliases or {}, key=len, reverse=True):
         text = text.replace(name, (aliases or {})[name])
     return mask_text(text, viewer)
+
+
+class _NodeLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
+    def properties(self) -> Mapping[str, Any]: ...
+
+
+N = TypeVar("N", bound=_NodeLike)
+
+
+def _clear_keys(node: _NodeLike) -> tuple[str, str] | None:
+    """(protected-store key, property to fill) for a node that has a protected value."""
+    props = node.properties
+    if "Person" in node.labels and props.get("id_hash"):
+        return "id:" + str(props["id_hash"]), "id_number"
+    if {"Phone", "BankAccount"} & set(node.labels) and props.get("key"):
+        return str(props["key"]), "value"
+    return None
+
+
+def reveal(nodes: Iterable[N], viewer: Viewer, data_dir: Path | None = None) -> list[N]:
+    """The nodes with their full ID, phone and account numbers from the protected store,
+    for viewers entitled to them; everyone else gets the nodes as they are (masked)."""
+    nodes = list(nodes)
+    if not viewer.sees_full_ids:
+        return nodes
+    wanted = {n.id: _clear_keys(n) for n in nodes}
+    clear = ProtectedStore(data_dir or get_settings().data_dir).get(k[0] for k in wanted.values() if k)
+    out = []
+    for node in nodes:
+        found = wanted[node.id]
+        if found and found[0] in clear:
+            node = replace(node, properties={**node.properties, found[1]: clear[found[0]]})  # type: ignore[type-var]
+        out.append(node)
+    return out
 
 
 # -- cases -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pandas as pd
 from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
 from bidgraph.masking import mask_text, redact_expert, visible_properties
+from bidgraph.services import access
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
 
@@ -42,6 +43,7 @@ def node_title(node: Node, viewer: Viewer) -> str:
 def facts_table(node: Node, viewer: Viewer) -> pd.DataFrame:
     """The node's properties as a two-column table with Chinese names."""
     skip = {"key", "load_id", "loaded_at", "row"}
+    node = access.reveal([node], viewer)[0]
     props = visible_properties(node.label, redact_expert(node, viewer).properties, viewer)
     rows = [(PROPERTY_ZH.get(k, k), _cell(v)) for k, v in props.items() if k not in skip]
     return pd.DataFrame(rows, columns=["项目", "内容"])
