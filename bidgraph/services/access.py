@@ -18,7 +18,7 @@ from bidgraph.graph.model import Result, Subgraph
 from bidgraph.masking import mask_text
 from bidgraph.protected import ProtectedStore
 from bidgraph.queries.library import SavedQuery, run_query
-from bidgraph.settings import get_settings
+from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
 # Appended to a WHERE on a tender ``t``: the viewer's sectors, or all when empty.
@@ -148,7 +148,7 @@ def reveal(nodes: Iterable[N], viewer: Viewer, data_dir: Path | None = None) -> 
     if not viewer.sees_full_ids:
         return nodes
     wanted = {n.id: _clear_keys(n) for n in nodes}
-    clear = ProtectedStore(data_dir or get_settings().data_dir).get(k[0] for k in wanted.values() if k)
+    clear = ProtectedStore(data_dir or Settings().data_dir).get(k[0] for k in wanted.values() if k)
     out = []
     for node in nodes:
         found = wanted[node.id]
