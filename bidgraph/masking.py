@@ -79,6 +79,14 @@ def visible_properties(label: str, props: Mapping[str, Any], viewer: Viewer | No
     return out
 
 
+EXPERT_ALIAS = re.compile(r"评标专家（([^）]+)）")
+
+
+def expert_alias(expert_no: str | None) -> str:
+    """How an evaluation expert is named to those who may not know who it is (and in the graph)."""
+    return f"评标专家（{expert_no or '编号未知'}）"
+
+
 class _Element(Protocol):
     @property
     def labels(self) -> tuple[str, ...]: ...
@@ -95,5 +103,5 @@ def redact_expert(node: E, viewer: Viewer | None) -> E:
     if "Expert" not in node.labels or (viewer is not None and viewer.sees_expert_details):
         return node
     props = {k: v for k, v in node.properties.items() if k not in EXPERT_PRIVATE}
-    props["name"] = f"评标专家（{node.properties.get('expert_no') or '编号未知'}）"
+    props["name"] = expert_alias(node.properties.get("expert_no"))
     return replace(node, properties=props)  # type: ignore[type-var]

@@ -11,18 +11,26 @@ load (``collecting``); the loader writes them in one transaction with the graph'
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bidgraph.masking import mask_account, mask_id_number, mask_phone
+from bidgraph.masking import expert_alias, mask_account, mask_id_number, mask_phone
+
+if TYPE_CHECKING:
+    from bidgraph.graph import GraphStore
 
 FILE = "protected.sqlite"
 SCHEMA = "CREATE TABLE IF NOT EXISTS protected (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL)"
-PHONE, ACCOUNT, ID_NUMBER = "phone", "account", "id_number"
+PHONE, ACCOUNT, ID_NUMBER, EXPERT = "phone", "account", "id_number", "expert"
+# Who an evaluation expert is: kept here (JSON under "expert:<expert_no>"); the graph
+# names the expert by its alias 评标专家（编号）.
+EXPERT_FIELDS = ("name", "employer", "id_masked", "gender", "birth_year", "title_level")
 # The graph key of each kind: the same SHA-256 the person key has always used.
 _PREFIX = {PHONE: "tel:", ACCOUNT: "acct:", ID_NUMBER: "id:"}
 _MASK = {PHONE: mask_phone, ACCOUNT: mask_account, ID_NUMBER: mask_id_number}
@@ -102,3 +110,45 @@ class ProtectedStore:
                 rows = db.execute(f"SELECT key, value FROM protected WHERE key IN ({marks})", chunk)
                 out.update(dict(rows.fetchall()))
         return out
+
+
+def expert_key(expert_no: str) -> str:
+    return f"{EXPERT}:{expert_no}"
+
+
+def experts(vault: ProtectedStore, expert_nos: Iterable[str]) -> dict[str, dict[str, object]]:
+    """expert_no -> who the expert is (name, employer, …), for those the vault knows."""
+    found = vault.get(expert_key(no) for no in expert_nos)
+    return {key.split(":", 1)[1]: json.loads(value) for key, value in found.items()}
+
+
+_OPEN_EXPERTS = f"""
+MATCH (e:Expert) WHERE e.name IS NULL OR e.name <> $prefix + coalesce(e.expert_no, '编号未知') + '）'
+   OR {" OR ".join(f"e.{f} IS NOT NULL" for f in EXPERT_FIELDS[1:])}
+RETURN e.key AS key, e.expert_no AS expert_no, {", ".join(f"e.{f} AS {f}" for f in EXPERT_FIELDS)}
+"""
+_SEAL = f"""
+UNWIND $rows AS row MATCH (e:Expert {{key: row.key}})
+SET e.name = row.alias REMOVE {", ".join(f"e.{f}" for f in EXPERT_FIELDS[1:])}
+"""
+
+
+def seal_experts(store: GraphStore, vault: ProtectedStore) -> int:
+    """Move who each evaluation expert is out of the graph into ``vault``, leaving the
+    alias as its name. Run after every load: a row of another table (a company's staff,
+    say) may have written the person's name again. Returns how many experts were sealed."""
+    rows = store.run(_OPEN_EXPERTS, {"prefix": "评标专家（"}, limit=0).records()
+    if not rows:
+        return 0
+    known = vault.get(expert_key(r["expert_no"]) for r in rows if r["expert_no"])
+    values: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        if not row["expert_no"]:
+            continue
+        key, alias = expert_key(row["expert_no"]), expert_alias(row["expert_no"])
+        fresh = {f: row[f] for f in EXPERT_FIELDS if row[f] is not None and row[f] != alias}
+        values[key] = (EXPERT, json.dumps({**json.loads(known.get(key, "{}")), **fresh}, ensure_ascii=False))
+    vault.put(values)
+    sealed = [{"key": r["key"], "alias": expert_alias(r["expert_no"])} for r in rows]
+    store.write(_SEAL, {"rows": sealed})
+    return len(sealed)

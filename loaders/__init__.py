@@ -68,7 +68,9 @@ def load_paths(
         if report.ok or (skip_invalid and plan.rows_valid and not plan.changed_files()):
             with protected.collecting() as clear, store.atomic():
                 write_plan(store, plan, store.batch_size, progress)
-                protected.ProtectedStore(data_dir).put(clear)  # before the graph commits: no key without its value
+                vault = protected.ProtectedStore(data_dir)
+                vault.put(clear)  # before the graph commits: no key without its value
+                protected.seal_experts(store, vault)
                 report.written = True
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)

@@ -176,6 +176,8 @@ class Builder:
 
     def _experts(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         label, key, props = self.person(record, "", context="expert:" + record["expert_no"])
+        if not key.startswith("id:"):
+            key = "expert:" + record["expert_no"]  # not name:…: who the expert is stays out of the graph
         props.update({k: record.get(k) for k in ("expert_no", "specialty", "employer", "title_level")})
         yield self.node(label, key, props, prov, extra="Expert")
         expert = (label, key, {})

@@ -9,7 +9,7 @@ from pathlib import Path
 from bidgraph.graph import GraphStore
 from bidgraph.loaders.identity import id_hash
 from bidgraph.protected import PHONE as PHONE_KIND
-from bidgraph.protected import ProtectedStore, graph_key
+from bidgraph.protected import ProtectedStore, graph_key, seal_experts
 
 COMPANIES = [
     {"key": "91110000MA01AAAA1X", "uscc": "91110000MA01AAAA1X", "name": "北京（东方）建设有限公司", "region": "北京"},
@@ -139,3 +139,5 @@ def build_fixture(store: GraphStore, data_dir: Path | None = None) -> None:
         "WHERE b.bidder_key = $k MERGE (b)-[:PROJECT_MANAGER]->(p)",
         {"k": COMPANIES[2]["key"], "b": LI},
     )
+    if data_dir is not None:
+        seal_experts(store, ProtectedStore(data_dir))  # as every load does: who the expert is leaves the graph

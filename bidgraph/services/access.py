@@ -12,10 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from bidgraph import protected
 from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Result, Subgraph
-from bidgraph.masking import mask_text
+from bidgraph.masking import EXPERT_ALIAS, mask_text
 from bidgraph.protected import ProtectedStore
 from bidgraph.queries.library import SavedQuery, run_query
 from bidgraph.settings import Settings
@@ -113,9 +114,13 @@ def expert_aliases(findings: Iterable[_FindingLike], viewer: Viewer) -> dict[str
 
 
 def readable(text: str, viewer: Viewer, aliases: Mapping[str, str] | None = None) -> str:
-    """Free text as ``viewer`` may read it: expert names replaced, numbers masked."""
+    """Free text as ``viewer`` may read it: numbers masked; experts named by their alias
+    unless the viewer may see who they are (then by name, from the protected store)."""
     for name in sorted(aliases or {}, key=len, reverse=True):
         text = text.replace(name, (aliases or {})[name])
+    if viewer.sees_expert_details and EXPERT_ALIAS.search(text):
+        known = protected.experts(_vault(), EXPERT_ALIAS.findall(text))
+        text = EXPERT_ALIAS.sub(lambda m: str(known.get(m.group(1), {}).get("name") or m.group()), text)
     return mask_text(text, viewer)
 
 
@@ -132,7 +137,7 @@ N = TypeVar("N", bound=_NodeLike)
 
 
 def _clear_keys(node: _NodeLike) -> tuple[str, str] | None:
-    """(protected-store key, property to fill) for a node that has a protected value."""
+    """(protected-store key, property to fill) for a node that has a protected number."""
     props = node.properties
     if "Person" in node.labels and props.get("id_hash"):
         return "id:" + str(props["id_hash"]), "id_number"
@@ -141,21 +146,41 @@ def _clear_keys(node: _NodeLike) -> tuple[str, str] | None:
     return None
 
 
-def reveal(nodes: Iterable[N], viewer: Viewer, data_dir: Path | None = None) -> list[N]:
-    """The nodes with their full ID, phone and account numbers from the protected store,
-    for viewers entitled to them; everyone else gets the nodes as they are (masked)."""
+def _vault(data_dir: Path | None = None) -> ProtectedStore:
+    # read fresh like the pages' settings, so a page pointed elsewhere reads its own store
+    return ProtectedStore(data_dir or Settings().data_dir)
+
+
+def reveal(nodes: Iterable[N], viewer: Viewer, data_dir: Path | None = None, *, numbers: bool = True) -> list[N]:
+    """The nodes with what the protected store keeps for them, as far as ``viewer`` is
+    entitled: full ID, phone and account numbers (liaison, admin; not if ``numbers`` is
+    False) and who an evaluation expert is (roles with expert details)."""
     nodes = list(nodes)
-    if not viewer.sees_full_ids:
-        return nodes
-    wanted = {n.id: _clear_keys(n) for n in nodes}
-    clear = ProtectedStore(data_dir or Settings().data_dir).get(k[0] for k in wanted.values() if k)
+    vault = _vault(data_dir)
+    wanted = {n.id: _clear_keys(n) for n in nodes} if viewer.sees_full_ids and numbers else {}
+    clear = vault.get(k[0] for k in wanted.values() if k)
+    numbers = [n.properties.get("expert_no") for n in nodes if "Expert" in n.labels]
+    who = protected.experts(vault, [str(x) for x in numbers if x]) if viewer.sees_expert_details else {}
     out = []
     for node in nodes:
-        found = wanted[node.id]
+        extra: dict[str, Any] = (
+            dict(who.get(str(node.properties.get("expert_no")), {})) if "Expert" in node.labels else {}
+        )
+        found = wanted.get(node.id)
         if found and found[0] in clear:
-            node = replace(node, properties={**node.properties, found[1]: clear[found[0]]})  # type: ignore[type-var]
+            extra[found[1]] = clear[found[0]]
+        if extra:
+            node = replace(node, properties={**node.properties, **extra})  # type: ignore[type-var]
         out.append(node)
     return out
+
+
+def reveal_subgraph(graph: Subgraph, viewer: Viewer) -> Subgraph:
+    """A drawing's nodes as ``viewer`` may see them (see ``reveal``)."""
+    ids = list(graph.nodes)
+    return Subgraph(
+        nodes=dict(zip(ids, reveal(graph.nodes.values(), viewer), strict=True)), relationships=graph.relationships
+    )
 
 
 # -- cases -----------------------------------------------------------------------------------

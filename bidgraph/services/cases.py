@@ -7,8 +7,10 @@ from pathlib import Path
 
 from bidgraph.cases import Case, CaseStore, CaseSummary
 from bidgraph.cases.export import ExportResult, export_case
+from bidgraph.cases.export.graphfiles import case_subgraph
 from bidgraph.cases.masking import Recipient, mask_case, recipient, recipients_for
 from bidgraph.graph import GraphStore
+from bidgraph.graph.model import Subgraph
 from bidgraph.services import access
 from bidgraph.viewer import Viewer
 
@@ -26,6 +28,11 @@ def open_case(cases: CaseStore, case_id: int, viewer: Viewer, *, audit: bool = T
     if audit:
         case = cases.view(case_id, actor=viewer.user)
     return case, case if viewer.sees_full_ids else mask_case(case, recipient("内部"))[0]
+
+
+def drawing(case: Case, viewer: Viewer) -> Subgraph:
+    """The case's graph as ``viewer`` may see it (experts named for roles entitled to it)."""
+    return access.reveal_subgraph(case_subgraph(case), viewer)
 
 
 def recipients(viewer: Viewer) -> list[Recipient]:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
-from bidgraph.masking import mask_text, redact_expert, visible_properties
+from bidgraph.masking import redact_expert, visible_properties
 from bidgraph.services import access
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
@@ -37,7 +37,7 @@ def ref_of(node: Node) -> NodeRef:
 
 def node_title(node: Node, viewer: Viewer) -> str:
     """Caption a person can pick a node by (label, name), masked as the viewer needs."""
-    return f"{label_zh(label_of(node))}：{mask_text(node_caption(redact_expert(node, viewer)), viewer)}"
+    return f"{label_zh(label_of(node))}：{access.readable(node_caption(redact_expert(node, viewer)), viewer)}"
 
 
 def facts_table(node: Node, viewer: Viewer) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def table(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], view
 
 
 def _masked(value: Any, viewer: Viewer) -> Any:
-    return mask_text(value, viewer) if isinstance(value, str) else value
+    return access.readable(value, viewer) if isinstance(value, str) else value
 
 
 def rel_zh(rel_type: str) -> str:

@@ -11,6 +11,7 @@ from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import schema
 from bidgraph.loaders.identity import id_hash
 from bidgraph.masking import mask_text
+from bidgraph.services import access
 from bidgraph.services.access import TENDER_SCOPE, scope_params
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
@@ -99,5 +100,8 @@ def _person_hit(record: dict, viewer: Viewer) -> SearchHit:
     parts = [f"身份证 {shown}" if shown else "", f"专家 {record['expert_no']}" if record["expert_no"] else ""]
     parts.append("、".join(o for o in record["orgs"] if o))
     return SearchHit(
-        "Person", record["key"], record["name"] or "（无名）", mask_text(" · ".join(filter(None, parts)), viewer)
+        "Person",
+        record["key"],
+        access.readable(record["name"] or "（无名）", viewer),
+        mask_text(" · ".join(filter(None, parts)), viewer),
     )

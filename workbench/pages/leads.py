@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from bidgraph.cases import RECEIVING_BODIES, STATUSES, Case, CaseStore, check_freshness
-from bidgraph.cases.export.graphfiles import case_subgraph
 from bidgraph.cases.export.tables import entity_rows, node_caption, timeline_rows
 from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.masking import mask_text
@@ -161,7 +160,8 @@ if selected is not None:
         freshness_banner(original, case)
         tabs = st.tabs(["关系图", "研判发现", "证据明细", "办理过程", "备注", "导出移交包"])
         with tabs[0]:
-            html = render_html(case_subgraph(case), viewer=viewer, height="560px", title=case.title)
+            drawn = case_service.drawing(case, viewer)
+            html = render_html(drawn, viewer=viewer, height="560px", title=case.title)
             st.iframe(html, height=640)
         with tabs[1]:
             findings_tab(case)
