@@ -226,3 +226,11 @@ def test_a_liaison_export_gets_the_full_numbers_from_the_protected_store(store, 
     assert ID_NUMBERS[WANG] in full and PHONE in full and LANDLINE in full
     masked = package("内部", INVESTIGATOR)
     assert ID_NUMBERS[WANG] not in masked and PHONE not in masked and LANDLINE not in masked
+
+
+def test_pages_read_cases_and_saved_queries_only_through_the_services():
+    """The functions that bypass the access rules are not called from any page."""
+    bypass = ("run_query", "export_case", "recipients_for", "mask_case", "user_queries", "cases.list(", "cases.view(")
+    for page in (ROOT / "workbench").rglob("*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert not [name for name in bypass if name in text], page.name

@@ -196,3 +196,18 @@ def test_cli_export_with_full_numbers_needs_an_entitled_role(cli_env: Path) -> N
     assert masked.exit_code == 0, masked.output
     assert runner.invoke(app, [*export, "liaison"]).exit_code == 0
     assert len(list(out.glob("*.zip"))) == 2
+
+
+def test_cli_lists_shows_and_exports_cases_only_within_the_users_sectors(cli_env: Path) -> None:
+    cases = CaseStore(Settings(data_dir=cli_env))
+    water = cases.create("水利线索", "", actor="甲")
+    tender = Node("t9", ("Tender",), {"key": "W-1", "code": "W-1", "industry": "水利"})
+    cases.add_evidence(water, tender, actor="甲")
+    UserDirectory(cli_env).add("fang", Role.INVESTIGATOR, actor="test", sectors=["房建市政"])
+    runner = CliRunner()
+    assert "水利线索" not in runner.invoke(app, ["case", "list", "--user", "fang"]).output
+    shown = runner.invoke(app, ["case", "show", str(water), "--no-check", "--user", "fang"])
+    assert shown.exit_code != 0 and "超出您的监管行业范围" in str(shown.exception)
+    out = cli_env / "out"
+    export = ["case", "export", str(water), "-r", "内部", "-o", str(out), "--no-check", "--user", "fang"]
+    assert runner.invoke(app, export).exit_code != 0 and not out.exists()

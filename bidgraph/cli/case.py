@@ -11,12 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from bidgraph.cases import CaseStore, check_freshness
-from bidgraph.cases.export import export_case
 from bidgraph.cases.export.manifest import verify
 from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.cases.model import Case
 from bidgraph.errors import StoreUnavailable
 from bidgraph.graph import open_store
+from bidgraph.services import cases as case_service
 from bidgraph.settings import get_settings
 from bidgraph.users import UserDirectory
 from bidgraph.viewer import Role, Viewer
@@ -32,9 +32,12 @@ def _actor(user: str | None) -> str:
 
 
 @app.command("list")
-def list_cases(status: str = typer.Option(None, "--status", help="只列出该状态：发现/移交/核查/处理/反馈")) -> None:
-    """列出线索（按更新时间倒序）。"""
-    rows = CaseStore(get_settings()).list(status)
+def list_cases(
+    status: str = typer.Option(None, "--status", help="只列出该状态：发现/移交/核查/处理/反馈"), user: str = UserOption
+) -> None:
+    """列出线索（按更新时间倒序；只列出您监管行业范围内的线索）。"""
+    settings = get_settings()
+    rows = case_service.case_list(CaseStore(settings), _viewer(settings.data_dir, _actor(user)), status)
     table = Table("编号", "标题", "状态", "发现", "节点", "更新时间", "创建人")
     for row in rows:
         table.add_row(
@@ -58,7 +61,9 @@ def show(
     check: bool = typer.Option(True, "--check/--no-check", help="与当前图数据核对，提示是否有更新的数据"),
 ) -> None:
     """查看一条线索：概要、研判发现、办理过程与备注（记入审计日志）。"""
-    case = CaseStore(get_settings()).view(case_id, actor=_actor(user))
+    settings = get_settings()
+    viewer = _viewer(settings.data_dir, _actor(user))
+    original, case = case_service.open_case(CaseStore(settings), case_id, viewer)
     console.print(f"[bold]{case.number} {case.title}[/]　状态：[bold]{case.status}[/]")
     console.print(
         f"创建：{case.created_at} {case.created_by}　证据：{len(case.nodes)} 个节点、"
@@ -67,7 +72,7 @@ def show(
     if case.summary:
         console.print(case.summary)
     if check:
-        console.print(f"[yellow]{_freshness_line(case)}[/]")
+        console.print(f"[yellow]{_freshness_line(original)}[/]")
     for f in case.findings:
         ground = f.data.get("legal_ground") or "无法律依据"
         console.print(f"· 发现 {f.seq}：{f.data.get('title')}（{ground}，分值 {f.data.get('score')}）")
@@ -97,9 +102,7 @@ def export(
         except StoreUnavailable as e:
             console.print(f"[yellow]未能核对当前数据（{e}），仍按证据快照导出。[/]")
     try:
-        result = export_case(
-            CaseStore(settings), case_id, recipient_name=recipient, viewer=viewer, out_dir=out, graph_store=store
-        )
+        result = case_service.export(CaseStore(settings), case_id, recipient, viewer, out, store)
     finally:
         if store is not None:
             store.close()
