@@ -26,7 +26,8 @@ from bidgraph.services.access import AccessDenied
 from bidgraph.services.common import facts_table
 from bidgraph.services.cypher import result_table, run_cypher
 from bidgraph.services.graphview import neighbourhood
-from bidgraph.services.profiles import get_node
+from bidgraph.services.profiles import NotFound, get_node
+from bidgraph.services.tender import tender_profile
 from bidgraph.settings import Settings
 from bidgraph.users import UserDirectory
 from bidgraph.viewer import Role, Viewer
@@ -234,3 +235,22 @@ def test_pages_read_cases_and_saved_queries_only_through_the_services():
     for page in (ROOT / "workbench").rglob("*.py"):
         text = page.read_text(encoding="utf-8")
         assert not [name for name in bypass if name in text], page.name
+
+
+def test_tender_profiles_and_findings_outside_the_sectors_are_not_shown(store, settings):
+    with pytest.raises(NotFound, match="不在您的监管行业范围内"):
+        tender_profile(store, "T2024-002", FANG)
+    everyone = detectors.run(store, "shared_identifier", {}, INVESTIGATOR, settings)
+    assert {c for f in everyone for c in f.tender_codes} >= {"T2024-001", "T2024-002"}
+    scoped = detectors.run(store, "shared_identifier", {}, FANG, settings)
+    assert scoped and {c for f in scoped for c in f.tender_codes} == {"T2024-001"}
+
+
+def test_every_test_named_in_the_security_table_exists():
+    table = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/test_\w+\.py)(?:::(\w+))?", table)
+    named += [(prev, test) for prev, test in re.findall(r"`(tests/test_\w+\.py)::\w+[^`]*`, `::(\w+)", table)]
+    assert len(named) > 10
+    for path, test in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert not test or f"def {test}(" in source, f"{path}::{test}"
