@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
+from bidgraph.graph.schema import schema
 from bidgraph.viewer import Viewer
 
-# Properties never shown to anyone (the hash is a join key, not a fact).
-HIDDEN = frozenset({"id_hash"})
+# Properties never shown to anyone (the hash is a join key, not a fact): schema.yaml.
+HIDDEN = frozenset(p for label in schema().nodes for p in schema().sensitive(label, "hidden"))
 # Who an evaluation expert is: shown only to roles that see expert details (the expert
 # number and specialty stay, so analysts can still follow an expert across tenders).
-EXPERT_PRIVATE = frozenset({"name", "employer", "id_number", "id_masked", "gender", "birth_year", "title_level"})
+EXPERT_PRIVATE = frozenset({*schema().sensitive("Expert", "expert"), *schema().sensitive("Person", "protected")})
 MASK_RULE = "身份证号仅保留前12位（地区与出生年月），电话号码仅保留前3位与后4位，其余以*代替"
 
 # Not preceded or followed by another letter or digit: Chinese text may touch the number.

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bidgraph.graph.schema import schema
 from bidgraph.masking import expert_alias, mask_account, mask_id_number, mask_phone
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ SCHEMA = "CREATE TABLE IF NOT EXISTS protected (key TEXT PRIMARY KEY, kind TEXT 
 PHONE, ACCOUNT, ID_NUMBER, EXPERT = "phone", "account", "id_number", "expert"
 # Who an evaluation expert is: kept here (JSON under "expert:<expert_no>"); the graph
 # names the expert by its alias 评标专家（编号）.
-EXPERT_FIELDS = ("name", "employer", "id_masked", "gender", "birth_year", "title_level")
+EXPERT_FIELDS = schema().sensitive("Expert", "expert")  # declared in graph/schema.yaml
 # The graph key of each kind: the same SHA-256 the person key has always used.
 _PREFIX = {PHONE: "tel:", ACCOUNT: "acct:", ID_NUMBER: "id:"}
 _MASK = {PHONE: mask_phone, ACCOUNT: mask_account, ID_NUMBER: mask_id_number}
