@@ -48,6 +48,7 @@ FREE_CYPHER = [
     "MATCH (e:Expert) RETURN e.name AS name, e.employer AS employer, properties(e) AS p LIMIT 40",
 ]
 # Scenarios whose output is about evaluation experts (an expert's name there identifies them).
+LEAST = Viewer("least", Role.ANALYST)  # sees neither full numbers nor experts' identities
 EXPERT_CONTEXT = frozenset({"expert_profile", "tender_profile", "detector_expert_conflict", "free_cypher"})
 PLAIN_QUERY = """// id: sweep_all_tenders
 // title: 全部标段（巡检）
@@ -273,6 +274,8 @@ def run(out: Path | None = None) -> dict[str, Any]:
                     text, outcome = "", f"refused: {str(e)[:60]}"
                 scope = sweep.out_of_scope(text, viewer)
                 secrets = sweep.secrets.found(text, viewer, experts=name in EXPERT_CONTEXT)
+                # the control: what of it only entitled roles may see (shows the sweep can see it)
+                sensitive = sweep.secrets.found(text, LEAST, experts=name in EXPERT_CONTEXT)
                 runs.append(
                     {
                         "user": viewer.user,
@@ -281,6 +284,7 @@ def run(out: Path | None = None) -> dict[str, Any]:
                         "leaked": bool(scope or secrets),
                         "other_sector_tenders": len(scope),
                         "protected_values": len(secrets),
+                        "sensitive_shown_to_entitled": 0 if secrets else len(sensitive),
                         "seconds": round(time.perf_counter() - begun, 2),
                     }
                 )
@@ -301,6 +305,10 @@ def run(out: Path | None = None) -> dict[str, Any]:
 def summary(result: dict[str, Any]) -> str:
     buf = io.StringIO()
     buf.write(f"{result['leaked']} of {result['runs']} runs leaked ({result['elapsed_s']} s)\n")
+    shown: dict[str, int] = {}
+    for r in result["details"]:
+        shown[r["user"]] = shown.get(r["user"], 0) + r.get("sensitive_shown_to_entitled", 0)
+    buf.write("sensitive values shown to entitled users (control): " + json.dumps(shown, ensure_ascii=False) + "\n")
     for r in result["details"]:
         if r["leaked"]:
             buf.write(
