@@ -23,6 +23,7 @@ from typing import Any
 
 from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore, open_store
+from bidgraph.graph.embedded import EmbeddedServer
 from bidgraph.loaders import load_paths, normalize
 from bidgraph.settings import Settings
 from bidgraph.viewer import Role, Viewer
@@ -297,6 +298,7 @@ def run(out: Path | None = None) -> dict[str, Any]:
     finally:
         store.clear()
         store.close()
+        EmbeddedServer(data_dir).stop()  # the sweep's own server, not anyone else's
     if out is not None:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
