@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 import tempfile
@@ -257,6 +258,7 @@ def _make_cases(settings: Settings, store: GraphStore) -> None:
 def run(out: Path | None = None) -> dict[str, Any]:
     data_dir = Path(tempfile.mkdtemp(prefix="bidgraph-sweep-"))
     settings = Settings(data_dir=data_dir, graph_url="", graph_name="access_sweep", query_dir=data_dir / "queries")
+    os.environ["BIDGRAPH_DATA_DIR"] = str(data_dir)  # what the pages' settings read (the protected store's place)
     store = open_store(settings)
     try:
         store.clear()
