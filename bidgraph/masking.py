@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
+from bidgraph.graph.schema import schema
 from bidgraph.viewer import Viewer
 
-# Properties never shown to anyone (the hash is a join key, not a fact).
-HIDDEN = frozenset({"id_hash"})
+# Properties never shown to anyone (the hash is a join key, not a fact): schema.yaml.
+HIDDEN = frozenset(p for label in schema().nodes for p in schema().sensitive(label, "hidden"))
 # Who an evaluation expert is: shown only to roles that see expert details (the expert
 # number and specialty stay, so analysts can still follow an expert across tenders).
-EXPERT_PRIVATE = frozenset({"name", "employer", "id_number", "id_masked", "gender", "birth_year", "title_level"})
+EXPERT_PRIVATE = frozenset({*schema().sensitive("Expert", "expert"), *schema().sensitive("Person", "protected")})
 MASK_RULE = "身份证号仅保留前12位（地区与出生年月），电话号码仅保留前3位与后4位，其余以*代替"
 
 # Not preceded or followed by another letter or digit: Chinese text may touch the number.
@@ -37,6 +38,14 @@ def mask_phone(value: str) -> str:
     if len(digits) >= 7:
         return digits[:3] + "****" + digits[-4:]
     return "*" * len(digits)
+
+
+def mask_account(value: str) -> str:
+    """A bank account number: the first and last four digits."""
+    text = re.sub(r"\s", "", str(value))
+    if len(text) > 8:
+        return text[:4] + "*" * (len(text) - 8) + text[-4:]
+    return "*" * len(text)
 
 
 def mask_numbers(text: str) -> str:
@@ -71,6 +80,14 @@ def visible_properties(label: str, props: Mapping[str, Any], viewer: Viewer | No
     return out
 
 
+EXPERT_ALIAS = re.compile(r"评标专家（([^）]+)）")
+
+
+def expert_alias(expert_no: str | None) -> str:
+    """How an evaluation expert is named to those who may not know who it is (and in the graph)."""
+    return f"评标专家（{expert_no or '编号未知'}）"
+
+
 class _Element(Protocol):
     @property
     def labels(self) -> tuple[str, ...]: ...
@@ -87,5 +104,5 @@ def redact_expert(node: E, viewer: Viewer | None) -> E:
     if "Expert" not in node.labels or (viewer is not None and viewer.sees_expert_details):
         return node
     props = {k: v for k, v in node.properties.items() if k not in EXPERT_PRIVATE}
-    props["name"] = f"评标专家（{node.properties.get('expert_no') or '编号未知'}）"
+    props["name"] = expert_alias(node.properties.get("expert_no"))
     return replace(node, properties=props)  # type: ignore[type-var]

@@ -4,7 +4,7 @@ knows which labels, keys, relationship types and indexes exist."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ class NodeType:
     properties: tuple[str, ...]
     indexes: tuple[str, ...]
     extra_label_of: str | None = None
+    # property -> hidden | protected | expert (see schema.yaml); absent: shown to all
+    sensitivity: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Schema:
     nodes: dict[str, NodeType]
     relationships: dict[str, RelType]
     provenance: tuple[str, ...]
+    property_zh: dict[str, str] = field(default_factory=dict)
 
     def node(self, label: str) -> NodeType:
         try:
@@ -77,6 +80,10 @@ class Schema:
             plan.extend((node.label, prop, False) for prop in node.indexes)
         return plan
 
+    def sensitive(self, label: str, level: str) -> tuple[str, ...]:
+        """The properties of ``label`` declared with sensitivity ``level``."""
+        return tuple(p for p, lvl in self.node(label).sensitivity.items() if lvl == level)
+
     def zh(self, name: str) -> str:
         """Chinese caption of a label or relationship type (the name itself if unknown)."""
         if name in self.nodes:
@@ -107,6 +114,7 @@ def parse_schema(doc: dict[str, Any]) -> Schema:
             properties=_names(spec.get("properties"), f"{label}.properties"),
             indexes=_names(spec.get("indexes"), f"{label}.indexes"),
             extra_label_of=spec.get("extra_label_of"),
+            sensitivity=_sensitivity(spec.get("sensitivity"), label),
         )
     for node in nodes.values():
         missing = set(node.indexes) - set(node.properties)
@@ -114,6 +122,11 @@ def parse_schema(doc: dict[str, Any]) -> Schema:
             raise SchemaError(f"schema.yaml {node.label}: 索引属性未声明 {sorted(missing)}")
         if node.extra_label_of and node.extra_label_of not in nodes:
             raise SchemaError(f"schema.yaml {node.label}: extra_label_of 指向未知标签")
+        declared = set(node.properties) | set(nodes[node.extra_label_of].properties if node.extra_label_of else ())
+        if set(node.sensitivity) - declared:
+            raise SchemaError(
+                f"schema.yaml {node.label}: 敏感性中的属性未声明 {sorted(set(node.sensitivity) - declared)}"
+            )
     rels: dict[str, RelType] = {}
     for rel_type, spec in (doc.get("relationships") or {}).items():
         if not _NAME.match(rel_type):
@@ -131,7 +144,21 @@ def parse_schema(doc: dict[str, Any]) -> Schema:
             properties=_names(spec.get("properties"), f"{rel_type}.properties"),
             derived=bool(spec.get("derived", False)),
         )
-    return Schema(nodes=nodes, relationships=rels, provenance=_names(doc.get("provenance"), "provenance"))
+    captions = {str(k): str(v) for k, v in (doc.get("property_zh") or {}).items()}
+    return Schema(
+        nodes=nodes, relationships=rels, provenance=_names(doc.get("provenance"), "provenance"), property_zh=captions
+    )
+
+
+SENSITIVITY = ("hidden", "protected", "expert")
+
+
+def _sensitivity(value: Any, label: str) -> dict[str, str]:
+    spec = dict(value or {})
+    bad = {k: v for k, v in spec.items() if v not in SENSITIVITY or not _NAME.match(str(k))}
+    if bad:
+        raise SchemaError(f"schema.yaml {label}.sensitivity: 取值应为 {'/'.join(SENSITIVITY)}，得到 {bad}")
+    return {str(k): str(v) for k, v in spec.items()}
 
 
 @cache

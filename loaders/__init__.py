@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bidgraph import audit
+from bidgraph import audit, protected
 from bidgraph.analysis import bidtable
 from bidgraph.errors import BidgraphError, DataError
 from bidgraph.graph.neo4j_backend import Neo4jStore
@@ -59,6 +59,7 @@ def load_paths(
     (default: the settings' data directory)."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    data_dir = data_dir if data_dir is not None else _data_dir()
     mapping = _mapping(mapping)
     apply_schema(store)
     plan = check(paths, mapping, store, progress, keep=True)
@@ -68,8 +69,11 @@ def load_paths(
         report.add_error(DataError("文件在检查过程中被修改，请在文件写完后重新导入", file=name))
     try:
         if report.ok or (skip_invalid and plan.rows_valid and not plan.changed_files()):
-            with _load_scope(store, report.load_id):
+            with protected.collecting() as clear, _load_scope(store, report.load_id):
                 write_plan(store, plan, store.batch_size, progress)
+                vault = protected.ProtectedStore(data_dir)
+                vault.put(clear)  # before the graph commits: no key without its value
+                protected.seal_experts(store, vault)
                 report.written = True
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)
@@ -105,10 +109,12 @@ def _load_scope(store: GraphStore, load_id: str) -> AbstractContextManager[None]
     return store.atomic()
 
 
-def _audit(data_dir: Path | None, actor: str, report: LoadReport, outcome: str) -> None:
-    if data_dir is None:
-        from bidgraph.settings import get_settings
+def _data_dir() -> Path:
+    from bidgraph.settings import get_settings
 
-        data_dir = get_settings().data_dir
+    return get_settings().data_dir
+
+
+def _audit(data_dir: Path, actor: str, report: LoadReport, outcome: str) -> None:
     details = {**report.summary(), "outcome": outcome}
     audit.record(data_dir, "data.load", actor=actor, target=report.load_id, details=details)

@@ -181,6 +181,8 @@ class Builder:
 
     def _experts(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         label, key, props = self.person(record, "", context="expert:" + record["expert_no"])
+        if not key.startswith("id:"):
+            key = "expert:" + record["expert_no"]  # not name:…: who the expert is stays out of the graph
         props.update({k: record.get(k) for k in ("expert_no", "specialty", "employer", "title_level")})
         yield self.node(label, key, props, prov, extra="Expert")
         expert = (label, key, {})
@@ -290,6 +292,8 @@ class Builder:
             key, shown = identity.identifier(label, record["value"])
         yield self.node(label, key, {"value": shown, "allowed": True, "allow_reason": record["reason"]}, prov)
         props = {k: record.get(k) for k in ("label", "value", "reason", "added_by", "added_at")}
+        if label in ("Phone", "BankAccount"):
+            props["value"] = shown  # the number itself stays out of the graph
         yield self.node("AllowedIdentifier", f"{label}:{key}", props, prov)
 
     def _bids(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:

@@ -59,8 +59,8 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
             device_key, value = identity.device_key(kind, record[column])
             yield builder.edge(bid, "MADE_ON", ("Device", device_key, {"kind": kind, "value": value}), prov)
     if record.get("deposit_account"):
-        account, _ = identity.identifier("BankAccount", record["deposit_account"])
-        init = {"value": account, "bank": record.get("deposit_bank"), "holder": record["bidder_name"]}
+        account, shown = identity.identifier("BankAccount", record["deposit_account"])
+        init = {"value": shown, "bank": record.get("deposit_bank"), "holder": record["bidder_name"]}
         yield builder.edge(bid, "DEPOSIT_FROM", ("BankAccount", account, init), prov)
     manager, certificates = project_manager(builder, record, side[1])
     if manager:

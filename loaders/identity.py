@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from bidgraph import protected
 from bidgraph.loaders import normalize
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -35,12 +36,14 @@ def person_key(id_number: str | None, masked: bool, name: str | None, context: s
 
 
 def person_props(id_number: str | None, masked: bool, name: str | None, confidence: str) -> dict[str, object]:
+    """The graph keeps the hash and a masked number; the full one goes to the protected store."""
     props: dict[str, object] = {"name": name, "key_confidence": confidence}
     if id_number and masked:
         props["id_masked"] = id_number
     elif id_number:
-        props["id_number"] = id_number
+        props["id_masked"] = protected.masked(protected.ID_NUMBER, id_number)
         props["id_hash"] = id_hash(id_number)
+        protected.remember("id:" + props["id_hash"], protected.ID_NUMBER, id_number)
     return props
 
 
@@ -60,10 +63,10 @@ def identifier(label: str, value: str) -> tuple[str, str]:
     that cannot be that identifier."""
     raw = normalize.text(value)
     if label == "Phone":
-        key = normalize.phone(raw)
-        if len(key) < 7:
+        number = normalize.phone(raw)
+        if len(number) < 7:
             raise ValueError("电话号码位数不足")
-        return key, raw
+        return _protected(protected.PHONE, number)
     if label == "Email":
         key = normalize.email(raw)
         return key, key
@@ -73,9 +76,16 @@ def identifier(label: str, value: str) -> tuple[str, str]:
         key = normalize.ip(raw)
         return key, key
     if label == "BankAccount":
-        key = normalize.bank_account(raw)
-        return key, key
+        return _protected(protected.ACCOUNT, normalize.bank_account(raw))
     raise ValueError(f"未知的标识类型 {label}")
+
+
+def _protected(kind: str, number: str) -> tuple[str, str]:
+    """Phone and account numbers: hashed key and masked value in the graph, the number
+    itself in the protected store."""
+    key = protected.graph_key(kind, number)
+    protected.remember(key, kind, number)
+    return key, protected.masked(kind, number)
 
 
 DEVICE_COLUMNS = {

@@ -24,7 +24,7 @@ USERS = {"inv": Role.INVESTIGATOR, "ana": Role.ANALYST, "adm": Role.ADMIN, "wate
 @pytest.fixture(scope="module")
 def directory(store, module_settings, data_dir) -> Iterator[UserDirectory]:
     """The fixture graph and one user per role, in the shared data dir (removed afterwards)."""
-    build_fixture(store)
+    build_fixture(store, data_dir)
     (data_dir / "users.sqlite").unlink(missing_ok=True)
     users = UserDirectory(data_dir)
     for name, role in USERS.items():

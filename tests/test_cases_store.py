@@ -21,7 +21,7 @@ from bidgraph.graph.model import Path as GraphPath
 from bidgraph.services import detectors
 from bidgraph.settings import Settings, get_settings
 from bidgraph.users import UserDirectory
-from bidgraph.viewer import DEMO_VIEWER, Role
+from bidgraph.viewer import DEMO_VIEWER, Role, Viewer
 
 COMPANY = Node("c1", ("Company",), {"key": "91330100MA27XXXX1A", "name": "杭州甲建设有限公司", "load_id": "L1"})
 PERSON = Node("p1", ("Person",), {"key": "id:abc", "name": "张三", "load_id": "L1"})
@@ -172,7 +172,9 @@ def test_a_real_detector_finding_goes_into_a_case_and_exports(
     case = cases.get(case_id)
     assert any(n.key == ZHANG for n in case.nodes.values())
     assert "MATCH" in case.findings[0].query_text and case.findings[0].data["legal_ground"]
-    result = export_case(cases, case_id, recipient_name="内部", actor="甲", out_dir=cases.data_dir, graph_store=store)
+    result = export_case(
+        cases, case_id, recipient_name="内部", viewer=Viewer("甲"), out_dir=cases.data_dir, graph_store=store
+    )
     check = verify(result.path)
     assert check.ok and check.header["snapshot"]["current_data_check"].startswith("证据与当前数据一致")
 
@@ -202,3 +204,18 @@ def test_cli_export_with_full_numbers_needs_an_entitled_role(cli_env: Path, monk
     unmapped = runner.invoke(app, ["case", "show", str(case_id), "--no-check"])
     assert unmapped.exit_code != 0 and "没有对应的启用用户" in str(unmapped.exception)
     assert len(list(out.glob("*.zip"))) == 2
+
+
+def test_cli_lists_shows_and_exports_cases_only_within_the_users_sectors(cli_env: Path) -> None:
+    cases = CaseStore(Settings(data_dir=cli_env))
+    water = cases.create("水利线索", "", actor="甲")
+    tender = Node("t9", ("Tender",), {"key": "W-1", "code": "W-1", "industry": "水利"})
+    cases.add_evidence(water, tender, actor="甲")
+    UserDirectory(cli_env).add("fang", Role.INVESTIGATOR, actor="test", sectors=["房建市政"])
+    runner = CliRunner()
+    assert "水利线索" not in runner.invoke(app, ["case", "list", "--user", "fang"]).output
+    shown = runner.invoke(app, ["case", "show", str(water), "--no-check", "--user", "fang"])
+    assert shown.exit_code != 0 and "超出您的监管行业范围" in str(shown.exception)
+    out = cli_env / "out"
+    export = ["case", "export", str(water), "-r", "内部", "-o", str(out), "--no-check", "--user", "fang"]
+    assert runner.invoke(app, export).exit_code != 0 and not out.exists()

@@ -29,6 +29,7 @@ from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.cli import app
 from bidgraph.graph.model import Node, Relationship, Subgraph
 from bidgraph.settings import Settings
+from bidgraph.viewer import Role, Viewer
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "cases"
 ID_NUMBER = "330102198501011234"
@@ -83,7 +84,10 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
 @pytest.fixture(scope="module")
 def packages(cases: CaseStore, tmp_path_factory: pytest.TempPathFactory) -> dict[str, ExportResult]:
     out = tmp_path_factory.mktemp("packages")
-    return {name: export_case(cases, 1, recipient_name=name, actor="导出人乙", out_dir=out) for name in RECIPIENTS}
+    return {
+        name: export_case(cases, 1, recipient_name=name, viewer=Viewer("导出人乙", Role.LIAISON), out_dir=out)
+        for name in RECIPIENTS
+    }
 
 
 def read(package: ExportResult, name: str) -> bytes:

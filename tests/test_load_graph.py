@@ -4,6 +4,7 @@ idempotency, atomicity under an injected failure, strict vs --skip-invalid, hist
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bidgraph import audit, loaders
 from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import apply_schema
+from bidgraph.protected import PHONE, ProtectedStore, experts, graph_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 BASIC = FIXTURES / "basic"
@@ -107,7 +109,8 @@ def test_entity_resolution_in_the_basic_set(graph: GraphStore, tmp_path: Path) -
         "SHAREHOLDER_OF",
     ]
     people = dict(graph.run("MATCH (p:Person) RETURN p.name, p.key_confidence").rows)
-    assert people == {"张伟": "high", "李娜": "high", "王芳": "medium", "王强": "high", "赵磊": "high", "孙强": "low"}
+    expert = "评标专家（E001）"  # who the expert is (王强) stays out of the graph
+    assert people == {"张伟": "high", "李娜": "high", "王芳": "medium", expert: "high", "赵磊": "high", "孙强": "low"}
     # the expert is the same node as a Person, with the Expert label, employed by C (named, not coded)
     assert (
         graph.run("MATCH (e:Person:Expert {expert_no: 'E001'})-[:EMPLOYED_BY]->(c:Company) RETURN c.key").value() == C
@@ -117,7 +120,8 @@ def test_entity_resolution_in_the_basic_set(graph: GraphStore, tmp_path: Path) -
         ("赵磊", "注册建造师:豫141000000001"),
     )
     # phone written +86/0086/with dashes -> one Phone node shared by A and B
-    shared = graph.run("MATCH (c:Company)-[:HAS_PHONE]->(p:Phone {key: '037166881234'}) RETURN c.key ORDER BY c.key")
+    phone = graph_key(PHONE, "037166881234")
+    shared = graph.run("MATCH (c:Company)-[:HAS_PHONE]->(p:Phone {key: $k}) RETURN c.key ORDER BY c.key", {"k": phone})
     assert shared.column("c.key") == [A, B]
     # MAC written with - and : -> one Device
     assert graph.run("MATCH (b:Bid)-[:MADE_ON]->(d:Device {key: 'mac:AABBCCDDEE01'}) RETURN count(b)").value() == 2
@@ -250,3 +254,28 @@ def test_labels_follow_the_schema(graph: GraphStore, tmp_path: Path) -> None:
         ("豫财罚〔2024〕4号", "Company", "name:郑州市某某设计院"),
         ("豫财罚〔2024〕5号", "Person", "name:李四|"),
     )
+
+
+def test_full_numbers_stay_out_of_the_graph_and_go_to_the_protected_store(graph: GraphStore, tmp_path: Path) -> None:
+    """No property, key or list in the graph holds a full ID, phone or account number;
+    the protected store (0600) has them keyed by the graph's key; reloading adds nothing."""
+    load(graph, tmp_path, BASIC)
+    every = graph.run("MATCH (n) RETURN n", limit=0).rows
+    text = " ".join(str(v) for (node,) in every for v in node.properties.values())
+    for clear in ("410521199007010014", "13800138000", "037166881234", "6222000011112222", "410521199205050041"):
+        assert clear not in text
+    for expert in ("王强", "高级工程师", "430102197811******"):
+        assert expert not in text
+    sealed = graph.run("MATCH (e:Expert) RETURN properties(e) AS p").value()
+    assert sealed["name"] == "评标专家（E001）" and "employer" not in sealed and "id_masked" not in sealed
+    assert "410521199007******" in text and "138****8000" in text and "6222********2222" in text
+    store = ProtectedStore(tmp_path)
+    zhang = graph.run("MATCH (p:Person {name: '张伟'}) RETURN p.key").value()
+    account = graph.run("MATCH (a:BankAccount) RETURN a.key ORDER BY a.value LIMIT 1").value()
+    assert store.get([zhang, account]) == {zhang: "410521199007010014", account: "6222000011112222"}
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert experts(store, ["E001"])["E001"]["name"] == "王强"
+    assert experts(store, ["E001"])["E001"]["employer"] == "湖南湘江水利工程有限公司"
+    before = len(store.get(graph.run("MATCH (n) RETURN n.key", limit=0).column("n.key")))
+    load(graph, tmp_path, BASIC)
+    assert len(store.get(graph.run("MATCH (n) RETURN n.key", limit=0).column("n.key"))) == before

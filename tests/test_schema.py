@@ -29,6 +29,8 @@ def test_schema_is_consistent_and_names_are_checked() -> None:
         ({"nodes": {"A": {}}, "relationships": {"R": {"from": ["A"], "to": ["B"]}}}, "端点标签未声明"),
         ({"nodes": {"bad label": {}}}, "非法标签名"),
         ({"nodes": {"A": {"properties": "x"}}}, "应为名称列表"),
+        ({"nodes": {"A": {"properties": ["x"], "sensitivity": {"x": "secret"}}}}, "取值应为"),
+        ({"nodes": {"A": {"properties": ["x"], "sensitivity": {"y": "hidden"}}}}, "敏感性中的属性未声明"),
     ],
 )
 def test_bad_schema_documents_are_refused(doc: dict, message: str) -> None:
@@ -63,3 +65,13 @@ def test_date_range_filters_are_correct_with_the_schema_indexes(store: GraphStor
     before = store.run("MATCH (t:Tender) WHERE t.bid_open <= $day RETURN count(t)", {"day": "2024-12-31"})
     after = store.run("MATCH (t:Tender) WHERE t.bid_open >= $day RETURN count(t)", {"day": "2024-01-01"})
     assert (before.value(), after.value()) == (2, 2)
+
+
+def test_every_property_has_its_chinese_name_and_sensitivity_in_the_schema() -> None:
+    """Captions and who may see what are declared once, in schema.yaml, for every property."""
+    s = schema()
+    declared = {p for n in s.nodes.values() for p in n.properties} | set(s.provenance)
+    declared |= {p for r in s.relationships.values() for p in r.properties}
+    assert declared <= set(s.property_zh)
+    assert s.sensitive("Person", "protected") == ("id_number",) and s.sensitive("Phone", "protected") == ("value",)
+    assert "name" in s.sensitive("Expert", "expert") and s.sensitive("Person", "hidden") == ("id_hash",)

@@ -122,8 +122,10 @@ def test_cypher_runs_read_only_and_queries_round_trip(store, module_settings):
     assert saved_queries(module_settings) == []
 
 
-def test_cypher_results_mask_id_numbers_for_investigators(store):
-    result = run_cypher(store, "MATCH (p:Person {name: '张三'}) RETURN p.id_number AS id", {}, DEMO_VIEWER)
-    assert result_table(result, DEMO_VIEWER)["id"].tolist() == ["110101199001******"]
+def test_cypher_returns_only_masked_id_numbers_even_to_admins(store):
+    """The full number is not in the graph (it lives in the protected store)."""
+    query = "MATCH (p:Person {name: '张三'}) RETURN p.id_number AS full, p.id_masked AS id"
+    result = run_cypher(store, query, {}, DEMO_VIEWER)
     admin = Viewer(user="管理员", role=Role.ADMIN)
-    assert result_table(result, admin)["id"].tolist() == ["11010119900101123X"]
+    for viewer in (DEMO_VIEWER, admin):
+        assert result_table(result, viewer)[["full", "id"]].values.tolist() == [[None, "110101199001******"]]

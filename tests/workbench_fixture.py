@@ -4,8 +4,12 @@ person and an upload IP), an expert, an agency, a tenderer and a kinship tie."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bidgraph.graph import GraphStore
 from bidgraph.loaders.identity import id_hash
+from bidgraph.protected import PHONE as PHONE_KIND
+from bidgraph.protected import ProtectedStore, graph_key, seal_experts
 
 COMPANIES = [
     {"key": "91110000MA01AAAA1X", "uscc": "91110000MA01AAAA1X", "name": "北京（东方）建设有限公司", "region": "北京"},
@@ -13,17 +17,23 @@ COMPANIES = [
     {"key": "91110000MA01CCCC3Z", "uscc": "91110000MA01CCCC3Z", "name": "华北路桥有限公司", "region": "河北"},
     {"key": "name:独立施工有限公司", "uscc": None, "name": "独立施工有限公司", "region": "天津"},
 ]
+NUMBERS = ("11010119900101123X", "110101198502023456", "110101197003034567")
 PEOPLE = [
     {
         "key": "id:" + id_hash(number),
         "name": name,
-        "id_number": number,
+        "id_masked": number[:12] + "******",
         "id_hash": id_hash(number),
         "key_confidence": "high",
     }
-    for name, number in (("张三", "11010119900101123X"), ("李四", "110101198502023456"), ("王五", "110101197003034567"))
+    for name, number in zip(("张三", "李四", "王五"), NUMBERS, strict=True)
 ]
 ZHANG, LI, WANG = (p["key"] for p in PEOPLE)
+ID_NUMBERS = dict(
+    zip((ZHANG, LI, WANG), ("11010119900101123X", "110101198502023456", "110101197003034567"), strict=True)
+)
+PHONE = "13812345678"
+PHONE_KEY = graph_key(PHONE_KIND, PHONE)
 TENDERS = [
     {
         "code": "T2024-001",
@@ -59,8 +69,12 @@ _ROLE = (
 )
 
 
-def build_fixture(store: GraphStore) -> None:
-    """Write the fixture graph (idempotent)."""
+def build_fixture(store: GraphStore, data_dir: Path | None = None) -> None:
+    """Write the fixture graph (idempotent) as the loader would: hashes and masked values
+    in the graph, the full numbers in the protected store of ``data_dir`` if given."""
+    if data_dir is not None:
+        clear = {key: ("id_number", number) for key, number in ID_NUMBERS.items()}
+        ProtectedStore(data_dir).put({**clear, PHONE_KEY: (PHONE_KIND, PHONE)})
     store.write(_NODES.format(label="Company"), {"rows": [{**c, "industry": "建筑业"} for c in COMPANIES]})
     store.write(_NODES.format(label="Person"), {"rows": PEOPLE})
     store.write(
@@ -107,8 +121,10 @@ def build_fixture(store: GraphStore) -> None:
         "MATCH (b:Bid), (ip:IP {key: '10.1.2.3'}) WHERE b.bidder_key IN $keys MERGE (b)-[:UPLOADED_FROM]->(ip)",
         {"keys": [c["key"] for c in COMPANIES[:3]]},
     )
-    store.write("MERGE (x:Phone {key: '13812345678', value: '13812345678'})")
-    store.write("MATCH (p:Person {key: $c}), (x:Phone {key: '13812345678'}) MERGE (p)-[:HAS_PHONE]->(x)", {"c": WANG})
+    store.write("MERGE (x:Phone {key: $k, value: '138****5678'})", {"k": PHONE_KEY})
+    store.write(
+        "MATCH (p:Person {key: $c}), (x:Phone {key: $k}) MERGE (p)-[:HAS_PHONE]->(x)", {"c": WANG, "k": PHONE_KEY}
+    )
     store.write("MATCH (p:Person {key: $c}) SET p:Expert, p.expert_no = 'E-001', p.specialty = '市政'", {"c": WANG})
     store.write(
         "MATCH (p:Person {key: $c}), (t:Tender) MERGE (p)-[:EVALUATED {role: '评委', date: t.bid_open}]->(t)",
@@ -123,3 +139,5 @@ def build_fixture(store: GraphStore) -> None:
         "WHERE b.bidder_key = $k MERGE (b)-[:PROJECT_MANAGER]->(p)",
         {"k": COMPANIES[2]["key"], "b": LI},
     )
+    if data_dir is not None:
+        seal_experts(store, ProtectedStore(data_dir))  # as every load does: who the expert is leaves the graph

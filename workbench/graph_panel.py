@@ -9,6 +9,7 @@ from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Subgraph
 from bidgraph.graph.schema import schema
+from bidgraph.services.access import reveal_subgraph
 from bidgraph.services.graphview import GraphView, expand
 from bidgraph.viz import DEFAULT_MAX_NODES, render_html
 from bidgraph.workbench import ui
@@ -74,7 +75,7 @@ def graph_panel(key: str, store: GraphStore, *, highlight: Subgraph | None = Non
         st.toast(ui.plain(message))
     shown = view.visible()
     html = render_html(
-        shown,
+        reveal_subgraph(shown, current),  # experts named (and numbers in full) for roles entitled to them
         highlight=highlight,
         keep=view.pinned,
         height=f"{height}px",

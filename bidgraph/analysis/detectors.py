@@ -16,6 +16,7 @@ from bidgraph.errors import QueryError
 from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import SavedQuery, builtin_query, list_queries, run_query
 from bidgraph.queries.params import ParameterError, QueryParam, bind, param_from_spec
+from bidgraph.services.access import may_see_sectors
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
@@ -188,4 +189,4 @@ def visible(finding: Finding, viewer: Viewer) -> bool:
     industries = [n.get("industry") for n in finding.evidence.nodes.values() if "Tender" in n.labels]
     if not industries:
         return not viewer.sectors
-    return all(viewer.may_see_sector(i) for i in industries)
+    return may_see_sectors(viewer, industries)

@@ -9,7 +9,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bidgraph.cases.model import Case, CaseError, FindingSnapshot, Transition
+from bidgraph.graph.schema import schema
 from bidgraph.masking import ID_NUMBER, MASK_RULE, MOBILE, mask_id_number, mask_numbers, mask_phone
+from bidgraph.services.access import may_export_to
 from bidgraph.viewer import Viewer
 
 
@@ -30,14 +32,15 @@ RECIPIENTS: dict[str, Recipient] = {
     )
 }
 
-ID_PROPERTIES = frozenset({"id_number", "id_no", "idcard"})
+# The ID number's property (schema.yaml: Person protected) and names it has in free-form data.
+ID_PROPERTIES = frozenset({*schema().sensitive("Person", "protected"), "id_no", "idcard"})
 PHONE_PROPERTIES = frozenset({"phone", "mobile", "tel", "telephone"})
 
 
 def recipients_for(viewer: Viewer) -> list[Recipient]:
     """The recipients ``viewer`` may export for: packages with full ID and phone numbers
     only by those who may see them (liaison, admin)."""
-    return [r for r in RECIPIENTS.values() if viewer.sees_full_ids or not r.full_identifiers]
+    return [r for r in RECIPIENTS.values() if may_export_to(viewer, r)]
 
 
 def recipient(name: str) -> Recipient:

@@ -107,6 +107,12 @@ class Case:
         """The case number people quote (线索编号)."""
         return f"XS-{self.id:05d}"
 
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """The industries of the tenders in the evidence: the case is scoped by them."""
+        industries = {n.properties.get("industry") for n in self.nodes.values() if "Tender" in n.labels}
+        return tuple(sorted(str(i) for i in industries if i))
+
     def load_ids(self) -> list[str]:
         """Every data load the evidence comes from, sorted."""
         ids = {str(e.properties["load_id"]) for e in self._elements() if e.properties.get("load_id")}

@@ -57,6 +57,7 @@ class CaseSummary:
     created_by: str
     findings: int
     nodes: int
+    sectors: tuple[str, ...] = ()  # industries of the tenders in the evidence (access scope)
 
     @property
     def number(self) -> str:
@@ -189,7 +190,9 @@ class CaseStore:
     def list(self, status: str | None = None) -> list[CaseSummary]:
         query = (
             "SELECT c.*, (SELECT count(*) FROM case_findings f WHERE f.case_id=c.id) AS n_findings,"
-            " (SELECT count(*) FROM case_nodes n WHERE n.case_id=c.id) AS n_nodes FROM cases c"
+            " (SELECT count(*) FROM case_nodes n WHERE n.case_id=c.id) AS n_nodes,"
+            " (SELECT group_concat(DISTINCT json_extract(n.properties, '$.industry')) FROM case_nodes n"
+            "  WHERE n.case_id=c.id AND n.labels LIKE '%\"Tender\"%') AS sectors FROM cases c"
         )
         args: tuple[Any, ...] = ()
         if status:
@@ -198,7 +201,14 @@ class CaseStore:
             rows = db.execute(query + " ORDER BY c.updated_at DESC, c.id DESC", args).fetchall()
         return [
             CaseSummary(
-                r["id"], r["title"], r["status"], r["updated_at"], r["created_by"], r["n_findings"], r["n_nodes"]
+                r["id"],
+                r["title"],
+                r["status"],
+                r["updated_at"],
+                r["created_by"],
+                r["n_findings"],
+                r["n_nodes"],
+                tuple(sorted(s for s in (r["sectors"] or "").split(",") if s)),
             )
             for r in rows
         ]

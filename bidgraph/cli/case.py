@@ -13,6 +13,7 @@ from bidgraph.cli.identity import acting_user
 
 if TYPE_CHECKING:
     from bidgraph.cases.model import Case
+    from bidgraph.viewer import Viewer
 
 # Cases, exports and the store are imported inside the commands (fast ``bidgraph --help``);
 # the recipients are named here for the same reason (a test keeps them equal to RECIPIENTS).
@@ -25,12 +26,16 @@ UserOption = typer.Option(None, "--user", help="经办人：只能是当前系�
 
 
 @app.command("list")
-def list_cases(status: str = typer.Option(None, "--status", help="只列出该状态：发现/移交/核查/处理/反馈")) -> None:
-    """列出线索（按更新时间倒序）。"""
+def list_cases(
+    status: str = typer.Option(None, "--status", help="只列出该状态：发现/移交/核查/处理/反馈"), user: str = UserOption
+) -> None:
+    """列出线索（按更新时间倒序；只列出您监管行业范围内的线索）。"""
     from bidgraph.cases import CaseStore
+    from bidgraph.services import cases as case_service
     from bidgraph.settings import get_settings
 
-    rows = CaseStore(get_settings()).list(status)
+    settings = get_settings()
+    rows = case_service.case_list(CaseStore(settings), _viewer(settings.data_dir, acting_user(user)), status)
     table = Table("编号", "标题", "状态", "发现", "节点", "更新时间", "创建人")
     for row in rows:
         table.add_row(
@@ -60,9 +65,12 @@ def show(
 ) -> None:
     """查看一条线索：概要、研判发现、办理过程与备注（记入审计日志）。"""
     from bidgraph.cases import CaseStore
+    from bidgraph.services import cases as case_service
     from bidgraph.settings import get_settings
 
-    case = CaseStore(get_settings()).view(case_id, actor=acting_user(user))
+    settings = get_settings()
+    viewer = _viewer(settings.data_dir, acting_user(user))
+    original, case = case_service.open_case(CaseStore(settings), case_id, viewer)
     console.print(f"[bold]{case.number} {case.title}[/]　状态：[bold]{case.status}[/]")
     console.print(
         f"创建：{case.created_at} {case.created_by}　证据：{len(case.nodes)} 个节点、"
@@ -71,7 +79,7 @@ def show(
     if case.summary:
         console.print(case.summary)
     if check:
-        console.print(f"[yellow]{_freshness_line(case)}[/]")
+        console.print(f"[yellow]{_freshness_line(original)}[/]")
     for f in case.findings:
         ground = f.data.get("legal_ground") or "无法律依据"
         console.print(f"· 发现 {f.seq}：{f.data.get('title')}（{ground}，分值 {f.data.get('score')}）")
@@ -93,13 +101,13 @@ def export(
 ) -> None:
     """导出移交包（zip：交互式关系图、明细表、报告、GraphML/JSON、i2 ANB 文件、清单与校验和）。"""
     from bidgraph.cases import CaseStore
-    from bidgraph.cases.export import export_case
     from bidgraph.errors import StoreUnavailable
     from bidgraph.graph import open_store
+    from bidgraph.services import cases as case_service
     from bidgraph.settings import get_settings
 
-    settings, actor = get_settings(), acting_user(user)
-    _check_entitled(settings.data_dir, actor, recipient)
+    settings = get_settings()
+    viewer = _viewer(settings.data_dir, acting_user(user))
     store = None
     if check:
         try:
@@ -107,9 +115,7 @@ def export(
         except StoreUnavailable as e:
             console.print(f"[yellow]未能核对当前数据（{e}），仍按证据快照导出。[/]")
     try:
-        result = export_case(
-            CaseStore(settings), case_id, recipient_name=recipient, actor=actor, out_dir=out, graph_store=store
-        )
+        result = case_service.export(CaseStore(settings), case_id, recipient, viewer, out, store)
     finally:
         if store is not None:
             store.close()
@@ -117,23 +123,14 @@ def export(
     console.print(f"清单 SHA-256：{result.manifest_sha256}（请随包另行告知接收方，用于核验）")
 
 
-def _check_entitled(data_dir: Path, actor: str, recipient_name: str) -> None:
-    """Once the user directory has users, the same rule as the 线索 page: packages with
-    full ID and phone numbers only from roles that may see them."""
-    from bidgraph.cases.masking import recipient, recipients_for
-    from bidgraph.cases.model import CaseError
+def _viewer(data_dir: Path, actor: str) -> Viewer:
+    """The actor as the user directory knows it; an install without users is a
+    single-user one whose operator may export anything."""
     from bidgraph.users import UserDirectory
+    from bidgraph.viewer import Role, Viewer
 
-    to = recipient(recipient_name)
     directory = UserDirectory(data_dir)
-    if not to.full_identifiers or not directory.list():
-        return
-    viewer = directory.viewer_for(actor)
-    if to not in recipients_for(viewer):
-        raise CaseError(
-            f"用户「{actor}」无权导出给{to.name}（含完整身份证号、电话号码）；"
-            "请由纪检/公安联络或管理员在其本人的系统账号下导出"
-        )
+    return directory.viewer_for(actor) if directory.list() else Viewer(actor, Role.LIAISON)
 
 
 def verify_command(

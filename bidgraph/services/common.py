@@ -8,19 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from bidgraph.graph.model import Node, Subgraph
+from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
-from bidgraph.masking import mask_text, redact_expert, visible_properties
+from bidgraph.masking import redact_expert, visible_properties
+from bidgraph.services import access
 from bidgraph.spreadsheet import frame_csv, frame_xlsx
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
-
-# Appended to a WHERE on a tender ``t``: the viewer's sectors, or all when empty.
-TENDER_SCOPE = "(size($sectors) = 0 OR t.industry IN $sectors)"
-
-
-def scope_params(viewer: Viewer, **params: Any) -> dict[str, Any]:
-    return {"sectors": sorted(viewer.sectors), **params}
 
 
 @dataclass(frozen=True)
@@ -44,12 +38,13 @@ def ref_of(node: Node) -> NodeRef:
 
 def node_title(node: Node, viewer: Viewer) -> str:
     """Caption a person can pick a node by (label, name), masked as the viewer needs."""
-    return f"{label_zh(label_of(node))}：{mask_text(node_caption(redact_expert(node, viewer)), viewer)}"
+    return f"{label_zh(label_of(node))}：{access.readable(node_caption(redact_expert(node, viewer)), viewer)}"
 
 
 def facts_table(node: Node, viewer: Viewer) -> pd.DataFrame:
     """The node's properties as a two-column table with Chinese names."""
     skip = {"key", "load_id", "loaded_at", "row"}
+    node = access.reveal([node], viewer)[0]
     props = visible_properties(node.label, redact_expert(node, viewer).properties, viewer)
     rows = [(PROPERTY_ZH.get(k, k), _cell(v)) for k, v in props.items() if k not in skip]
     return pd.DataFrame(rows, columns=["项目", "内容"])
@@ -72,26 +67,11 @@ def table(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], view
 
 
 def _masked(value: Any, viewer: Viewer) -> Any:
-    return mask_text(value, viewer) if isinstance(value, str) else value
+    return access.readable(value, viewer) if isinstance(value, str) else value
 
 
 def rel_zh(rel_type: str) -> str:
     return schema().zh(rel_type)
-
-
-def scoped(subgraph: Subgraph, viewer: Viewer) -> Subgraph:
-    """The subgraph without tenders (and their bids' edges) outside the viewer's sectors."""
-    if not viewer.sectors:
-        return subgraph
-    hidden = {
-        nid for nid, n in subgraph.nodes.items() if n.label == "Tender" and not viewer.may_see_sector(n.get("industry"))
-    }
-    return Subgraph(
-        nodes={nid: n for nid, n in subgraph.nodes.items() if nid not in hidden},
-        relationships={
-            rid: r for rid, r in subgraph.relationships.items() if r.start not in hidden and r.end not in hidden
-        },
-    )
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

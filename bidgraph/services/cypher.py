@@ -17,6 +17,7 @@ from bidgraph.graph.store import strip_literals
 from bidgraph.masking import mask_text
 from bidgraph.queries.library import SavedQuery, delete_user_query, save_user_query, user_queries
 from bidgraph.queries.params import QueryParam
+from bidgraph.services import access
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
@@ -45,11 +46,10 @@ def run_cypher(
     limit: int = 500,
     timeout_ms: int = 10_000,
 ) -> Result:
-    """Run the analyst's statement read-only; writes are refused by the store.
-
-    ``viewer`` is accepted so scopes can be enforced here once access control lands;
-    today every analyst reads the whole graph."""
-    del viewer
+    """Run the analyst's statement read-only; writes are refused by the store. Free Cypher
+    cannot be confined to sectors, so sector-scoped viewers are refused; protected values
+    (ID, phone and account numbers) are not in the graph, so no query can return them."""
+    access.check_unscoped(viewer, "自由编写的 Cypher 查询")
     return store.run(text, dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
 
 

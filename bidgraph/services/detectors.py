@@ -11,8 +11,9 @@ import pandas as pd
 from bidgraph import analysis
 from bidgraph.analysis.findings import Finding, RankedItem, TriageList
 from bidgraph.graph import GraphStore
-from bidgraph.masking import mask_text
+from bidgraph.graph.model import Result, Subgraph
 from bidgraph.queries.library import SavedQuery
+from bidgraph.services import access
 from bidgraph.services.common import to_csv as to_csv  # the 研判 page's downloads
 from bidgraph.services.common import to_xlsx as to_xlsx
 from bidgraph.settings import Settings
@@ -35,25 +36,44 @@ def triage(store: GraphStore, viewer: Viewer) -> TriageList:
     return analysis.triage(store, viewer=viewer)
 
 
-def entities_text(entities: Iterable[tuple[str, str, str]], viewer: Viewer, limit: int = 6) -> str:
+def run_saved(store: GraphStore, query: SavedQuery, values: Mapping[str, Any], viewer: Viewer) -> Result:
+    """A user's plain saved query (no findings), within the viewer's scope."""
+    return access.run_saved_query(store, query, values, viewer)
+
+
+def result_graph(store: GraphStore, result: Result, viewer: Viewer) -> Subgraph:
+    """What a query's rows draw, within the viewer's scope."""
+    return access.scope_subgraph(store, result.to_subgraph(), viewer)
+
+
+def entities_text(
+    entities: Iterable[tuple[str, str, str]], viewer: Viewer, limit: int = 6, aliases: Mapping[str, str] | None = None
+) -> str:
     items = list(entities)
     text = "、".join(f"{name}（{label_zh(label)}）" for label, _key, name in items[:limit])
     if len(items) > limit:
         text += f" 等 {len(items)} 个"
-    return mask_text(text, viewer)
+    return access.readable(text, viewer, aliases)
+
+
+def summary_text(finding: Finding, viewer: Viewer) -> str:
+    """The finding's summary as the viewer may read it (no expert names for analysts)."""
+    return access.readable(finding.summary, viewer, access.expert_aliases([finding], viewer))
 
 
 def findings_frame(findings: Iterable[Finding], viewer: Viewer) -> pd.DataFrame:
     """One row per finding, columns in Chinese, sorted by score."""
+    findings = list(findings)
+    aliases = access.expert_aliases(findings, viewer)
     rows = [
         {
             "分值": round(f.score, 1),
             "规则": f.title,
-            "摘要": mask_text(f.summary, viewer),
-            "涉及主体": entities_text(f.entities, viewer),
+            "摘要": access.readable(f.summary, viewer, aliases),
+            "涉及主体": entities_text(f.entities, viewer, aliases=aliases),
             "标段": "、".join(f.tender_codes[:5]) + (" 等" if len(f.tender_codes) > 5 else ""),
             "依据": f.legal_ground,
-            "指标": "；".join(f"{k}={_short(v)}" for k, v in f.figures.items()),
+            "指标": access.readable("；".join(f"{k}={_short(v)}" for k, v in f.figures.items()), viewer, aliases),
         }
         for f in findings
     ]
@@ -62,12 +82,14 @@ def findings_frame(findings: Iterable[Finding], viewer: Viewer) -> pd.DataFrame:
 
 
 def triage_frame(items: Iterable[RankedItem], viewer: Viewer) -> pd.DataFrame:
+    items = list(items)
+    aliases = access.expert_aliases((f for item in items for f in item.findings), viewer)
     rows = [
         {
             "分值": round(item.score, 1),
-            "对象": mask_text(item.name, viewer),
+            "对象": access.readable(item.name, viewer, aliases),
             "命中规则数": len(item.rules),
-            "说明": mask_text(item.explanation, viewer),
+            "说明": access.readable(item.explanation, viewer, aliases),
             "key": item.key,
         }
         for item in items

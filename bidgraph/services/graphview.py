@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Node, Subgraph
 from bidgraph.graph.schema import schema
-from bidgraph.services.common import node_title, scoped
+from bidgraph.services.access import scope_subgraph
+from bidgraph.services.common import node_title
 from bidgraph.viewer import Viewer
 
 EXPAND_LIMIT = 60
@@ -28,7 +29,7 @@ def neighbourhood(
     if not graph.nodes:
         graph.add(store.run(f"MATCH (n:{schema().label(label)} {{key: $key}}) RETURN n", {"key": key}).rows)
     graph.merge(_through_bids(store, graph))
-    return scoped(graph, viewer)
+    return scope_subgraph(store, graph, viewer)
 
 
 def expand(
@@ -40,7 +41,7 @@ def expand(
     query = f"MATCH p=(n:{schema().label(node.label)} {{key: $key}})-{pattern}-(m) RETURN p LIMIT $limit"
     graph = store.run(query, {"key": node.get("key"), "limit": limit}, limit=0).to_subgraph()
     graph.merge(_through_bids(store, graph))
-    return scoped(graph, viewer)
+    return scope_subgraph(store, graph, viewer)
 
 
 def _through_bids(store: GraphStore, graph: Subgraph) -> Subgraph:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from bidgraph.graph import GraphStore
 from bidgraph.loaders import load_history
-from bidgraph.services.common import TENDER_SCOPE, scope_params
+from bidgraph.services.access import TENDER_SCOPE, scope_params
 from bidgraph.viewer import Viewer
 
 

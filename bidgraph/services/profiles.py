@@ -10,7 +10,8 @@ from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
-from bidgraph.services.common import TENDER_SCOPE, facts_table, scope_params, table
+from bidgraph.services.access import TENDER_SCOPE, scope_params
+from bidgraph.services.common import facts_table, table
 from bidgraph.viewer import Viewer
 
 ROLE_TYPES = "LEGAL_REP_OF|SHAREHOLDER_OF|OFFICER_OF|EMPLOYED_BY"

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import schema
 from bidgraph.loaders.identity import id_hash
-from bidgraph.masking import mask_id_number, mask_text
-from bidgraph.services.common import TENDER_SCOPE, scope_params
+from bidgraph.masking import mask_text
+from bidgraph.services import access
+from bidgraph.services.access import TENDER_SCOPE, scope_params
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
 
@@ -49,7 +50,7 @@ _PEOPLE = """
 MATCH (p:Person) WHERE p.id_hash = $idhash OR p.id_masked = $exact OR p.name CONTAINS $text
 OPTIONAL MATCH (p)-[r:LEGAL_REP_OF|OFFICER_OF|SHAREHOLDER_OF|EMPLOYED_BY]->(o)
 WITH p, collect(DISTINCT o.name)[0..3] AS orgs
-RETURN p.key AS key, p.name AS name, p.id_number AS id_number, p.id_masked AS id_masked,
+RETURN p.key AS key, p.name AS name, p.id_masked AS id_masked,
        p.expert_no AS expert_no, orgs
 ORDER BY size(p.name) LIMIT $limit
 """
@@ -95,10 +96,12 @@ def search(store: GraphStore, text: str, viewer: Viewer, *, limit: int = 20) -> 
 
 
 def _person_hit(record: dict, viewer: Viewer) -> SearchHit:
-    number = record["id_number"]
-    shown = number if number and viewer.sees_full_ids else (mask_id_number(number) if number else record["id_masked"])
+    shown = record["id_masked"]  # the full number is in the protected store, shown on the profile to entitled roles
     parts = [f"身份证 {shown}" if shown else "", f"专家 {record['expert_no']}" if record["expert_no"] else ""]
     parts.append("、".join(o for o in record["orgs"] if o))
     return SearchHit(
-        "Person", record["key"], record["name"] or "（无名）", mask_text(" · ".join(filter(None, parts)), viewer)
+        "Person",
+        record["key"],
+        access.readable(record["name"] or "（无名）", viewer),
+        mask_text(" · ".join(filter(None, parts)), viewer),
     )

@@ -6,6 +6,7 @@ import math
 
 from bidgraph.analysis.screens import SCREEN_ZH, screens
 from bidgraph.graph import GraphStore
+from bidgraph.services.access import may_see_sectors
 from bidgraph.services.common import facts_table, table
 from bidgraph.services.profiles import NotFound, Profile, get_node
 from bidgraph.viewer import Viewer
@@ -32,7 +33,7 @@ PARTY_ZH = {"TENDERED": "招标人", "AGENT_OF": "招标代理机构", "SUPERVIS
 
 def tender_profile(store: GraphStore, key: str, viewer: Viewer) -> Profile:
     node = get_node(store, "Tender", key)
-    if not viewer.may_see_sector(node.get("industry")):
+    if not may_see_sectors(viewer, [node.get("industry")]):
         raise NotFound(f"标段「{key}」不在您的监管行业范围内。")
     bids = store.run(_BIDS, {"key": key}, limit=0).records()
     parties = store.run(_PARTIES, {"key": key}).records()

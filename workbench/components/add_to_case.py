@@ -15,6 +15,7 @@ from bidgraph.analysis.findings import Finding
 from bidgraph.cases import CaseStore, as_evidence
 from bidgraph.cases.evidence import EvidenceLike
 from bidgraph.masking import mask_text
+from bidgraph.services import cases as case_service
 from bidgraph.viewer import Viewer
 from bidgraph.workbench import ui
 
@@ -27,7 +28,7 @@ def add_to_case(viewer: Viewer, evidence: EvidenceLike, *, key: str, label: str 
     with st.popover(label, disabled=gathered.empty, help="将当前证据作为快照保存到线索中"):
         st.caption(f"将加入：{ui.plain(gathered.describe())}。加入后按当时的数据保存，之后数据变化不影响线索内容。")
         cases = CaseStore(ui.settings())
-        existing = {c.id: f"{c.number} {c.title}（{c.status}）" for c in cases.list()}
+        existing = {c.id: f"{c.number} {c.title}（{c.status}）" for c in case_service.case_list(cases, viewer)}
         choice = st.selectbox(
             "加入到",
             [NEW, *existing],

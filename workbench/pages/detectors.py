@@ -6,10 +6,9 @@ import streamlit as st
 
 from bidgraph.analysis.findings import Finding
 from bidgraph.graph import GraphStore
-from bidgraph.masking import mask_text
-from bidgraph.queries.library import SavedQuery, run_query, user_queries
+from bidgraph.queries.library import SavedQuery
 from bidgraph.services import detectors
-from bidgraph.services.cypher import result_table
+from bidgraph.services.cypher import result_table, saved_queries
 from bidgraph.viewer import Viewer
 from bidgraph.workbench import ui
 from bidgraph.workbench.components.add_to_case import add_to_case
@@ -25,7 +24,7 @@ catalogue: list[SavedQuery] | None = ui.attempt("读取检测规则", lambda: de
 if catalogue is None:
     st.stop()
 known = {q.id for q in catalogue}
-catalogue += [q for q in ui.attempt("读取查询库", lambda: user_queries(ui.settings())) or [] if q.id not in known]
+catalogue += [q for q in ui.attempt("读取查询库", lambda: saved_queries(ui.settings())) or [] if q.id not in known]
 by_id = {q.id: q for q in catalogue}
 
 
@@ -67,7 +66,7 @@ def show_findings(store: GraphStore, viewer: Viewer, chosen: str, found: list[Fi
     index = shown.index[event.selection.rows[0]] if event.selection.rows else shown.index[0]
     finding = sorted(found, key=lambda f: -f.score)[index]
     st.subheader(f"证据：{ui.plain(finding.title)}")
-    st.markdown(ui.plain(mask_text(finding.summary, viewer)))
+    st.markdown(ui.plain(detectors.summary_text(finding, viewer)))
     add_to_case(viewer, finding, key="detector:finding_add", label="将此发现加入线索")
     if st.session_state.get("detector:shown") != ("finding", chosen, index):
         reset_view("detector", finding.evidence)
@@ -98,7 +97,7 @@ with run_tab:
     if submitted:
         with st.spinner(f"正在运行「{query.title}」……"):
             if query.finding is None and not query.builtin:
-                result = ui.attempt("运行查询", lambda: run_query(store, query, values))
+                result = ui.attempt("运行查询", lambda: detectors.run_saved(store, query, values, viewer))
                 st.session_state["detector:result"] = (chosen, result, None)
             else:
                 found = ui.attempt("运行检测规则", lambda: detectors.run(store, chosen, values, viewer, ui.settings()))
@@ -110,7 +109,7 @@ with run_tab:
         st.caption(f"{len(result)} 行" + ("（已截断）" if result.truncated else ""))
         st.dataframe(result_table(result, viewer), hide_index=True)
         if st.session_state.get("detector:shown") != ("query", ran_id):
-            reset_view("detector", result.to_subgraph())
+            reset_view("detector", detectors.result_graph(store, result, viewer))
             st.session_state["detector:shown"] = ("query", ran_id)
         graph_panel("detector", store)
     elif ran_id == chosen and found is not None:

@@ -9,11 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from bidgraph.cases import RECEIVING_BODIES, STATUSES, Case, CaseStore, check_freshness
-from bidgraph.cases.export import export_case
-from bidgraph.cases.export.graphfiles import case_subgraph
 from bidgraph.cases.export.tables import entity_rows, node_caption, timeline_rows
-from bidgraph.cases.masking import RECIPIENTS, mask_case, recipient, recipients_for
+from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.masking import mask_text
+from bidgraph.services import cases as case_service
 from bidgraph.viewer import Viewer
 from bidgraph.viz import render_html
 from bidgraph.workbench import ui
@@ -33,7 +32,7 @@ def case_list() -> int | None:
             with ui.guarded("创建线索"):
                 st.session_state["cases:selected"] = cases.create(title, summary, actor=viewer.user)
     chosen = st.segmented_control("状态", ["全部", *STATUSES], default="全部", key="cases:status")
-    rows = cases.list(None if chosen in (None, "全部") else chosen)
+    rows = case_service.case_list(cases, viewer, None if chosen in (None, "全部") else chosen)
     if not rows:
         st.info("没有线索。可在「研判」「画像」「查询」页把发现或选中的节点加入线索，或在上方新建。")
         return None
@@ -62,9 +61,9 @@ def open_case(case_id: int) -> tuple[Case, Case]:
     """The case and the case as this viewer may see it (ID and phone numbers masked
     unless the role may see them). Each case is audited once per session, not per rerun."""
     seen: set[int] = st.session_state.setdefault("cases:viewed", set())
-    case = cases.get(case_id) if case_id in seen else cases.view(case_id, actor=viewer.user)
+    opened = case_service.open_case(cases, case_id, viewer, audit=case_id not in seen)
     seen.add(case_id)
-    return case, case if viewer.sees_full_ids else mask_case(case, recipient("内部"))[0]
+    return opened
 
 
 def freshness_banner(case: Case, shown: Case) -> None:
@@ -134,21 +133,14 @@ def notes_tab(case: Case) -> None:
 
 
 def export_tab(case: Case, viewer: Viewer) -> None:
-    allowed = recipients_for(viewer)
+    allowed = case_service.recipients(viewer)
     name = st.radio("接收方", [r.name for r in allowed], format_func=lambda n: RECIPIENTS[n].description)
     if not viewer.sees_full_ids:
         st.caption("含完整身份证号、电话号码的移交包（纪委监委、公安机关）须由纪检/公安联络或管理员导出。")
     if st.button("生成移交包", type="primary", key=f"cases:export:{case.id}"):
         with st.spinner("正在生成移交包……"), ui.guarded("导出"):
             settings = ui.settings()
-            result = export_case(
-                cases,
-                case.id,
-                recipient_name=name,
-                actor=viewer.user,
-                out_dir=settings.data_dir / "exports",
-                graph_store=ui.store(),
-            )
+            result = case_service.export(cases, case.id, name, viewer, settings.data_dir / "exports", ui.store())
             st.session_state["cases:export"] = (case.id, result)
     done = st.session_state.get("cases:export")
     if done and done[0] == case.id:
@@ -168,7 +160,8 @@ if selected is not None:
         freshness_banner(original, case)
         tabs = st.tabs(["关系图", "研判发现", "证据明细", "办理过程", "备注", "导出移交包"])
         with tabs[0]:
-            html = render_html(case_subgraph(case), viewer=viewer, height="560px", title=case.title)
+            drawn = case_service.drawing(case, viewer)
+            html = render_html(drawn, viewer=viewer, height="560px", title=case.title)
             st.iframe(html, height=640)
         with tabs[1]:
             findings_tab(case)

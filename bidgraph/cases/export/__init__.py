@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from bidgraph.cases.masking import mask_case, recipient
 from bidgraph.cases.model import Case
 from bidgraph.cases.store import CaseStore, now
 from bidgraph.graph.store import GraphStore
+from bidgraph.services.access import check_case, check_export, reveal
 from bidgraph.settings import Settings
 from bidgraph.viewer import Role, Viewer
 from bidgraph.viz import render_html
@@ -77,14 +78,22 @@ def export_case(
     case_id: int,
     *,
     recipient_name: str,
-    actor: str,
+    viewer: Viewer,
     out_dir: Path,
     graph_store: GraphStore | None = None,
 ) -> ExportResult:
     """Build the package in ``out_dir`` and write the export to the audit log.
-    With ``graph_store`` the package also says whether newer data exists."""
+    With ``graph_store`` the package also says whether newer data exists. The export
+    itself checks that ``viewer`` may export this case to this recipient."""
     to = recipient(recipient_name)
+    check_export(viewer, to)
     case = cases.get(case_id)
+    check_case(case, viewer)
+    if to.full_identifiers:  # the full numbers are not in the graph nor the case: from the protected store
+        case = replace(
+            case, nodes=dict(zip(case.nodes, reveal(case.nodes.values(), viewer, cases.data_dir), strict=True))
+        )
+    actor = viewer.user
     freshness = check_freshness(case, graph_store).message() if graph_store is not None else ""
     masked, masking = mask_case(case, to)
     meta = report.ExportMeta(actor, now(), to, masking, freshness)
