@@ -35,15 +35,23 @@ _AWARD_KEYS = {
 
 def norm(value: str) -> str:
     text = unicodedata.normalize("NFKC", value or "")
-    text = re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")").removeprefix("编号:")
-    try:  # amounts compare as numbers: 1,000.00 = 1000
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")")
+
+
+def norm_price(value: str) -> str:
+    text = norm(value)
+    if re.fullmatch(r"[\d,]+(\.\d+)?(元)?", text):  # amounts compare as numbers: 1,000.00 = 1000
         return f"{float(text.replace(',', '').removesuffix('元')):.2f}"
-    except ValueError:
-        return text
+    return text
 
 
 def _cert_set(name: str, numbers: list[str]) -> set[tuple]:
-    return {(name, norm(n)) for n in numbers if norm(n) and not id_kind(norm(n))}
+    out = set()
+    for n in numbers:
+        number = re.sub(r"^[^:]*[:：]|[(][^)]*[)]$", "", norm(n))  # 证书编码:… / …(工程师)
+        if number and not id_kind(number):
+            out.add((name, number))
+    return out
 
 
 def _persons_from_reference(ref: dict) -> list[tuple[str, str, list[str]]]:
@@ -70,7 +78,7 @@ def reference_sets(row: dict) -> dict[str, set]:
             sets["bidders"].add(company)
             sets["rank"].add((company, i))
             if b.get("price"):
-                sets["price"].add((company, norm(b["price"])))
+                sets["price"].add((company, norm_price(b["price"])))
         return sets
     for field_name, key in (("tender_code", "标段(包)编号"), ("tender_name", "标段(包)名称"), ("tenderer", "招标人"),
                             ("agency", "招标机构"), ("winner", "中标人")):  # fmt: skip
@@ -78,7 +86,7 @@ def reference_sets(row: dict) -> dict[str, set]:
             sets[field_name].add(norm(ref[key]))
     price = next((v for k, v in ref.items() if k.startswith("中标价") and v), None)
     if price and ref.get("中标人"):
-        sets["price"].add((norm(ref["中标人"]), norm(price)))
+        sets["price"].add((norm(ref["中标人"]), norm_price(price)))
     for name, role, numbers in _persons_from_reference(ref):
         _add_person(sets, name, role, numbers)
     return sets
@@ -107,7 +115,7 @@ def predicted_sets(ex: Extraction, kind: str) -> dict[str, set]:
             for p in bid.persons:
                 _add_person(sets, p.name.value, p.role, [c.value for c in p.certificates])
         if bid.price:
-            sets["price"].add((company, norm(bid.price.value)))
+            sets["price"].add((company, norm_price(bid.price.value)))
     return sets
 
 

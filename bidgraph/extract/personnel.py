@@ -14,7 +14,7 @@ _SURNAMES = set(
     "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
     "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
     "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆"
-    "乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阎戈揭涂利邸桑权逯盖后桓公"
+    "乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阎戈揭涂利邸桑权逯盖后桓公井望禹宰祖浦代"
 )
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "令狐", "端木", "西门")
 _NOT_NAME = re.compile(
@@ -29,6 +29,19 @@ def is_name(item: str) -> bool:
     if not _NAME.fullmatch(item) or _NOT_NAME.search(item):
         return False
     return item[0] in _SURNAMES or item.startswith(_COMPOUND)
+
+
+def _plain_kind(text: str, start: int, end: int, prev: str) -> str:
+    item = text[start:end]
+    if is_name(item):
+        return "name"
+    if sum(ch.isdigit() for ch in item) >= 5:  # in a personnel list, a long code is a certificate number
+        return "cert"
+    # Rare surnames: a name-shaped item opening the cell or following a number, before a comma.
+    opens_group = prev in ("", "cert", "id") and text[end : end + 1] in (",", "，")
+    if opens_group and _NAME.fullmatch(item) and not _NOT_NAME.search(item):
+        return "name"
+    return "type"
 
 
 def person_items(text: str, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -47,9 +60,8 @@ def person_items(text: str, entities: list[tuple[int, int, str]]) -> list[tuple[
                 pos = end
                 continue
             end = cs
-            piece = text[pos:end].strip("()（）")
-            if piece:
-                items.append((pos, end, "name" if is_name(text[pos:end]) else "type"))
+            if text[pos:end].strip("()（）"):
+                items.append((pos, end, _plain_kind(text, pos, end, items[-1][2] if items else "")))
             pos = end
         pos = max(pos, ce)
     return items
