@@ -27,7 +27,7 @@ _NA = r"(?![A-Za-z0-9])"
 BUILDER = re.compile(rf"{_NB}(?:{_PROV})[12]\d{{11}}{_NA}|(?<![A-Za-z0-9\u4e00-\u9fff]){_PROV}[12]\d{{11}}{_NA}")
 SAFETY = re.compile(rf"{_PROV}[\u4e00-\u9fff]{{0,2}}安[ABC]\d?\s*[（(]?(?:19|20)\d{{2}}[)）]?\s*\d{{4,10}}{_NA}")
 QUALIFICATION = re.compile(rf"{_NB}[A-F]\d{{9}}{_NA}")
-GENERIC_CERT = re.compile(rf"{_NB}[A-Z]{{0,4}}\d{{5,20}}[A-Z]?{_NA}")
+GENERIC_CERT = re.compile(rf"(?:(?<![\u4e00-\u9fff]){_PROV}[A-Z]{{0,3}})?{_NB}[A-Z]{{0,4}}\d{{5,20}}[A-Z]?{_NA}")
 ID_NUMBER = re.compile(r"(?<![A-Za-z0-9*])[1-9]\d{5}[0-9*]{9,12}[0-9Xx*]?(?![A-Za-z0-9*])")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}\s*[〔\[【（(](?:19|20)\d{2}[〕\]】）)]\s*\d+\s*号(?:-\d+)?")
 PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9})(?![\d.])")
@@ -81,6 +81,8 @@ def _raw(text: str, certificates: bool) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.end(), "CERT_BUILDER"
     for pattern, label in ((SAFETY, "CERT_SAFETY"), (QUALIFICATION, "CERT_QUAL"), (PHONE, "PHONE"), (DATE, "DATE"),
                            (RATE, "RATE"), (MONEY, "MONEY")):  # fmt: skip
+        if certificates and label in ("PHONE", "MONEY"):  # personnel lists carry numbers, not phones or amounts
+            continue
         for m in pattern.finditer(text):
             yield m.start(), m.end(), label
     for m in COMPANY.finditer(text):

@@ -18,10 +18,12 @@ _SURNAMES = set(
 )
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "令狐", "端木", "西门")
 _NOT_NAME = re.compile(
-    r"证|师|员|书|其他|职称|无|级|工程|注册|岗位|专业|证件|编号|类别|负责|经理|主管|人员|资格|合格|安全|技术|高工"
+    r"证|师$|员$|证书|其他|职称|^无|级|工程|注册|岗位|专业|编号|类别|负责|经理|主管|人员|资格|合格|安全|技术|高工|详见"
 )
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
-_SEP = re.compile(r"[,，、/;；\s]+|(?:证书)?编号[:：]|[:：]")
+# A space between two letters/digits is part of a number as printed (E3 00028764), not a separator.
+_SEP = re.compile(r"[,，、/;；]+\s*|(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])|(?:证书)?编[号码][:：]|[:：]")
+_TRAILING_NOTE = re.compile(r"[（(][^）)]*[）)]$")
 _CERT_LABELS = {"CERT", "CERT_BUILDER", "CERT_SAFETY", "CERT_QUAL"}
 
 
@@ -86,8 +88,8 @@ def parse_personnel(text: str, entities: list[tuple[int, int, str]]) -> list[Per
             people.append(Person(value, s, e))
         elif not people:
             continue  # a number before any name belongs to nobody
-        elif kind == "cert":
-            people[-1].certificates.append((value, s, e))
+        elif kind == "cert":  # the number as issued: no inner spaces, no trailing (工程师) note
+            people[-1].certificates.append((_TRAILING_NOTE.sub("", value).replace(" ", ""), s, e))
         elif kind == "id":
             people[-1].ids.append((value, s, e))
         else:
