@@ -49,7 +49,7 @@ def _cert_set(name: str, numbers: list[str]) -> set[tuple]:
     out = set()
     for n in numbers:
         number = re.sub(r"^[^:]*[:：]|[(][^)]*[)]$", "", norm(n))  # 证书编码:… / …(工程师)
-        if number and not id_kind(number):
+        if number and not id_kind(re.sub(r"^[A-Za-z]", "", number)):  # T4205…**** is an ID with a typo
             out.add((name, number))
     return out
 

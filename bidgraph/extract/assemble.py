@@ -10,7 +10,7 @@ from bidgraph.extract.consortium import split_consortium
 from bidgraph.extract.labels import classify, may_be_personnel
 from bidgraph.extract.layout import Cell, Layout
 from bidgraph.extract.model import BidFact, Extraction, Fact, PersonFact
-from bidgraph.extract.nlp import annotate, entities
+from bidgraph.extract.nlp import cell_entities
 from bidgraph.extract.personnel import parse_personnel
 from bidgraph.extract.prose import admitted_bidders, prose_candidates, prose_fields, rejected_bidders, representatives
 from bidgraph.extract.tables import candidate_table, key_values
@@ -34,11 +34,11 @@ def _company(cell: Cell) -> Fact | None:
 
 
 def _persons(cells: list[tuple[Cell, str]]) -> list[list[PersonFact]]:
-    docs = annotate([(c.text, True) for c, _ in cells])
+    found = cell_entities([c.text for c, _ in cells])
     out = []
-    for (cell, role), doc in zip(cells, docs, strict=True):
+    for (cell, role), ents in zip(cells, found, strict=True):
         people = []
-        for p in parse_personnel(cell.text, entities(doc)):
+        for p in parse_personnel(cell.text, ents):
             off = cell.start
             people.append(
                 PersonFact(
@@ -111,13 +111,13 @@ def _from_key_values(layout: Layout, ex: Extraction) -> None:
                 price = _fact(value)
             elif kind == "qualification" and qualification is None:
                 qualification = _fact(value)
-            elif kind is None and may_be_personnel(label.text) and value.text.strip() not in _NONE:
+            elif kind is None and value.text.strip() not in _NONE and (may_be_personnel(label.text) or not label.text):
                 person_cells.append((value, label.text.strip().rstrip(":：")))
     if winner is None:
         return
     winner.price, winner.qualification = price, qualification
     for found in _persons(person_cells):
-        winner.persons.extend(p for p in found if p.certificates or p.ids or p.types)
+        winner.persons.extend(found)
     ex.winner = winner
 
 

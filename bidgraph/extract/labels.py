@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CLEAN = re.compile(r"[\s:：*]+")
 # Order matters: the first matching rule wins (标段名称 before 名称 …).
@@ -29,6 +30,7 @@ def normalize(label: str) -> str:
     return _CLEAN.sub("", unicodedata.normalize("NFKC", label)).replace("（", "(").replace("）", ")")
 
 
+@lru_cache(maxsize=4096)  # the same row labels recur on every page of a site
 def classify(label: str) -> str | None:
     """What a label names: one of the rule names above, or None."""
     norm = normalize(label)
@@ -40,6 +42,7 @@ def classify(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def may_be_personnel(label: str) -> bool:
     norm = normalize(label)
     return 0 < len(norm) <= 30 and not _NOT_PERSONNEL.search(norm) and classify(label) is None

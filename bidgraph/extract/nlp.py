@@ -77,6 +77,28 @@ def annotate(texts: Iterable[tuple[str, bool]]) -> list[Doc]:
     return docs
 
 
+def cell_entities(texts: list[str], personnel: bool = True) -> list[list[tuple[int, int, str]]]:
+    """Entities of many short texts (the cells of one notice) from ONE pipeline run over them
+    joined by line breaks — a Doc per cell costs more than the text itself; offsets come back
+    relative to each text."""
+    if not texts:
+        return []
+    joined = "\n".join(t.replace("\n", " ") for t in texts)
+    found = entities(annotate([(joined, personnel)])[0])
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    starts, at = [], 0
+    for t in texts:
+        starts.append(at)
+        at += len(t) + 1
+    i = 0
+    for s, e, label in found:
+        while i + 1 < len(starts) and s >= starts[i + 1]:
+            i += 1
+        if e <= starts[i] + len(texts[i]):
+            out[i].append((s - starts[i], e - starts[i], label))
+    return out
+
+
 def entities(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, label) with exact offsets, in text order."""
     out = []

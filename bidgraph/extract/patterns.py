@@ -27,7 +27,9 @@ _NA = r"(?![A-Za-z0-9])"
 BUILDER = re.compile(rf"{_NB}(?:{_PROV})[12]\d{{11}}{_NA}|(?<![A-Za-z0-9\u4e00-\u9fff]){_PROV}[12]\d{{11}}{_NA}")
 SAFETY = re.compile(rf"{_PROV}[\u4e00-\u9fff]{{0,2}}安[ABC]\d?\s*[（(]?(?:19|20)\d{{2}}[)）]?\s*\d{{4,10}}{_NA}")
 QUALIFICATION = re.compile(rf"{_NB}[A-F]\d{{9}}{_NA}")
-GENERIC_CERT = re.compile(rf"(?:(?<![\u4e00-\u9fff]){_PROV}[A-Z]{{0,3}})?{_NB}[A-Z]{{0,4}}\d{{5,20}}[A-Z]?{_NA}")
+GENERIC_CERT = re.compile(
+    rf"(?:(?<![\u4e00-\u9fff]){_PROV} ?[A-Z]{{0,3}})?{_NB}[A-Z]{{0,4}}\d{{5,20}}[A-Z]?(?![A-Za-z0-9*])"
+)
 ID_NUMBER = re.compile(r"(?<![A-Za-z0-9*])[1-9]\d{5}[0-9*]{9,12}[0-9Xx*]?(?![A-Za-z0-9*])")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}\s*[〔\[【（(](?:19|20)\d{2}[〕\]】）)]\s*\d+\s*号(?:-\d+)?")
 PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9})(?![\d.])")
@@ -66,7 +68,9 @@ def id_kind(value: str) -> str | None:
     """'id' for a valid full ID number, 'masked' for a partly starred one, else None."""
     if "*" in value:
         stars = value.count("*")
-        return "masked" if stars >= 4 else None  # real pages also mask 17- and 19-character forms
+        # An ID keeps its 6-digit region code; 17- and 19-character forms occur on real pages.
+        # Shorter starred numbers (鄂2422****582) are masked certificates, not IDs.
+        return "masked" if stars >= 4 and value[:6].isdigit() and value[0] != "0" and 15 <= len(value) <= 19 else None
     return "id" if len(value) == 18 and ric.is_valid(value) else None
 
 

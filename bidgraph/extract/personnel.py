@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bidgraph.extract.patterns import id_kind
+
 # Common surnames (single and compound); a name must start with one of them.
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -22,7 +24,7 @@ _NOT_NAME = re.compile(
 )
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
 # A space between two letters/digits is part of a number as printed (E3 00028764), not a separator.
-_SEP = re.compile(r"[,，、/;；]+\s*|(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])|(?:证书)?编[号码][:：]|[:：]")
+_SEP = re.compile(r"[,，、/;；\n]+\s*|(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])|(?:证书)?编[号码][:：]|[:：]")
 _TRAILING_NOTE = re.compile(r"[（(][^）)]*[）)]$")
 _CERT_LABELS = {"CERT", "CERT_BUILDER", "CERT_SAFETY", "CERT_QUAL"}
 
@@ -37,7 +39,10 @@ def _plain_kind(text: str, start: int, end: int, prev: str) -> str:
     item = text[start:end]
     if is_name(item):
         return "name"
-    if sum(ch.isdigit() for ch in item) >= 5:  # in a personnel list, a long code is a certificate number
+    digits = sum(ch.isdigit() for ch in item)
+    if id_kind(re.sub(r"^[A-Za-z]", "", item)):  # an ID number, even with a stray letter before it
+        return "id"
+    if digits >= 5:  # in a personnel list, a long code is a certificate number
         return "cert"
     # Rare surnames: a name-shaped item opening the cell or following a number, before a comma.
     opens_group = prev in ("", "cert", "id") and text[end : end + 1] in (",", "，")

@@ -8,7 +8,7 @@ import re
 from bidgraph.extract.consortium import split_consortium
 from bidgraph.extract.labels import classify
 from bidgraph.extract.model import BidFact, Extraction, Fact, PersonFact, Representative
-from bidgraph.extract.nlp import annotate, entities
+from bidgraph.extract.nlp import cell_entities
 from bidgraph.extract.patterns import FEE_SENTENCE, find_entities
 from bidgraph.extract.personnel import is_name, parse_personnel
 
@@ -81,10 +81,10 @@ def _segment_persons(segment: str, offset: int) -> list[PersonFact]:
         end = roles[i + 1].start() if i + 1 < len(roles) else len(segment)
         end = min(end, segment.find("。", m.end()) % (len(segment) + 1) if "。" in segment[m.end() : end] else end)
         pieces.append((m.group("role").removeprefix("拟派"), m.end(), segment[m.end() : end]))
-    docs = annotate([(p, True) for _, _, p in pieces])
+    found = cell_entities([p for _, _, p in pieces])
     out = []
-    for (role, at, piece), doc in zip(pieces, docs, strict=True):
-        for p in parse_personnel(piece, entities(doc))[:1]:
+    for (role, at, piece), ents in zip(pieces, found, strict=True):
+        for p in parse_personnel(piece, ents)[:1]:
             o = offset + at
             out.append(
                 PersonFact(

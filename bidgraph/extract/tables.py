@@ -24,7 +24,8 @@ def key_values(table: Table) -> list[tuple[Cell, Cell]]:
         i = 0
         while i + 1 < len(row):
             label, value = row[i], row[i + 1]
-            if classify(label.text) or (may_be_personnel(label.text) and len(normalize(label.text)) <= 20):
+            personnel = may_be_personnel(label.text) and len(normalize(label.text)) <= 20
+            if classify(label.text) or personnel or (not label.text and len(row) == 2):  # unlabelled person row
                 pairs.append((label, value))
                 i += 2
             else:
