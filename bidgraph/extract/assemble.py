@@ -12,7 +12,14 @@ from bidgraph.extract.layout import Cell, Layout
 from bidgraph.extract.model import BidFact, Extraction, Fact, PersonFact
 from bidgraph.extract.nlp import cell_entities
 from bidgraph.extract.personnel import parse_personnel
-from bidgraph.extract.prose import admitted_bidders, prose_candidates, prose_fields, rejected_bidders, representatives
+from bidgraph.extract.prose import (
+    admitted_bidders,
+    announced_name,
+    prose_candidates,
+    prose_fields,
+    rejected_bidders,
+    representatives,
+)
 from bidgraph.extract.tables import candidate_table, key_values
 
 _NONE = {"", "/", "无", "-", "—", "——", "暂无", "空"}
@@ -127,6 +134,7 @@ def assemble(layout: Layout, title: str = "") -> Extraction:
     _from_key_values(layout, ex)
     _from_candidate_table(layout, ex)
     prose_fields(layout.text, ex)
+    ex.tender_name = ex.tender_name or announced_name(layout.text)
     if not ex.candidates and ex.winner is None:
         ex.candidates = prose_candidates(layout.text)
     if ex.kind == "unknown":

@@ -28,6 +28,10 @@ _REP = re.compile(
     r"(?P<side>招标人|监督人|代理机构|招标代理机构|招标代理)(?:代表)?[:：]\s*(?P<name>[\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])"
 )
 _CN = "一二三四五六七八九十"
+# 招标概况 of candidate notices: "<标段名称>于2025年05月27日在…发布招标公告"
+_ANNOUNCED = re.compile(
+    r"(?m)^\s*(?P<name>[^\n，。:：]{4,120}?)于\s*(?:19|20)\d{2}\s*年[^\n。]{0,40}?发布(?:了)?招标公告"
+)
 
 
 def _companies(text: str, offset: int) -> list[Fact]:
@@ -56,6 +60,11 @@ def prose_fields(text: str, ex: Extraction) -> None:
                 ex.winner = BidFact(found[0], rank=1, members=split_consortium(found[0].value))
         elif kind == "price" and ex.winner is not None and ex.winner.price is None:
             ex.winner.price = fact
+
+
+def announced_name(text: str) -> Fact | None:
+    m = _ANNOUNCED.search(text)
+    return Fact(m.group("name"), m.start("name"), m.end("name")) if m else None
 
 
 def _price_in(segment: str, offset: int) -> Fact | None:

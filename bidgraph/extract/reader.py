@@ -70,7 +70,9 @@ def _from_json(path: Path) -> Iterator[Notice]:
     for i, row in rows:
         if not isinstance(row, dict):
             raise DataError(f"{path} 第 {i} 行：应为对象（含公告正文字段），实际为 {type(row).__name__}")
-        body = _first(row, _BODY_KEYS) or max((v for v in row.values() if isinstance(v, str)), key=len, default="")
+        # the body field by name, else the longest field that holds HTML (a title is not a notice)
+        html = (v for v in row.values() if isinstance(v, str) and "<" in v and ">" in v)
+        body = _first(row, _BODY_KEYS) or max(html, key=len, default="")
         if not body.strip():
             raise DataError(f"{path} 第 {i} 行：找不到公告正文（字段 {'/'.join(_BODY_KEYS)}）")
         layout = layout_from_html(body) if "<" in body else layout_from_text(body)
