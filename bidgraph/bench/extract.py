@@ -79,6 +79,8 @@ def reference_sets(row: dict) -> dict[str, set]:
             sets["rank"].add((company, i))
             if b.get("price"):
                 sets["price"].add((company, norm_price(b["price"])))
+        for p in ref.get("personnel") or []:  # generated notices: every candidate's staff
+            _add_person(sets, p["name"], p["role"], p["certificates"])
         return sets
     for field_name, key in (("tender_code", "标段(包)编号"), ("tender_name", "标段(包)名称"), ("tenderer", "招标人"),
                             ("agency", "招标机构"), ("winner", "中标人")):  # fmt: skip
@@ -98,7 +100,8 @@ def _add_person(sets: dict, name: str, role: str, numbers: list[str]) -> None:
     sets["certificate"] |= _cert_set(name, numbers)
 
 
-def predicted_sets(ex: Extraction, kind: str) -> dict[str, set]:
+def predicted_sets(ex: Extraction, kind: str, with_staff: bool = False) -> dict[str, set]:
+    """``with_staff``: also candidates' personnel (scored only where the reference lists it)."""
     sets: dict[str, set] = defaultdict(set)
     for field_name in ("tender_code", "tender_name", "tenderer", "agency"):
         fact = getattr(ex, field_name)
@@ -110,6 +113,8 @@ def predicted_sets(ex: Extraction, kind: str) -> dict[str, set]:
         if kind == "candidates":
             sets["bidders"].add(company)
             sets["rank"].add((company, bid.rank))
+            for p in bid.persons if with_staff else []:
+                _add_person(sets, p.name.value, p.role, [c.value for c in p.certificates])
         else:
             sets["winner"].add(company)
             for p in bid.persons:
@@ -171,7 +176,7 @@ def run_extract_benchmark(data: Path, set_aside: Path | None = None) -> ExtractB
                 continue
             bench.notices += 1
             kind = "candidates" if "候选人" in row.get("categoryname", row.get("title", "")) else "award"
-            ref, pred = reference_sets(row), predicted_sets(ex, kind)
+            ref, pred = reference_sets(row), predicted_sets(ex, kind, "personnel" in row["reference"])
             for f in FIELDS:
                 skip = aside.get((notice_id, f), [])
                 if None in skip:

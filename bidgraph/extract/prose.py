@@ -28,6 +28,7 @@ _REP = re.compile(
     r"(?P<side>招标人|监督人|代理机构|招标代理机构|招标代理)(?:代表)?[:：]\s*(?P<name>[\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])"
 )
 _CN = "一二三四五六七八九十"
+_HEAD_VALUE = re.compile(r"[:：]?\s*([^，,；;。\n]+)")
 # 招标概况 of candidate notices: "<标段名称>于2025年05月27日在…发布招标公告"
 _ANNOUNCED = re.compile(
     r"(?m)^\s*(?P<name>[^\n，。:：]{4,120}?)于\s*(?:19|20)\d{2}\s*年[^\n。]{0,40}?发布(?:了)?招标公告"
@@ -116,6 +117,11 @@ def prose_candidates(text: str) -> list[BidFact]:
         companies = _companies(segment, m.end())
         if not companies:
             continue
+        head = _HEAD_VALUE.match(segment)  # "：甲公司、乙公司联合体，…" — the whole bidder, consortium included
+        if head and head.group(1).strip().endswith("联合体") and companies[0].start < m.end() + head.end(1):
+            value = head.group(1).strip()
+            start = m.end() + head.start(1) + (len(head.group(1)) - len(head.group(1).lstrip()))
+            companies[0] = Fact(value, start, start + len(value))
         number = m.group(1) or m.group(2)
         rank = int(number) if number.isdigit() else _CN.index(number) + 1
         bid = BidFact(companies[0], rank, members=split_consortium(companies[0].value))
