@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_SPLIT = re.compile(r"[、，,；;]|(?:与|和)(?=[\u4e00-\u9fff]{4,})")
+# 与/和 separate members only right after an organisation suffix ("开封明和路桥…" is one name)
+_SPLIT = re.compile(r"[、，,；;]|(?:(?<=公司)|(?<=院)|(?<=所)|(?<=集团)|(?<=中心)|(?<=[)）]))(?:与|和)")
 _MARKS = re.compile(r"[（(]?(?:联合体)?(?:牵头人|牵头方|成员方?|主办方)[)）]?|[（(]联合体[)）]|联合体$")
 
 

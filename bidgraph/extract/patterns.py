@@ -37,7 +37,7 @@ MONEY = re.compile(
     r"(?:[¥￥]\s*)?(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?\s*(?:万元|元)?|(?:[¥￥]\s*)?(?<![\d.])\d+(?:\.\d+)?\s*(?:万元|元)"
 )
 RATE = re.compile(r"(?:下浮率|下浮|优惠率|折扣率|费率)\s*[:：为]?\s*\d+(?:\.\d+)?\s*[%％]")
-FEE_SENTENCE = re.compile(r"[^。；;\n]*(?:收费标准|费率|计费|取费|下浮)[^。；;\n]*?\d+(?:\.\d+)?\s*[%％][^。\n]*。?")
+FEE_SENTENCE = re.compile(r"[^。；;\n]*(?:收费标准|费率|计费|取费|下浮)[^。；;\n]*?\d+(?:\.\d+)?\s*[%％][^。；;\n]*")
 DATE = re.compile(r"(?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?")
 TENDER_CODE = re.compile(rf"{_NB}[A-Z]{{2,8}}[-_]?\d{{3,}}(?:[-_][0-9A-Z]+)*(?:[(（]\d+[)）])?{_NA}")
 _ORG_SUFFIX = (
@@ -47,8 +47,9 @@ _ORG_SUFFIX = (
 COMPANY = re.compile(
     rf"[\u4e00-\u9fffA-Za-z0-9·（）()]{{2,60}}?(?:{_ORG_SUFFIX})(?:[（(][\u4e00-\u9fff]{{1,10}}[)）])?(?![\u4e00-\u9fff])"
 )
+# Words a company match may start with in prose ("推荐中标候选人为甲公司"): cut up to the last one.
 _COMPANY_LEAD = re.compile(
-    r"^(?:[（(][^）)]*[)）])?(?:第[一二三四五六七八九十\d]+名|中标人为?|中标候选人为?|由|为|是|被|经|推荐|确定|其中)"
+    r"^(?:.*(?:候选人|中标人|成交人|中标单位|确定|推荐|第[一二三四五六七八九十\d]+名)(?:为|是)?)?(?:由|为|是|被|经|其中)?"
 )
 
 _PRIORITY = {"DOCNO": 0, "ID": 1, "CERT_BUILDER": 2, "CERT_SAFETY": 3, "CERT_QUAL": 4, "PHONE": 5, "DATE": 6,

@@ -72,7 +72,8 @@ def _price_in(segment: str, offset: int) -> Fact | None:
     m = _PRICE_WORD.search(segment)
     if not m:
         return None
-    fee = FEE_SENTENCE.search(segment, m.start())
+    after = m.end() + len(re.match(r"\s*[:：为]?\s*", segment[m.end() :]).group())  # the value, not its label
+    fee = FEE_SENTENCE.search(segment, after)
     for s, e, label in find_entities(segment[m.start() :]):
         if label in ("MONEY", "RATE"):
             s, e = s + m.start(), e + m.start()

@@ -112,6 +112,8 @@ def _from_docx(path: Path) -> Layout:
 def read_notice_file(path: Path) -> list[Notice]:
     """One file → its notices (a JSON file may hold many)."""
     suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError(f"{path}：不支持的公告文件类型（支持 {' '.join(sorted(SUFFIXES))}）")
     if suffix in (".json", ".jsonl"):
         return list(_from_json(path))
     raw = path.read_bytes()
@@ -123,10 +125,8 @@ def read_notice_file(path: Path) -> list[Notice]:
         from pypdf import PdfReader
 
         layout = layout_from_text("\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
-    elif suffix == ".docx":
-        layout = _from_docx(path)
     else:
-        raise DataError(f"{path}：不支持的公告文件类型（支持 {' '.join(sorted(SUFFIXES))}）")
+        layout = _from_docx(path)
     return [_notice(str(path), raw, layout, notice_id=path.stem)]
 
 

@@ -141,10 +141,13 @@ class NoticeWorld:
         place, work = rng.choice(("城区", "乡镇", "产业园")), rng.choice(("道路改造", "供水管网", "安置房", "河道整治"))
         name = f"{county}{place}{work}工程"
         code = f"{city.abbr}{INDUSTRIES[industry][0]}{i:06d}-2025{rng.randint(1, 12):02d}-01"
-        price_kind = rng.choice(("amount", "amount", "rate", "fee"))
+        # every layout feature appears in any set of a few tenders: amounts, 下浮率, 收费标准 sentences,
+        # a consortium winner every third tender
+        price_kind = ("amount", "rate", "amount", "fee")[i % 4]
         candidates = []
-        for _ in range(3):
-            members = [self.company(industry), self.company(industry)] if rng.random() < 0.15 else []
+        for j in range(3):
+            joint = (j == 0 and i % 3 == 1) or (j > 0 and rng.random() < 0.1)
+            members = [self.company(industry), self.company(industry)] if joint else []
             company = f"{'、'.join(members)}联合体" if members else self.company(industry)
             candidates.append(Candidate(company, self.price(price_kind), self.qualification(), self.staff(), members))
         if shared_pm:  # the planted case: candidate 2 proposes candidate 1's project manager
