@@ -36,7 +36,7 @@ def test_table_and_prose_layouts_give_the_same_facts(generated: tuple[Path, list
     out, tenders = generated
     found = _read(out / "candidates")
     for i, tender in enumerate(tenders):
-        notice, ex = found[f"candidates-{i:04d}"]
+        _, ex = found[f"candidates-{i:04d}"]
         assert ("<table" in (out / "candidates" / f"candidates-{i:04d}.html").read_text()) == (i % 2 == 0)
         assert [b.company.value for b in ex.candidates] == [c.name for c in tender.candidates]
         assert [b.rank for b in ex.candidates] == [1, 2, 3]

@@ -59,7 +59,10 @@ def test_look_alikes_are_not_certificates_or_prices() -> None:
 
 
 def test_personnel_cell_with_several_people_ids_and_doc_numbers() -> None:
-    text = "王小明,注册二级建造师·建筑工程、安全生产考核合格证(B证),豫141151234567、豫建安B(2021)0012345、李华,其他,410105199203******、赵一,职称证,豫人社职[2022]9号"
+    text = (
+        "王小明,注册二级建造师·建筑工程、安全生产考核合格证(B证),豫141151234567、豫建安B(2021)0012345、"
+        "李华,其他,410105199203******、赵一,职称证,豫人社职[2022]9号"
+    )
     doc = annotate([(text, True)])[0]
     people = parse_personnel(text, entities(doc))
     assert [p.name for p in people] == ["王小明", "李华", "赵一"]
