@@ -2,7 +2,8 @@
 two layouts (a candidate table with a column per candidate, and prose), invented text in the
 style of real trading-centre pages, with the ground truth of every notice in the
 ``reference.jsonl`` format that ``bidgraph bench extract`` reads. One tender in every
-``plant_every`` has two candidates proposing the same project manager (same certificate).
+``plant_every`` has two candidates proposing the same project manager (same certificate), and
+one in every ``plant_every`` is won with the project manager of the previous tender's winner.
 
 The extractor must score 1.00 on every field here: these notices are its regression set."""
 
@@ -60,7 +61,8 @@ class GeneratedTender:
     agency: str
     date: str
     candidates: list[Candidate]
-    shared_pm: bool = False
+    shared_pm: bool = False  # candidates 1 and 2 propose the same project manager
+    reused_pm_from: str = ""  # the winner's project manager also won this tender's predecessor
 
 
 class NoticeWorld:
@@ -254,6 +256,9 @@ def write_notices(out: Path, count: int = 12, seed: int = 7, plant_every: int = 
     notice each, in ``out/candidates`` and ``out/award`` with their reference.jsonl."""
     world = NoticeWorld(random.Random(seed))
     tenders = [world.tender(i, shared_pm=i % plant_every == 0) for i in range(count)]
+    for i in range(2, count, plant_every):  # 挂证: the last winner's project manager wins again for another company
+        tenders[i].candidates[0].staff[0] = tenders[i - 1].candidates[0].staff[0]
+        tenders[i].reused_pm_from = tenders[i - 1].code
     for kind in ("candidates", "award"):
         folder = out / kind
         folder.mkdir(parents=True, exist_ok=True)
