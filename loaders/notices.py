@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from stdnum.cn import ric
+
 from bidgraph.errors import DataError
 from bidgraph.extract import Extraction, Fact, Notice, extract, read_notice_file
 from bidgraph.extract.model import BidFact
@@ -73,6 +75,11 @@ def _date(text: str) -> str | None:
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
+def _loadable_id(value: str) -> bool:
+    """A masked ID, or a full one whose check digit is right (a mistyped one stays in the text)."""
+    return id_kind(value) == "masked" or (id_kind(value) == "id" and ric.is_valid(value))
+
+
 def certificate_value(number: str) -> str:
     """kind:number as the Certificate key expects (kind from the number's own form)."""
     kind = "注册建造师" if BUILDER.fullmatch(number) else "安全生产考核合格证" if SAFETY.fullmatch(number) else "证书"
@@ -116,7 +123,7 @@ def _bid_rows(code: str, doc: str, bid: BidFact, won: bool) -> Iterator[tuple[st
     }  # fmt: skip
     for person in bid.persons:
         # the loader keys persons on 18-character masked numbers; other forms stay in the text only
-        masked = next((i.value for i in person.ids if id_kind(i.value) and len(i.value) == 18), None)
+        masked = next((i.value for i in person.ids if len(i.value) == 18 and _loadable_id(i.value)), None)
         yield "bid_staff", {
             **side, "person_name": person.name.value, "person_id_number": masked, "role": person.role,
             "certificates": ";".join(certificate_value(c.value) for c in person.certificates),

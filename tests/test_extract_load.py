@@ -91,4 +91,4 @@ def test_detectors_find_the_planted_staff(store: GraphStore, loaded: tuple[list[
     watch = [f for f in findings if f.query_id == "certificate_watch"]
     reused = {n for t in tenders if t.reused_pm_from for n in t.candidates[0].staff[0].numbers}
     assert {f.summary.split("在")[0].removeprefix("证书") for f in watch} == reused  # each of the PM's certificates
-    assert all(f.figures["涉及企业数"] == 2 for f in watch)
+    assert all(f.figures["涉及中标方数"] == 2 for f in watch)

@@ -55,7 +55,8 @@ def test_look_alikes_are_not_certificates_or_prices() -> None:
     assert labels("联系电话：13912345678") == [("13912345678", "PHONE")]
     assert id_kind("410105199203******") == "masked"
     assert id_kind("豫2422****582") is None  # a masked certificate, not an ID
-    assert id_kind("410105199203011234") is None  # wrong check digit
+    assert id_kind("410105199203011234") == "id"  # a mistyped ID is still an identity number
+    assert id_kind("202011059420001954") is None  # 18 digits without a birth date: a certificate
 
 
 def test_personnel_cell_with_several_people_ids_and_doc_numbers() -> None:

@@ -66,13 +66,20 @@ def builder_ok(number: str, today: date | None = None) -> bool:
 
 
 def id_kind(value: str) -> str | None:
-    """'id' for a valid full ID number, 'masked' for a partly starred one, else None."""
+    """'id' for a full ID number (also with a wrong check digit), 'masked' for a partly starred one."""
     if "*" in value:
         stars = value.count("*")
         # An ID keeps its 6-digit region code; 17- and 19-character forms occur on real pages.
         # Shorter starred numbers (鄂2422****582) are masked certificates, not IDs.
         return "masked" if stars >= 4 and value[:6].isdigit() and value[0] != "0" and 15 <= len(value) <= 19 else None
-    return "id" if len(value) == 18 and ric.is_valid(value) else None
+    if len(value) != 18:
+        return None
+    if ric.is_valid(value):
+        return "id"
+    # A mistyped ID (check digit wrong) is still an identity number, never a certificate.
+    return (
+        "id" if re.fullmatch(r"[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]", value) else None
+    )
 
 
 def _raw(text: str, certificates: bool) -> Iterator[tuple[int, int, str]]:
