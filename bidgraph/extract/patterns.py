@@ -31,6 +31,7 @@ GENERIC_CERT = re.compile(
     rf"(?:(?<![\u4e00-\u9fff]){_PROV} ?[A-Z]{{0,3}})?{_NB}[A-Z]{{0,4}}\d{{5,20}}[A-Z]?(?![A-Za-z0-9*])"
 )
 ID_NUMBER = re.compile(r"(?<![A-Za-z0-9*])[1-9]\d{5}[0-9*]{9,12}[0-9Xx*]?(?![A-Za-z0-9*])")
+_ID_SHAPE = re.compile(r"[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]")  # region, birth date
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}\s*[〔\[【（(](?:19|20)\d{2}[〕\]】）)]\s*\d+\s*号(?:-\d+)?")
 PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9})(?![\d.])")
 MONEY = re.compile(
