@@ -92,3 +92,27 @@ def test_detectors_find_the_planted_staff(store: GraphStore, loaded: tuple[list[
     reused = {n for t in tenders if t.reused_pm_from for n in t.candidates[0].staff[0].numbers}
     assert {f.summary.split("在")[0].removeprefix("证书") for f in watch} == reused  # each of the PM's certificates
     assert all(f.figures["涉及中标方数"] == 2 for f in watch)
+
+
+def test_profile_lists_where_a_person_appears(
+    store: GraphStore, loaded: tuple[list[Path], list[GeneratedTender]]
+) -> None:
+    from bidgraph.services.mentions import mentions
+    from bidgraph.viewer import DEMO_VIEWER
+
+    _, tenders = loaded
+    planted = next(t for t in tenders if t.shared_pm)
+    pm = planted.candidates[0].staff[0]
+    key = store.run("MATCH (p:Person {name: $name}) RETURN p.key", {"name": pm.name}).rows[0][0]
+    frame = mentions(store, "Person", key, DEMO_VIEWER)
+    names = frame[frame["事实"] == "姓名"]["原文（【】内为抽取内容）"].tolist()
+    assert len(names) >= 3  # both candidates of the tender and the award notice
+    assert all(f"【{pm.name}】" in text for text in names)
+    certificates = frame[frame["事实"] == "证书"]["原文（【】内为抽取内容）"].tolist()
+    assert any(f"【{pm.numbers[0]}】" in text for text in certificates)
+    company = store.run(
+        "MATCH (c:Company)-[:SUBMITTED]->(b:Bid {tender_code: $code, rank: 2}) RETURN c.key", {"code": planted.code}
+    ).rows
+    if company:  # a consortium candidate has no single company profile
+        facts = mentions(store, "Company", company[0][0], DEMO_VIEWER)["事实"].tolist()
+        assert "投标人" in facts and "报价" in facts
