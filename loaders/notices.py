@@ -90,7 +90,10 @@ def notice_table_rows(notice: Notice, ex: Extraction) -> Iterator[tuple[str, dic
     """(table, row) pairs of one notice."""
     doc = notice.content_hash
     published = _date(notice.date or ex.date or "")
-    yield "documents", {"key": doc, "source": notice.source, "url": notice.url, "title": notice.title,
+    title = notice.title
+    if ex.tender_name and ex.tender_name.value not in title:  # a page without its title: name it as the site would
+        title = ex.tender_name.value + ("中标候选人公示" if ex.kind == "candidates" else "中标结果公告")
+    yield "documents", {"key": doc, "source": notice.source, "url": notice.url, "title": title,
                         "published": published, "kind": ex.kind, "text": notice.text}  # fmt: skip
     if ex.tender_code is None:
         return  # without a code there is no tender to attach bids to; the Document still records the notice
