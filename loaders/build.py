@@ -178,6 +178,9 @@ class Builder:
         if record.get("department"):
             department = ("Department", record["department"], {"code": record["department"]})
             yield self.edge(department, "SUPERVISES", tender, prov)
+        from bidgraph.loaders.build_notices import mention
+
+        yield from mention(self, record, tender, prov)
 
     def _experts(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         label, key, props = self.person(record, "", context="expert:" + record["expert_no"])
@@ -300,6 +303,16 @@ class Builder:
         from bidgraph.loaders.build_bids import bid_facts
 
         yield from bid_facts(self, record, prov)
+
+    def _documents(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
+        from bidgraph.loaders.build_notices import document_facts
+
+        yield from document_facts(self, record, prov)
+
+    def _bid_staff(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
+        from bidgraph.loaders.build_notices import staff_facts
+
+        yield from staff_facts(self, record, prov)
 
 
 def _allowed(end: End, rel: str, side: str) -> End:

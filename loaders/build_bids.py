@@ -70,6 +70,9 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
     agent = builder.person(record, "agent_", context=side[1])
     if agent:
         yield builder.edge(bid, "AGENT", agent, prov)
+    from bidgraph.loaders.build_notices import mention
+
+    yield from mention(builder, record, bid, prov)
 
 
 def project_manager(builder: Builder, record: dict[str, Any], bidder_key: str) -> tuple[End | None, list]:

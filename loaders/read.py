@@ -23,6 +23,7 @@ from bidgraph.loaders.tables import ORDER, header_key, table_for_name, tables
 SAMPLE = 256 * 1024
 FIELD_LIMIT = 64 * 1024 * 1024  # csv module limit; cells over normalize.MAX_CELL are refused later
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+NOTICE_SUFFIXES = {".html", ".htm", ".txt", ".pdf", ".docx"}  # published notices (loaders/notices.py)
 _OTHER_DELIMITERS = {"\t": "制表符", ";": "分号", "|": "竖线", "；": "全角分号"}
 csv.field_size_limit(FIELD_LIMIT)
 # what an explicitly named file may add to a table name: dates, numbers, 明细/数据/导出
@@ -35,7 +36,7 @@ class Source:
 
     path: Path
     table: str
-    kind: str  # csv | xlsx | ocds
+    kind: str  # csv | xlsx | ocds | notice
     sheet: str = ""
 
     @property
@@ -83,22 +84,29 @@ def discover(paths: Sequence[str | Path], mapping: Mapping) -> tuple[list[Source
 
 def _file_sources(path: Path, mapping: Mapping, *, explicit: bool) -> tuple[list[Source], str]:
     suffix = path.suffix.lower()
-    if suffix == ".json":
+    if suffix in (".json", ".jsonl"):
+        from bidgraph.loaders.notices import is_notice_json, notice_sources
         from bidgraph.loaders.ocds import is_ocds, ocds_sources
 
-        if not is_ocds(path):
-            return [], "不是 OCDS 发布包或记录包（JSON 顶层应含 releases 或 records）"
-        return ocds_sources(path), ""
+        if suffix == ".json" and is_ocds(path):
+            return ocds_sources(path), ""
+        if is_notice_json(path):
+            return notice_sources(path), ""
+        return [], "不是 OCDS 发布包/记录包，也不是公告 JSON（每行含正文 content/html 字段）"
     if suffix in (".xls", ".et"):
         return [], "不支持旧版 Excel 格式，请另存为 .xlsx"
     table = mapping.table_for_file(path.name) or _name_table(path.stem, explicit)
     if suffix == ".xlsx":
         return _xlsx_sources(path, mapping, table, explicit)
+    if suffix in NOTICE_SUFFIXES and not (suffix in CSV_SUFFIXES and table):  # a .txt named after a table is CSV
+        from bidgraph.loaders.notices import notice_sources
+
+        return notice_sources(path), ""
     if suffix in CSV_SUFFIXES:
         if not table:
             return [], f"无法从文件名识别表（应为 {'、'.join(ORDER)} 或其中文名，或在映射文件中指定）"
         return [Source(path, table, "csv")], ""
-    return [], "不支持的文件类型（支持 .csv .xlsx .json）"
+    return [], "不支持的文件类型（支持 .csv .xlsx .json，公告 .html .htm .txt .pdf .docx .jsonl）"
 
 
 def _name_table(name: str, explicit: bool) -> str | None:
@@ -149,6 +157,10 @@ def open_rows(source: Source) -> tuple[list[str], Iterator[tuple[int, list[objec
         return _csv_rows(source.path)
     if source.kind == "xlsx":
         return _xlsx_rows(source.path, source.sheet)
+    if source.kind == "notice":
+        from bidgraph.loaders.notices import notice_rows
+
+        return notice_rows(source.path, source.table)
     from bidgraph.loaders.ocds import ocds_rows
 
     return ocds_rows(source.path, source.table)

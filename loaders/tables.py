@@ -18,6 +18,7 @@ TYPES = frozenset({"str", "int", "float", "money", "date", "datetime", "bool", "
 # Tables are read (and written) in this order, so everything a row refers to is known
 # (and already in the graph) when the row comes.
 ORDER = (
+    "documents",
     "companies",
     "tenderers",
     "agencies",
@@ -32,6 +33,7 @@ ORDER = (
     "contacts",
     "penalties",
     "bids",
+    "bid_staff",
     "evaluations",
     "allowlist",
 )

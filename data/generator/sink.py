@@ -17,9 +17,14 @@ TABLES_YAML = Path(__file__).resolve().parents[2] / "loaders" / "tables.yaml"
 
 @cache
 def table_columns() -> dict[str, tuple[str, ...]]:
-    """Column names of every canonical table, in the order of loaders/tables.yaml."""
+    """Column names of every canonical table, in the order of loaders/tables.yaml, without
+    what only published notices carry (``notices: true``)."""
     doc = yaml.safe_load(TABLES_YAML.read_text(encoding="utf-8"))
-    return {name: tuple(spec["columns"]) for name, spec in doc["tables"].items()}
+    return {
+        name: tuple(c for c, cspec in spec["columns"].items() if not cspec.get("notices"))
+        for name, spec in doc["tables"].items()
+        if not spec.get("notices")
+    }
 
 
 def cell(value: Any) -> str:

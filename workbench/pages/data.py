@@ -23,7 +23,9 @@ st.title("数据")
 ui.sidebar_identity()
 store, viewer = ui.store(), ui.viewer()
 st.caption(
-    "支持 CSV、Excel（.xlsx）与 OCDS JSON 导出文件，表格格式见 loaders/tables.yaml。"
+    "支持 CSV、Excel（.xlsx）与 OCDS JSON 导出文件，表格格式见 loaders/tables.yaml；"
+    "也可导入交易中心发布的公告（中标候选人公示、中标结果公告：.html、.txt、.pdf、.docx，"
+    "或含正文的 JSON/JSONL），自动抽取投标人、报价、拟派人员与证书，并记录每项事实在原文中的位置。"
     "先检查、后导入：检查不会写入任何数据。"
 )
 
@@ -32,7 +34,10 @@ paths: list[Path] = []
 upload_dir: Path | None = None
 if source == "上传文件":
     files = st.file_uploader(
-        "选择文件（可多选）", type=["csv", "xlsx", "json"], accept_multiple_files=True, key="data:files"
+        "选择文件（可多选）",
+        type=["csv", "xlsx", "json", "jsonl", "html", "htm", "txt", "pdf", "docx"],
+        accept_multiple_files=True,
+        key="data:files",
     )
     if files:
         # One private folder per set of uploaded files (every rerun reuses it), inside the

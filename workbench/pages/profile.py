@@ -8,6 +8,7 @@ import streamlit as st
 from bidgraph.services import detectors
 from bidgraph.services.common import NodeRef, facts_table
 from bidgraph.services.graphview import neighbourhood
+from bidgraph.services.mentions import mentions
 from bidgraph.services.profiles import Profile, company_profile, get_node, person_profile
 from bidgraph.services.tender import tender_profile
 from bidgraph.viz import label_zh
@@ -99,7 +100,13 @@ SECTIONS = {
     ],
 }
 sections = [s for s in SECTIONS.get(ref.label, [("基本信息", None)]) if s[1] is None or s[1][0] in profile.tables]
-tabs = st.tabs([title for title, _ in sections] + ["研判线索", "关系图"])
+published = ui.attempt("读取公告出处", lambda: mentions(store, ref.label, ref.key, viewer))
+extra = ["出现在公告"] if published is not None and len(published) else []
+tabs = st.tabs([title for title, _ in sections] + extra + ["研判线索", "关系图"])
+if extra:
+    with tabs[len(sections)]:
+        st.caption("该对象在已导入公告中的出处；【】内为抽取出的内容，可据此回到原文核对。")
+        st.dataframe(published, hide_index=True)
 for tab, (_title, spec) in zip(tabs, sections, strict=False):
     with tab:
         if spec is None:
