@@ -40,7 +40,7 @@ def certificate_end(value: str) -> End:
 def staff_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
     from bidgraph.loaders.build_bids import bidder
 
-    side, _ = bidder(builder, record)
+    side = bidder(builder, record)[0]
     bid = ("Bid", identity.bid_key(record["tender_code"], side[1]), {"tender_code": record["tender_code"]})
     certificates = [certificate_end(c) for c in record.get("certificates") or []]
     # Same name + same certificate (or masked ID) is one person across bids; a name alone

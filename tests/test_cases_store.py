@@ -206,7 +206,10 @@ def test_cli_export_with_full_numbers_needs_an_entitled_role(cli_env: Path, monk
     assert len(list(out.glob("*.zip"))) == 2
 
 
-def test_cli_lists_shows_and_exports_cases_only_within_the_users_sectors(cli_env: Path) -> None:
+def test_cli_lists_shows_and_exports_cases_only_within_the_users_sectors(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(identity, "os_login", lambda: "fang")  # the CLI acts as the mapped OS account
     cases = CaseStore(Settings(data_dir=cli_env))
     water = cases.create("水利线索", "", actor="甲")
     tender = Node("t9", ("Tender",), {"key": "W-1", "code": "W-1", "industry": "水利"})

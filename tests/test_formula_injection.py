@@ -23,6 +23,7 @@ from bidgraph.loaders.report import LoadReport
 from bidgraph.services.common import to_csv, to_xlsx
 from bidgraph.settings import Settings
 from bidgraph.spreadsheet import FORMULA_LEADS, safe_cell
+from bidgraph.viewer import Role, Viewer
 
 PAYLOADS = (
     "=cmd|' /C calc'!A0",
@@ -62,7 +63,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     store.add_evidence(case_id, _finding(), actor="调查员甲")
     for status, comment in zip(("移交", "核查", "处理", "反馈"), PAYLOADS, strict=False):
         store.transition(case_id, status, actor="调查员甲", comment=comment, receiving_body="市纪委监委")
-    result = export_case(store, case_id, recipient_name="内部", actor="调查员甲", out_dir=store.data_dir)
+    viewer = Viewer("调查员甲", Role.INVESTIGATOR)
+    result = export_case(store, case_id, recipient_name="内部", viewer=viewer, out_dir=store.data_dir)
     return zipfile.ZipFile(result.path)
 
 

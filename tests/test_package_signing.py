@@ -16,6 +16,7 @@ from bidgraph.cases.export.manifest import MANIFEST, SIGNATURE, sha256, verify
 from bidgraph.cli import app
 from bidgraph.integrity import create_key
 from bidgraph.settings import Settings
+from bidgraph.viewer import Role, Viewer
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,8 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     create_key(key_file)
     cases = CaseStore(Settings(data_dir=root / "data", package_key_file=key_file))
     case_id = cases.create("签名线索", "概要", actor="甲")
-    return export_case(cases, case_id, recipient_name="内部", actor="甲", out_dir=root).path, key_file
+    viewer = Viewer("甲", Role.LIAISON)
+    return export_case(cases, case_id, recipient_name="内部", viewer=viewer, out_dir=root).path, key_file
 
 
 def _remake(package: Path, out: Path, *, keep_signature: bool = True) -> Path:
@@ -78,5 +80,5 @@ def test_cli_verify_with_key(signed: tuple[Path, Path], tmp_path: Path) -> None:
 def test_without_a_configured_key_packages_are_unsigned(tmp_path: Path) -> None:
     cases = CaseStore(Settings(data_dir=tmp_path))
     case_id = cases.create("未签名", "", actor="甲")
-    result = export_case(cases, case_id, recipient_name="内部", actor="甲", out_dir=tmp_path)
+    result = export_case(cases, case_id, recipient_name="内部", viewer=Viewer("甲", Role.LIAISON), out_dir=tmp_path)
     assert SIGNATURE not in zipfile.ZipFile(result.path).namelist() and verify(result.path).ok

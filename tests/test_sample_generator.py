@@ -104,6 +104,7 @@ def test_ground_truth_names_only_entities_in_the_tables() -> None:
     assert detectors == {
         "cross_appointment", "kinship", "kinship_conflict", "shared_staff", "cobid_ring", "rotation", "cover_bidder",
         "high_win_rate", "shared_identifier", "expert_conflict", "agency_tie", "corporate_control", "price_screen",
+        "file_fingerprint",
     }  # fmt: skip
     decoys = {(s["detector"], s["variant"]) for s in truth["schemes"] if s["decoy"]}
     assert {
