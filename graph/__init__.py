@@ -64,30 +64,50 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     import redis  # here, not at the top: importing bidgraph.graph must stay cheap (CLI start)
     from falkordb import FalkorDB
 
+    from bidgraph.graph.embedded import connection_options
     from bidgraph.graph.falkordb_backend import FalkorStore
+    from bidgraph.graph.journal import recover
 
+    # a query may legitimately run for its whole timeout; past that, silence is a fault
+    timeouts = connection_options(max(settings.socket_timeout_s, settings.query_timeout_ms / 1000 + 2))
     try:
         if backend == "embedded":
-            from bidgraph.graph.embedded import EmbeddedServer
+            from bidgraph.graph.embedded import EmbeddedServer, ServerLimits
 
-            server = EmbeddedServer(settings.data_dir, tcp_port=settings.embedded_tcp_port)
+            server = EmbeddedServer(
+                settings.data_dir,
+                tcp_port=settings.embedded_tcp_port,
+                socket_timeout_s=timeouts["socket_timeout"],
+                limits=ServerLimits(timeout_ms=settings.query_timeout_ms, query_memory_mb=settings.query_memory_mb),
+            )
             server.ensure_running()
             location = f"内置 FalkorDB {server.data_dir}"
-            db = FalkorDB(unix_socket_path=str(server.socket), password=server.password())
+            db = FalkorDB(unix_socket_path=str(server.socket), password=server.password(), **timeouts)
         else:
             url = urlparse(settings.graph_url)
             location = f"{url.scheme}://{url.hostname}:{url.port or 6379}"
             password = settings.graph_password.get_secret_value() or url.password or None
             db = FalkorDB(
-                host=url.hostname or "localhost", port=url.port or 6379, password=password, username=url.username
+                host=url.hostname or "localhost",
+                port=url.port or 6379,
+                password=password,
+                username=url.username,
+                **timeouts,
             )
         db.connection.ping()
-    except (redis.ConnectionError, redis.AuthenticationError, redis.TimeoutError, OSError) as e:
+    except redis.TimeoutError as e:
+        raise StoreUnavailable(
+            f"FalkorDB 在 {timeouts['socket_timeout']:g} 秒内没有响应",
+            url=location,
+            hint="数据库进程是否被暂停或卡住（bidgraph db status；日志在数据目录 falkordb/server.log）",
+        ) from e
+    except (redis.ConnectionError, redis.AuthenticationError, OSError) as e:
         raise StoreUnavailable(
             "无法连接 FalkorDB",
             url=location,
             hint="服务器是否已启动、地址端口与密码（BIDGRAPH_GRAPH_PASSWORD）是否正确",
         ) from e
-    falkor = FalkorStore(db, settings.graph_name, location=location, **limits)
-    falkor.data_dir = settings.data_dir
-    return falkor
+    store = FalkorStore(db, settings.graph_name, location=location, embedded=backend == "embedded", **limits)
+    store.data_dir = settings.data_dir
+    recover(store, settings.data_dir)  # a load that died part-way is rolled back first
+    return store

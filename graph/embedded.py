@@ -18,27 +18,65 @@ import secrets
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from bidgraph.errors import ServerBinaryMissing, StoreUnavailable
 
 START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 20.0
+# How long a connection waits for the server before it says so (never forever).
+SOCKET_TIMEOUT_S = 60.0
+CONNECT_TIMEOUT_S = 5.0
 # Linux allows 108 bytes for a socket path; leave room for the terminating NUL.
 _MAX_SOCKET_PATH = 100
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """FalkorDB's own guards, passed as module arguments at start (see the FalkorDB
+    configuration docs): no single query may run, allocate or return without bound,
+    and a burst of queries waits in a bounded queue instead of piling up."""
+
+    timeout_ms: int = 30_000
+    query_memory_mb: int = 1024
+    resultset_size: int = 1_000_000
+    max_queued_queries: int = 64
+    # More workers than cores: a long query occupies one worker, so others still get one.
+    thread_count: int = max(4, 2 * (os.cpu_count() or 1))
+
+    def module_args(self) -> str:
+        return (
+            f"TIMEOUT_MAX {self.timeout_ms} TIMEOUT_DEFAULT {self.timeout_ms} "
+            f"QUERY_MEM_CAPACITY {self.query_memory_mb * 1024 * 1024} RESULTSET_SIZE {self.resultset_size} "
+            f"MAX_QUEUED_QUERIES {self.max_queued_queries} THREAD_COUNT {self.thread_count}"
+        )
 
 
 @dataclass(frozen=True)
 class ServerStatus:
     running: bool
     pid: int | None
+    state: str  # ready, loading, silent or down
     socket: Path
     data_dir: Path
+
+
+def connection_options(socket_timeout_s: float) -> dict[str, Any]:
+    """Client options for every connection to FalkorDB: bounded waits, and no silent
+    retries (a timed-out command is reported, not sent again — it may be a write)."""
+    return {
+        "socket_timeout": socket_timeout_s,
+        "socket_connect_timeout": CONNECT_TIMEOUT_S,
+        "retry": Retry(NoBackoff(), 0),
+    }
 
 
 def _binaries() -> tuple[Path, Path]:
@@ -60,10 +98,20 @@ def _binaries() -> tuple[Path, Path]:
 class EmbeddedServer:
     """Start, find, and stop the server that owns ``data_dir``."""
 
-    def __init__(self, data_dir: Path, *, tcp_port: int = 0, module_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        tcp_port: int = 0,
+        module_args: tuple[str, ...] = (),
+        socket_timeout_s: float = SOCKET_TIMEOUT_S,
+        limits: ServerLimits | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.tcp_port = tcp_port
         self.module_args = module_args  # extra FalkorDB module arguments, e.g. ("BOLT_PORT", "21000")
+        self.socket_timeout_s = socket_timeout_s
+        self.limits = limits or ServerLimits()
         self.db_dir = self.data_dir / "falkordb"
         self.pid_file = self.db_dir / "server.pid"
         self.conf_file = self.db_dir / "server.conf"
@@ -83,18 +131,21 @@ class EmbeddedServer:
 
     # -- public -------------------------------------------------------------------
 
-    def ensure_running(self) -> None:
-        """Reuse the running server or start one. Safe to call from many processes."""
+    def ensure_running(self, progress: Callable[[str], None] | None = None) -> None:
+        """Reuse the running server or start one, waiting as long as it is loading its
+        data (``progress`` hears how far). Safe to call from many processes."""
         self._prepare_dirs()
         with self._lock():
-            if self._responds():
+            state = self._probe()
+            if state == "ready":
                 return
             pid = self._pid()
-            if pid is not None and _alive(pid):
-                self._wait_until_ready(pid)
-                return
-            self._remove_stale()
-            self._start()
+            if state == "silent":
+                raise self._silent(pid)
+            if pid is None or not _alive(pid):
+                self._remove_stale()
+                self._start()
+            self._wait_until_ready(progress)
 
     def stop(self) -> bool:
         """Shut the server down cleanly (the append-only file is flushed). Returns False
@@ -107,26 +158,35 @@ class EmbeddedServer:
                 self._remove_stale()
                 return False
             # the server closes the connection while it shuts down
-            with contextlib.suppress(redis.ConnectionError, redis.ResponseError):
+            with contextlib.suppress(redis.ConnectionError, redis.ResponseError, redis.TimeoutError):
                 self.client().shutdown(nosave=False)
             deadline = time.monotonic() + STOP_TIMEOUT_S
             while _alive(pid):
                 if time.monotonic() > deadline:
-                    raise StoreUnavailable(f"内置数据库（pid {pid}）未能在 {STOP_TIMEOUT_S:g} 秒内停止")
+                    raise StoreUnavailable(
+                        f"内置数据库（pid {pid}）未能在 {STOP_TIMEOUT_S:g} 秒内停止",
+                        hint=f"进程是否被暂停（kill -CONT {pid}）；日志 {self.log_file}",
+                    )
                 time.sleep(0.05)
             self._remove_stale()
             return True
 
     def status(self) -> ServerStatus:
+        """Whether the server answers; never starts one."""
         pid = self._pid()
-        running = pid is not None and _alive(pid) and self._responds()
-        return ServerStatus(running=running, pid=pid if running else None, socket=self.socket, data_dir=self.data_dir)
+        state = self._probe() if pid is not None and _alive(pid) else "down"
+        running = state == "ready"
+        return ServerStatus(
+            running=running, pid=pid if running else None, state=state, socket=self.socket, data_dir=self.data_dir
+        )
 
     def password(self) -> str:
         return self.secret_file.read_text(encoding="utf-8").strip()
 
     def client(self) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket), password=self.password(), socket_timeout=None)
+        return redis.Redis(
+            unix_socket_path=str(self.socket), password=self.password(), **connection_options(self.socket_timeout_s)
+        )
 
     # -- internals ----------------------------------------------------------------
 
@@ -155,13 +215,35 @@ class EmbeddedServer:
         except (FileNotFoundError, ValueError):
             return None
 
-    def _responds(self) -> bool:
+    def _probe(self) -> str:
+        """``ready``, ``loading`` (replaying its files), ``silent`` (connected but no
+        answer: suspended or stuck) or ``down``."""
         if not self.socket.exists() or not self.secret_file.exists():
-            return False
+            return "down"
         try:
-            return bool(self.client().ping())
-        except (redis.ConnectionError, redis.ResponseError, redis.TimeoutError, OSError):
-            return False
+            self.client().ping()
+        except redis.BusyLoadingError:
+            return "loading"
+        except redis.TimeoutError:
+            return "silent"
+        except (redis.ConnectionError, redis.ResponseError, OSError):
+            return "down"
+        return "ready"
+
+    def _silent(self, pid: int | None) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"内置数据库（pid {pid or '?'}）在 {self.socket_timeout_s:g} 秒内没有响应",
+            hint=f"数据库进程是否被暂停或卡住（ps -o stat -p {pid or '<pid>'}；暂停的进程可用 kill -CONT 恢复）；"
+            f"日志 {self.log_file}；必要时运行 bidgraph db stop 后重试",
+        )
+
+    def loading_percent(self) -> float | None:
+        """How far the server is through reading its files, while it is."""
+        with contextlib.suppress(redis.RedisError, OSError, ValueError):
+            info = self.client().info("persistence")
+            if info.get("loading"):
+                return float(info.get("loading_loaded_perc", 0.0))
+        return None
 
     def _remove_stale(self) -> None:
         for path in (self.pid_file, self.socket):
@@ -174,14 +256,20 @@ class EmbeddedServer:
             f'unixsocket "{self.socket}"',
             "unixsocketperm 700",
             f'dir "{self.db_dir}"',
+            # Persistence: every acknowledged write goes to the append-only file; the
+            # file starts with an RDB image (rewritten after each load, see compact()), so
+            # a restart reads the data, not the history of every write ever made.
             "appendonly yes",
             "appendfsync everysec",
+            "aof-use-rdb-preamble yes",
+            "auto-aof-rewrite-percentage 100",
+            "auto-aof-rewrite-min-size 64mb",
             'save ""',
             "daemonize yes",
             f'pidfile "{self.pid_file}"',
             f'logfile "{self.log_file}"',
             f"requirepass {self.password()}",
-            " ".join((f'loadmodule "{module}"', *self.module_args)),
+            " ".join((f'loadmodule "{module}"', self.limits.module_args(), *self.module_args)),
         ]
         fd = os.open(self.conf_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -203,25 +291,27 @@ class EmbeddedServer:
                 f"内置数据库启动失败：{completed.stderr.decode(errors='replace').strip() or self._log_tail()}",
                 hint=f"日志 {self.log_file}",
             )
+
+    def _wait_until_ready(self, progress: Callable[[str], None] | None) -> None:
+        """Wait while the server starts, and then for as long as it is loading its data:
+        a large data dir takes time, and that is not a failure."""
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._responds():
-            if time.monotonic() > deadline:
+        reported = -1.0
+        while (state := self._probe()) != "ready":
+            pid = self._pid()
+            if state == "silent":
+                raise self._silent(pid)
+            if pid is not None and not _alive(pid):
+                raise StoreUnavailable(f"内置数据库启动后退出：{self._log_tail()}", hint=f"日志 {self.log_file}")
+            if state == "loading":
+                deadline = time.monotonic() + START_TIMEOUT_S
+                percent = self.loading_percent()
+                if progress and percent is not None and percent >= reported + 5:
+                    reported = percent
+                    progress(f"正在载入数据 {percent:.0f}%")
+            elif time.monotonic() > deadline:
                 raise StoreUnavailable(
                     f"内置数据库未在 {START_TIMEOUT_S:g} 秒内就绪：{self._log_tail()}", hint=f"日志 {self.log_file}"
-                )
-            time.sleep(0.05)
-
-    def _wait_until_ready(self, pid: int) -> None:
-        """Another process is starting the server, or it is loading a large file."""
-        deadline = time.monotonic() + START_TIMEOUT_S * 6
-        while not self._responds():
-            if not _alive(pid):
-                self._remove_stale()
-                self._start()
-                return
-            if time.monotonic() > deadline:
-                raise StoreUnavailable(
-                    f"内置数据库（pid {pid}）无响应", hint=f"日志 {self.log_file}；或运行 bidgraph db stop"
                 )
             time.sleep(0.1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import time
@@ -15,7 +16,7 @@ from falkordb import FalkorDB
 
 from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from bidgraph.graph.model import Node, Path, Relationship, Result
-from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, truncate
+from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, push_limit, truncate
 
 _POSITION = re.compile(r"line:\s*(\d+),\s*column:\s*(\d+)")
 _ALREADY_INDEXED = "already indexed"
@@ -25,14 +26,24 @@ class FalkorStore(GraphStore):
     backend = "falkordb"
 
     def __init__(
-        self, db: FalkorDB, graph_name: str, *, location: str, timeout_ms: int, row_limit: int, batch_size: int
+        self,
+        db: FalkorDB,
+        graph_name: str,
+        *,
+        location: str,
+        timeout_ms: int,
+        row_limit: int,
+        batch_size: int,
+        embedded: bool = False,
     ) -> None:
         super().__init__(timeout_ms=timeout_ms, row_limit=row_limit, batch_size=batch_size)
         self._db = db
         self._name = graph_name
         self._graph = db.select_graph(graph_name)
         self._location = location
+        self._embedded = embedded
         self._atomic_depth = 0
+        self._timeout_max = _config(db, "TIMEOUT_MAX")
 
     @property
     def graph_name(self) -> str:
@@ -50,26 +61,29 @@ class FalkorStore(GraphStore):
         if read_only and looks_like_write(query):
             raise ReadOnlyViolation("只读模式下不能执行写入语句（CREATE/MERGE/SET/DELETE 等）", query=query)
         timeout = self.timeout_ms if timeout_ms is None else timeout_ms
+        if self._timeout_max:  # the server refuses a longer timeout than its maximum
+            timeout = min(timeout or self._timeout_max, self._timeout_max)
+        cap = self._cap(limit)
         started = time.perf_counter()
         try:
             call = self._graph.ro_query if read_only else self._graph.query
+            # one row more than the cap: the server stops there, and we know it was cut
+            sent = push_limit(query, cap + 1) if read_only and cap else query
             try:
-                raw = call(query, dict(params or {}), timeout=timeout or None)
+                raw = call(sent, dict(params or {}), timeout=timeout or None)
             except redis.ResponseError as e:
                 if not (read_only and "empty key" in str(e)):
                     raise
                 # no graph yet (nothing loaded): GRAPH.QUERY creates it empty and answers
                 # as for any empty graph; the text was checked to be read-only above
-                raw = self._graph.query(query, dict(params or {}), timeout=timeout or None)
+                raw = self._graph.query(sent, dict(params or {}), timeout=timeout or None)
         except redis.ResponseError as e:
             raise _query_error(e, query, timeout) from e
-        except (redis.ConnectionError, OSError) as e:
-            raise StoreUnavailable(
-                "与 FalkorDB 的连接中断", url=self._location, hint="数据库是否仍在运行（bidgraph db status）"
-            ) from e
+        except (redis.RedisError, OSError) as e:
+            raise unavailable(e, self._location) from e
         elapsed = (time.perf_counter() - started) * 1000
         columns = tuple(str(h[1]) for h in (raw.header or []))
-        rows, truncated = truncate([tuple(convert(v) for v in row) for row in raw.result_set or []], self._cap(limit))
+        rows, truncated = truncate([tuple(convert(v) for v in row) for row in raw.result_set or []], cap)
         counters = {
             name: int(getattr(raw, name))
             for name in (
@@ -85,8 +99,10 @@ class FalkorStore(GraphStore):
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """FalkorDB has no multi-statement transactions, so the scope snapshots the
-        graph (GRAPH.COPY) and puts the snapshot back if anything fails."""
+        """FalkorDB has no multi-statement transactions, so the scope keeps a serialised
+        copy of the graph (``snapshot``) and puts it back if anything fails. No fork, no
+        temporary file, no second graph key (GRAPH.COPY forked, wrote the graph to /tmp
+        and collided with the append-only file's rewrite)."""
         if self._atomic_depth:
             self._atomic_depth += 1
             try:
@@ -94,24 +110,41 @@ class FalkorStore(GraphStore):
             finally:
                 self._atomic_depth -= 1
             return
-        backup = f"{self._name}__rollback"
-        conn = self._db.connection
-        conn.delete(backup)
-        existed = self._name in self._db.list_graphs()
-        if existed:
-            self._graph.copy(backup)
+        before = self.snapshot()
         self._atomic_depth = 1
         try:
             yield
         except BaseException:
-            conn.delete(self._name)
-            if existed:
-                conn.rename(backup, self._name)
+            self.restore(before)
             raise
         finally:
             self._atomic_depth = 0
-        if existed:
-            conn.delete(backup)
+
+    def snapshot(self) -> bytes:
+        """The graph serialised by the server (DUMP, in process, no fork); ``b""`` when
+        there is no graph yet."""
+        try:
+            return self._db.connection.dump(self._name) or b""
+        except redis.RedisError as e:
+            raise unavailable(e, self._location) from e
+
+    def restore(self, payload: bytes | None) -> None:
+        """Put the graph back as ``snapshot`` returned it (DEL + RESTORE, one MULTI)."""
+        try:
+            with self._db.connection.pipeline(transaction=True) as pipe:
+                pipe.delete(self._name)
+                if payload:
+                    pipe.restore(self._name, 0, payload)
+                pipe.execute()
+        except redis.RedisError as e:
+            raise unavailable(e, self._location) from e
+
+    def compact(self) -> None:
+        """Rewrite the embedded server's append-only file as one RDB image (in the
+        background), so the next start reads the data instead of replaying every write."""
+        if self._embedded:
+            with contextlib.suppress(redis.ResponseError):  # a rewrite already running
+                self._db.connection.bgrewriteaof()
 
     def info(self) -> StoreInfo:
         server = self._db.connection.info("server")
@@ -163,6 +196,34 @@ class FalkorStore(GraphStore):
         self._db.connection.close()
 
 
+def unavailable(error: BaseException, location: str) -> StoreUnavailable:
+    """A lost or silent connection as the Chinese error that says what to check."""
+    if isinstance(error, redis.TimeoutError | TimeoutError):
+        return StoreUnavailable(
+            "FalkorDB 在时限内没有响应",
+            url=location,
+            hint="数据库进程是否被暂停或卡住（bidgraph db status；内置数据库的日志在数据目录 falkordb/server.log），"
+            "或调大 BIDGRAPH_SOCKET_TIMEOUT_S",
+        )
+    return StoreUnavailable(
+        "与 FalkorDB 的连接中断", url=location, hint="数据库是否仍在运行（bidgraph db status），然后重试"
+    )
+
+
+def _config(db: FalkorDB, name: str) -> int:
+    """A FalkorDB configuration value (0 if the server does not report it)."""
+    try:
+        reply = db.connection.execute_command("GRAPH.CONFIG", "GET", name)
+    except redis.ResponseError:
+        return 0
+    except redis.RedisError as e:
+        raise unavailable(e, "") from e
+    try:
+        return int(reply[1])
+    except (IndexError, TypeError, ValueError):
+        return 0
+
+
 def _module_version(number: int) -> str:
     return f"{number // 10000}.{number // 100 % 100}.{number % 100}" if number else "?"
 
@@ -171,6 +232,11 @@ def _query_error(error: redis.ResponseError, query: str, timeout_ms: int) -> Que
     text = str(error)
     if "timed out" in text.lower():
         return QueryTimeout(query=query, timeout_ms=timeout_ms)
+    if "mem consumption exceeded" in text:
+        return QueryError(
+            "查询占用的内存超过上限被中止（BIDGRAPH_QUERY_MEMORY_MB）。请缩小范围：加条件、避免超大列表或 range()",
+            query=query,
+        )
     if "read-only" in text or "read only" in text:
         return ReadOnlyViolation("只读模式下不能执行写入语句", query=query)
     position = _POSITION.search(text)

@@ -3,6 +3,7 @@ and a row limit; batched writes; an all-or-nothing scope for loads."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -80,6 +81,20 @@ class GraphStore(ABC):
     def atomic(self) -> AbstractContextManager[None]:
         """A scope whose writes all land or, if it raises, none do."""
 
+    def snapshot(self) -> bytes | None:
+        """A copy of the graph that ``restore`` can put back, for a load journal that
+        must survive the loader. ``None``: not needed, the backend's transaction is
+        already all-or-nothing if the loader dies."""
+        return None
+
+    def restore(self, payload: bytes | None) -> None:
+        """Replace the graph by a ``snapshot`` (only called when it returned bytes)."""
+        raise NotImplementedError
+
+    def compact(self) -> None:
+        """After a load: make the next restart read the data, not the write history."""
+        return None
+
     @abstractmethod
     def info(self) -> StoreInfo: ...
 
@@ -118,6 +133,42 @@ def _batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapp
             batch = []
     if batch:
         yield batch
+
+
+_RETURN = re.compile(r"\bRETURN\b", re.IGNORECASE)
+_UNION = re.compile(r"\bUNION\b", re.IGNORECASE)
+_LIMIT = re.compile(r"\bLIMIT\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def push_limit(query: str, limit: int) -> str:
+    """``query`` with its final RETURN limited to ``limit`` rows, so the server stops
+    producing rows instead of the client dropping them after transfer. A smaller
+    literal LIMIT is kept; a parameter LIMIT or a UNION is left alone (the server's
+    result-set cap still applies)."""
+    blank = strip_literals(query)
+    end = len(blank.rstrip())
+    if end and blank[end - 1] == ";":
+        end = len(blank[: end - 1].rstrip())
+    returns = list(_RETURN.finditer(blank, 0, end))
+    if not returns or _UNION.search(blank, 0, end) or blank[end - 1] == "}":
+        return query
+    tail = _LIMIT.search(blank, returns[-1].end(), end)
+    if tail is None:
+        return f"{query[:end]} LIMIT {limit}{query[end:]}"
+    if tail.group(1).isdigit() and int(tail.group(1)) > limit:
+        return f"{query[: tail.start(1)]}{limit}{query[tail.end(1) :]}"
+    return query
+
+
+def content_hash(store: GraphStore) -> str:
+    """A digest of every node and relationship with its labels, type and properties:
+    equal digests mean equal graphs (internal ids aside)."""
+    digest = hashlib.sha256()
+    nodes = store.run("MATCH (n) RETURN labels(n), properties(n)", limit=0).rows
+    rels = store.run("MATCH (a)-[r]->(b) RETURN a.key, type(r), b.key, properties(r)", limit=0).rows
+    for row in sorted(repr(r) for r in (*nodes, *rels)):
+        digest.update(row.encode())
+    return digest.hexdigest()
 
 
 def truncate(rows: Sequence[tuple[Any, ...]], limit: int) -> tuple[tuple[tuple[Any, ...], ...], bool]:

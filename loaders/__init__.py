@@ -12,6 +12,7 @@ from pathlib import Path
 from bidgraph import audit, protected
 from bidgraph.analysis import bidtable
 from bidgraph.errors import BidgraphError, DataError
+from bidgraph.graph.journal import guarded_load
 from bidgraph.graph.neo4j_backend import Neo4jStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
@@ -69,7 +70,10 @@ def load_paths(
         report.add_error(DataError("文件在检查过程中被修改，请在文件写完后重新导入", file=name))
     try:
         if report.ok or (skip_invalid and plan.rows_valid and not plan.changed_files()):
-            with protected.collecting() as clear, _load_scope(store, report.load_id):
+            with (
+                protected.collecting() as clear,
+                guarded_load(store, data_dir, report.load_id, actor=actor, scope=_load_scope(store, report.load_id)),
+            ):
                 write_plan(store, plan, store.batch_size, progress)
                 vault = protected.ProtectedStore(data_dir)
                 vault.put(clear)  # before the graph commits: no key without its value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -22,9 +24,16 @@ def start() -> None:
     if settings.backend != "embedded":
         console.print(f"使用外部数据库 {settings.graph_url}，无需启动。")
         return
+    from bidgraph.graph import open_store
+
     server = EmbeddedServer(settings.data_dir, tcp_port=settings.embedded_tcp_port)
-    server.ensure_running()
-    console.print(f"内置数据库运行中：pid {server.status().pid}，套接字 {server.socket}")
+    started = time.monotonic()
+    server.ensure_running(progress=lambda text: console.print(text))
+    with open_store(settings):  # rolls back a load that died part-way, if any
+        pass
+    console.print(
+        f"内置数据库运行中：pid {server.status().pid}，套接字 {server.socket}（{time.monotonic() - started:.1f} 秒）"
+    )
 
 
 @app.command()
@@ -39,10 +48,18 @@ def stop() -> None:
 
 @app.command()
 def status() -> None:
-    """显示后端、版本、数据目录、节点/关系数与内存。"""
+    """显示后端、版本、数据目录、节点/关系数与内存（不会启动数据库）。"""
     from bidgraph.graph import open_store
+    from bidgraph.graph.embedded import EmbeddedServer
+    from bidgraph.settings import get_settings
 
-    with open_store() as store:
+    settings = get_settings()
+    if settings.backend == "embedded":
+        state = EmbeddedServer(settings.data_dir, socket_timeout_s=5).status().state
+        if state != "ready":
+            console.print(f"内置数据库{_STATES[state]}（数据目录 {settings.data_dir}）。")
+            raise typer.Exit(1)
+    with open_store(settings) as store:
         info = store.info()
     table = Table(show_header=False)
     for name, value in (
@@ -55,6 +72,13 @@ def status() -> None:
     ):
         table.add_row(name, value)
     console.print(table)
+
+
+_STATES = {
+    "down": "未在运行；启动：bidgraph db start",
+    "loading": "正在载入数据，请稍候",
+    "silent": "进程在但没有响应（是否被暂停或卡住？见 falkordb/server.log）",
+}
 
 
 @app.command()

@@ -3,14 +3,19 @@ in the user library (then they show up among the detectors)."""
 
 from __future__ import annotations
 
+import ast
+import operator
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import yaml
 
+from bidgraph.errors import QueryError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Result
 from bidgraph.graph.store import strip_literals
@@ -45,12 +50,67 @@ def run_cypher(
     *,
     limit: int = 500,
     timeout_ms: int = 10_000,
+    slots: int = 1,
 ) -> Result:
     """Run the analyst's statement read-only; writes are refused by the store. Free Cypher
     cannot be confined to sectors, so sector-scoped viewers are refused; protected values
-    (ID, phone and account numbers) are not in the graph, so no query can return them."""
+    (ID, phone and account numbers) are not in the graph, so no query can return them.
+    One analyst runs at most ``slots`` statements at once, so a heavy query ties up one
+    of the server's workers, never all of them."""
     access.check_unscoped(viewer, "自由编写的 Cypher 查询")
-    return store.run(text, dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+    _refuse_huge_range(text)
+    with _user_slot(viewer.user, slots):
+        return store.run(text, dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+
+
+# range() builds its whole list at once, past the server's memory and time checks
+# (RETURN size(range(1, 1000000000)) grew the server to 16 GB): refuse spans whose
+# bounds are plain arithmetic on numbers above this size.
+MAX_RANGE = 10_000_000
+_RANGE = re.compile(r"\brange\s*\(([0-9\s+\-*/().,]*?)\)", re.IGNORECASE)
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def _refuse_huge_range(text: str) -> None:
+    for match in _RANGE.finditer(strip_literals(text)):
+        bounds = match.group(1).split(",")
+        try:
+            low, high = (_arithmetic(ast.parse(b.strip(), mode="eval").body) for b in bounds[:2])
+        except (ArithmeticError, SyntaxError, ValueError):
+            continue
+        if high - low > MAX_RANGE:
+            raise QueryError(
+                f"range() 最多生成 {MAX_RANGE:,} 个数（此查询要 {high - low:,.0f} 个），请缩小范围", query=text
+            )
+
+
+def _arithmetic(node: ast.expr) -> float:
+    """The value of + - * / on numbers (nothing else: no names, calls or powers)."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        value = float(node.value)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = -_arithmetic(node.operand)
+    elif isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        value = _OPS[type(node.op)](_arithmetic(node.left), _arithmetic(node.right))
+    else:
+        raise ValueError("not plain arithmetic")
+    return value
+
+
+_SLOTS: dict[str, threading.BoundedSemaphore] = {}
+_SLOTS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _user_slot(user: str, slots: int) -> Iterator[None]:
+    with _SLOTS_GUARD:
+        semaphore = _SLOTS.setdefault(user, threading.BoundedSemaphore(slots))
+    if not semaphore.acquire(blocking=False):
+        raise QueryError(f"您已有 {slots} 个查询正在运行，请等它结束后再运行新的查询（每人同时可运行 {slots} 个）")
+    try:
+        yield
+    finally:
+        semaphore.release()
 
 
 def result_table(result: Result, viewer: Viewer) -> pd.DataFrame:

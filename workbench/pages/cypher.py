@@ -97,7 +97,15 @@ if st.button("运行", type="primary", key="cypher:run", disabled=len(params) !=
     with st.spinner("正在查询……"):
         result = ui.attempt(
             "查询",
-            lambda: run_cypher(store, text, values, viewer, limit=int(limit), timeout_ms=int(timeout_s * 1000)),
+            lambda: run_cypher(
+                store,
+                text,
+                values,
+                viewer,
+                limit=int(limit),
+                timeout_ms=int(timeout_s * 1000),
+                slots=settings.user_query_slots,
+            ),
         )
     st.session_state["cypher:result"] = result
     if result is not None:
