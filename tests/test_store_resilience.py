@@ -52,9 +52,10 @@ def _seed(data_dir: Path) -> str:
 
 def _start_load(data_dir: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "BIDGRAPH_DATA_DIR": str(data_dir), "BIDGRAPH_GRAPH_NAME": "g"}
-    env["BIDGRAPH_WRITE_BATCH_SIZE"] = "100"  # many small statements: the load takes a while
+    env["BIDGRAPH_WRITE_BATCH_SIZE"] = "20"  # many small statements: the load takes a while
+    files = [str(SAMPLE / name) for name in ("companies.csv", "persons.csv")]
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "bidgraph"), "load", str(SAMPLE)],
+        [str(Path(sys.executable).parent / "bidgraph"), "load", *files],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -68,7 +69,10 @@ def _wait_for_journal(data_dir: Path, loader: subprocess.Popen[str]) -> Path:
         assert loader.poll() is None, loader.stderr.read() if loader.stderr else ""
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    time.sleep(1.5)  # well into the writes
+    with open_store(_settings(data_dir)) as store:  # well into the writes
+        while store.run("MATCH (n) RETURN count(n)").value() < 200:
+            assert loader.poll() is None
+            time.sleep(0.05)
     return next(journal_dir(data_dir).glob("*.snapshot"))
 
 
