@@ -200,9 +200,9 @@ def unavailable(error: BaseException, location: str) -> StoreUnavailable:
     """A lost or silent connection as the Chinese error that says what to check."""
     if isinstance(error, redis.TimeoutError | TimeoutError):
         return StoreUnavailable(
-            "FalkorDB 在时限内没有响应",
+            "FalkorDB 在时限内没有响应（查询过重、服务器未能按超时中止它，或数据库进程被暂停/卡住）",
             url=location,
-            hint="数据库进程是否被暂停或卡住（bidgraph db status；内置数据库的日志在数据目录 falkordb/server.log），"
+            hint="简化查询；数据库进程状态（bidgraph db status；内置数据库的日志在数据目录 falkordb/server.log）；"
             "或调大 BIDGRAPH_SOCKET_TIMEOUT_S",
         )
     return StoreUnavailable(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -200,3 +201,37 @@ def extract_bench(
         console.print(f"pipeline warm-up (jieba dictionary) {payload['warmup_s']} s, not counted")
     for row in result.disagreements[:show]:
         console.print(row)
+
+
+@app.command()
+def restart(
+    size: str = typer.Option("small", help="数据规模：small / medium / large（medium、large 首次运行时生成）"),
+    data: Annotated[Path | None, typer.Option(help="改用这个目录的数据文件")] = None,
+) -> None:
+    """重启耗时：把数据导入一个全新的临时数据目录，停止后再启动，报告重启/导入时间比与日志 CRITICAL 行数。"""
+    from bidgraph.bench.resilience import run_restart_benchmark
+
+    settings = get_settings()
+    path = data or sample_dir(size, settings.data_dir / "bench")
+    with tempfile.TemporaryDirectory(prefix="restart-", dir=settings.data_dir) as scratch:
+        r = run_restart_benchmark(settings.model_copy(update={"data_dir": Path(scratch)}), path)
+    console.print(f"data               {path} ({r.nodes:,} nodes)")
+    console.print(f"load               {r.load_seconds:.1f} s")
+    console.print(f"restart            {r.restart_seconds:.1f} s  (ready + recovery check)")
+    console.print(f"ratio              {r.ratio:.3f} × load")
+    console.print(f"CRITICAL lines     {r.critical_lines}")
+
+
+@app.command()
+def abuse(timeout_s: int = typer.Option(10, help="滥用查询的超时（秒）")) -> None:
+    """滥用查询（超大 range、几百万行结果限 500 行、reduce 拼接字符串）运行时，另一用户探测查询的延迟（当前图）。"""
+    from bidgraph.bench.resilience import ABUSE, run_abuse_benchmark
+
+    r = run_abuse_benchmark(get_settings(), timeout_ms=timeout_s * 1000)
+    for name in ABUSE:
+        console.print(f"{name:<22} {r.outcomes.get(name, '?')}")
+    console.print(
+        f"probe              {len(r.probes_ms)} answers, median {r.median_ms:.0f} ms, max {r.max_ms:.0f} ms, "
+        f"errors {r.probe_errors}"
+    )
+    console.print(f"server up          {r.server_up}")
