@@ -39,3 +39,14 @@ def test_bench_store_prints_figures(env: None) -> None:
     result = runner.invoke(app, ["bench", "store", "--nodes", "3000", "--batch-size", "1000"])
     assert result.exit_code == 0, result.output
     assert "nodes/s" in result.output and "rels/s" in result.output and "median" in result.output
+
+
+def test_status_never_starts_a_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIDGRAPH_DATA_DIR", str(tmp_path / "none"))
+    get_settings.cache_clear()
+    try:
+        status = runner.invoke(app, ["db", "status"])
+    finally:
+        get_settings.cache_clear()
+    assert status.exit_code == 1 and "未在运行" in status.output
+    assert not (tmp_path / "none" / "falkordb" / "server.pid").exists()
