@@ -209,7 +209,9 @@ def restart(
     data: Annotated[Path | None, typer.Option(help="改用这个目录的数据文件")] = None,
 ) -> None:
     """重启耗时：把数据导入一个全新的临时数据目录，停止后再启动，报告重启/导入时间比与日志 CRITICAL 行数。"""
+    from bidgraph.bench.load import sample_dir
     from bidgraph.bench.resilience import run_restart_benchmark
+    from bidgraph.settings import get_settings
 
     settings = get_settings()
     path = data or sample_dir(size, settings.data_dir / "bench")
@@ -226,6 +228,7 @@ def restart(
 def abuse(timeout_s: int = typer.Option(10, help="滥用查询的超时（秒）")) -> None:
     """滥用查询（超大 range、几百万行结果限 500 行、reduce 拼接字符串）运行时，另一用户探测查询的延迟（当前图）。"""
     from bidgraph.bench.resilience import ABUSE, run_abuse_benchmark
+    from bidgraph.settings import get_settings
 
     r = run_abuse_benchmark(get_settings(), timeout_ms=timeout_s * 1000)
     for name in ABUSE:
