@@ -310,12 +310,19 @@ class EmbeddedServer:
         a large data dir takes time, and that is not a failure."""
         deadline = time.monotonic() + START_TIMEOUT_S
         reported = -1.0
+        restarted = False
         while (state := self._probe()) != "ready":
             pid = self._pid()
             if state == "silent":
                 raise self._silent(pid)
             if pid is not None and not _alive(pid):
-                raise StoreUnavailable(f"内置数据库启动后退出：{self._log_tail()}", hint=f"日志 {self.log_file}")
+                if restarted:
+                    raise StoreUnavailable(f"内置数据库启动后退出：{self._log_tail()}", hint=f"日志 {self.log_file}")
+                # a killed server still being reaped looked alive a moment ago: start anew
+                self._remove_stale()
+                self._start()
+                restarted = True
+                deadline = time.monotonic() + START_TIMEOUT_S
             if state == "loading":
                 deadline = time.monotonic() + START_TIMEOUT_S
                 percent = self.loading_percent()
