@@ -101,7 +101,7 @@ def guarded_load(
             except StoreUnavailable as lost:
                 raise StoreUnavailable(
                     "导入中断：与数据库的连接断开，尚未回滚",
-                    hint="重新启动或运行任一 bidgraph 命令（如 bidgraph db status）会自动把图恢复到导入前",
+                    hint="下一次打开数据库（bidgraph db start、任一查询或导入）会自动把图恢复到导入前",
                 ) from lost
             entry.finish(ROLLED_BACK, reason=type(error).__name__)
             raise
