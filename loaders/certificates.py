@@ -1,5 +1,5 @@
 """Certificate numbers in free text (notice personnel cells such as "郑维,二级建造师,鄂242151649845"):
-pure functions, shared by the loaders and the notice extractor.
+pure functions the loaders call.
 
 Formats recognised:
 - 注册建造师 registration number: province abbreviation + level (1/2) + 11 digits, ``鄂242151649845``;
@@ -7,10 +7,12 @@ Formats recognised:
   + serial, ``鄂建安B(2022)0003573``, ``鄂水安B20150000061``;
 - 职称证 and other numbers named by a kind word before them (``职称证,鄂高职字12345``);
 - partly masked ID numbers, ``420521199007******`` / ``4205281********0031``.
+The forms and their checks live in bidgraph/certnumbers.py, shared with the notice extractor.
 
 Each hit has its kind, number (normalized: half-width, no spaces), span in the text,
-province and level, and ``problems`` (an unknown province, a year out of range, a masked
-ID of the wrong length) — a hit with problems is still reported, never silently dropped."""
+province and level, and ``problems`` (an unknown province, a 建造师 number whose province
+code or year is wrong, a masked ID of the wrong length) — a hit with problems is still
+reported, never silently dropped."""
 
 from __future__ import annotations
 
@@ -18,25 +20,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-PROVINCES = frozenset("京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新港澳台兵")
-CONSTRUCTOR = "注册建造师"
-SAFETY = "安全生产考核合格证"
-TITLE = "职称证"
-MASKED_ID = "身份证号（部分隐藏）"
-_SAFETY_SECTORS = {"建": "住建", "水": "水利", "交": "交通"}
-_P = "[\u4e00-\u9fff]"
-_PATTERNS = (
-    (
-        SAFETY,
-        re.compile(
-            rf"(?P<province>{_P})(?P<sector>[建水交])安(?P<level>[ABC][123]?)\s*[(（]?(?P<year>(?:19|20)\d\d)[)）]?\s*(?P<serial>\d{{5,8}})(?!\d)"
-        ),
-    ),
-    (CONSTRUCTOR, re.compile(rf"(?P<province>{_P})(?P<level>[12])(?P<serial>\d{{11}})(?!\d)")),
-    (MASKED_ID, re.compile(r"(?<![\d*])(?P<serial>\d{4,14}\*{3,12}[\dXx]{0,6})(?![\d*])")),
+from bidgraph.certnumbers import (
+    BUILDER_NUMBER,
+    CONSTRUCTOR,
+    ID_NUMBER,
+    LEVELS,
+    MASKED_ID,
+    PROVINCE_CODES,
+    SAFETY,
+    SAFETY_NUMBER,
+    TITLE,
+    builder_problems,
+    id_kind,
+    look_alike,
 )
+
+_SAFETY_SECTORS = {"建": "住建", "水": "水利", "交": "交通"}
+_FORMS = ((SAFETY, SAFETY_NUMBER), (CONSTRUCTOR, BUILDER_NUMBER), (MASKED_ID, ID_NUMBER))
 _NAMED = re.compile(r"(?P<kind>职称证|职称证书|其他证书|其他)\s*[,，:：]\s*(?P<serial>[^\s,，;；]{4,40})")
-LEVELS = {"1": "一级", "2": "二级"}
 
 
 @dataclass(frozen=True)
@@ -59,38 +60,36 @@ def find_certificates(text: str) -> list[Certificate]:
     clean = _clean(text or "")
     found: list[Certificate] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _FORMS:
         for match in pattern.finditer(clean):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
-            if kind == CONSTRUCTOR and match["province"] not in PROVINCES:
+            if kind == CONSTRUCTOR and match["province"] not in PROVINCE_CODES:
                 continue  # 话13812345678-like text: no province, no certificate
+            if kind == MASKED_ID and id_kind(match.group()) != "masked":
+                continue  # full IDs are not this module's; short starred numbers are not IDs
             found.append(_hit(kind, match))
             taken.append(match.span())
     for match in _NAMED.finditer(clean):
         start, end = match.span("serial")
-        if not any(a < end and start < b for a, b in taken):
+        if not any(a < end and start < b for a, b in taken) and not look_alike(match["serial"]):
             found.append(Certificate(TITLE, re.sub(r"\s", "", match["serial"]), (start, end)))
     return sorted(found, key=lambda c: c.span)
 
 
 def _hit(kind: str, match: re.Match[str]) -> Certificate:
-    problems = []
-    groups = match.groupdict()
-    province = groups.get("province")
-    if province and province not in PROVINCES:
-        problems.append(f"未知的省份简称「{province}」")
     if kind == MASKED_ID:
-        number = match["serial"].upper()
-        if len(number) != 18:
-            problems.append(f"部分隐藏的身份证号应为 18 位（此处 {len(number)} 位）")
-        return Certificate(kind, number, match.span(), problems=tuple(problems))
+        number = match.group().upper()
+        problems = () if len(number) == 18 else (f"部分隐藏的身份证号应为 18 位（此处 {len(number)} 位）",)
+        return Certificate(kind, number, match.span(), problems=problems)
+    province = match["province"]
     if kind == SAFETY:
         level = match["level"]
         number = f"{province}{match['sector']}安{level}({match['year']}){match['serial']}"
-        return Certificate(kind, number, match.span(), province, level, tuple(problems))
+        problems = () if province in PROVINCE_CODES else (f"未知的省份简称「{province}」",)
+        return Certificate(kind, number, match.span(), province, level, problems)
     number = f"{province}{match['level']}{match['serial']}"
-    return Certificate(kind, number, match.span(), province, LEVELS[match["level"]], tuple(problems))
+    return Certificate(kind, number, match.span(), province, LEVELS[match["level"]], tuple(builder_problems(number)))
 
 
 def safety_sector(certificate: Certificate) -> str | None:

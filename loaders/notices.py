@@ -14,10 +14,10 @@ from typing import Any
 
 from stdnum.cn import ric
 
+from bidgraph.certnumbers import id_kind, number_kind
 from bidgraph.errors import DataError
 from bidgraph.extract import Extraction, Fact, Notice, extract, read_notice_file
 from bidgraph.extract.model import BidFact
-from bidgraph.extract.patterns import BUILDER, SAFETY, id_kind
 from bidgraph.loaders.read import Source
 from bidgraph.loaders.tables import tables
 
@@ -82,8 +82,7 @@ def _loadable_id(value: str) -> bool:
 
 def certificate_value(number: str) -> str:
     """kind:number as the Certificate key expects (kind from the number's own form)."""
-    kind = "注册建造师" if BUILDER.fullmatch(number) else "安全生产考核合格证" if SAFETY.fullmatch(number) else "证书"
-    return f"{kind}:{number}"
+    return f"{number_kind(number) or '证书'}:{number}"
 
 
 def notice_table_rows(notice: Notice, ex: Extraction) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -19,10 +19,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bidgraph.certnumbers import id_kind
 from bidgraph.extract import extract, read_notices
 from bidgraph.extract.model import BidFact, Extraction
 from bidgraph.extract.nlp import annotate, entities, get_nlp
-from bidgraph.extract.patterns import id_kind
 from bidgraph.extract.personnel import parse_personnel
 
 FIELDS = ("tender_code", "tender_name", "tenderer", "agency", "bidders", "rank", "price", "winner",

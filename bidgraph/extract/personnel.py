@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bidgraph.extract.patterns import id_kind
+from bidgraph.certnumbers import id_kind
 
 # Common surnames (single and compound); a name must start with one of them.
 _SURNAMES = set(
