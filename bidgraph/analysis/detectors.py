@@ -88,7 +88,8 @@ PYTHON_DETECTORS = {
             patterns.rotation_findings,
             (
                 *RING_PARAMS,
-                _p("min_captured", "int", 4, "组内最少中标次数", min=2),  # min_capture: shared with RING_PARAMS
+                _p("min_captured", "int", 4, "组内最少中标次数", min=2),
+                _p("min_capture", "float", 0.6, "组内中标占比下限", min=0, max=1),
                 _p("min_evenness", "float", 0.6, "中标均匀度下限", min=0, max=1),
             ),
         ),
