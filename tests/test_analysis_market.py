@@ -9,7 +9,7 @@ import random
 import pandas as pd
 import pytest
 
-from bidgraph.analysis import cobid, rotation
+from bidgraph.analysis import cobid, patterns, rotation
 from bidgraph.analysis.market import Market, market_region
 
 
@@ -101,3 +101,21 @@ def test_market_region_levels() -> None:
     assert market_region("湖南省湘西土家族苗族自治州吉首市", "city") == "湖南省湘西土家族苗族自治州"
     assert market_region("北京市朝阳区", "city") == "北京市"
     assert market_region("某地", "city") == "某地"
+
+
+def test_low_capture_ring_is_kept_and_graded() -> None:
+    """The members win only 2 of their 8 shared tenders (capture 0.25): no gate drops the
+    ring; capture only lowers its severity."""
+    rng = random.Random(5)
+    rows = []
+    for i in range(40):
+        fills = sorted(rng.sample([f"F{k:02d}" for k in range(30)], 3))
+        bidders = fills + (["R1", "R2", "R3"] if i < 8 else [])
+        winner = ("R1", "R2")[i % 2] if i < 2 else fills[i % len(fills)]
+        rows += [(f"T{i:02d}", "s", b, b == winner) for b in bidders]
+    m = market(rows)
+    rings = cobid.find_rings(m, cobid.pair_stats(m), min_count=5, min_lift=3.0)
+    assert [(r.members, r.capture) for r in rings] == [(("R1", "R2", "R3"), 0.25)]
+    terms = {"lift": 0.8, "cohesion": 0.9, "persistence": 1.0, "rotation": 0.5, "price": 0.5}
+    low, high = patterns.ring_severity(terms | {"capture": 0.25}), patterns.ring_severity(terms | {"capture": 1.0})
+    assert 30 < low < high < 100

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bidgraph.analysis import evaluate as ev
-from bidgraph.analysis import run_all
+from bidgraph.analysis import riskservice, run_all
 from bidgraph.analysis.scoring import triage_list
 from bidgraph.graph import GraphStore
 from bidgraph.loaders import load_paths
@@ -40,3 +40,14 @@ def test_no_decoy_among_the_ranked_groups(scored) -> None:
     _, ranking = scored
     assert ranking["P@10"] == 1.0
     assert ranking["first_decoy_rank"] is None
+
+
+def test_scores_cover_every_tender_and_bidding_firm(scored, store: GraphStore) -> None:
+    """Continuous scores from the graph: every tender and every firm that bid has one,
+    with its market; the second call is served from the cache (same data version)."""
+    market, result = riskservice.scores(store)
+    tenders = {code for (code,) in store.run("MATCH (t:Tender) RETURN t.code", limit=0).rows}
+    assert set(result.tenders.index) == set(market.bids["tender"]) == tenders
+    assert set(result.firms.index) == set(market.members["company"])
+    assert result.firms["market"].str.len().gt(0).all()
+    assert riskservice.scores(store)[1] is result

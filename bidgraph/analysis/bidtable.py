@@ -99,10 +99,13 @@ def bid_tables(store: GraphStore, data_dir: Path | None = None) -> BidTables:
 
 def tenders_in(tenders: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
     """The ``market_tenders`` filters (date range, region, industry) on the full table,
-    with Cypher's semantics: a missing opening date matches no range."""
+    with the query's semantics: a tender without an opening date is kept in every range
+    (dropping it would silently lose tenders of exports that miss dates)."""
     opened = tenders["bid_open"]
-    keep = opened.notna() & (opened >= str(params.get("date_from", "1900-01-01")))
-    keep &= opened <= str(params.get("date_to", "2999-12-31"))
+    in_range = (opened >= str(params.get("date_from", "1900-01-01"))) & (
+        opened <= str(params.get("date_to", "2999-12-31"))
+    )
+    keep = opened.isna() | in_range.fillna(False).astype(bool)
     for column in ("region", "industry"):
         wanted = str(params.get(column, "") or "")
         if wanted:

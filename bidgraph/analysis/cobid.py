@@ -89,13 +89,13 @@ def find_rings(
     *,
     min_count: int = 5,
     min_lift: float = 3.0,
-    min_capture: float = 0.6,
+    min_capture: float = 0.0,
     seed: int = 7,
 ) -> list[Ring]:
     """Rings from triples, not pairs: three firms bidding together ``min_count`` times,
     ``min_lift`` times what their segment frequencies predict (Σ n_i·n_j·n_k / T²), are
-    strong; Leiden communities of the strong-triple graph whose members win at least
-    ``min_capture`` of the tenders they contest together are rings. Pairs alone meet by
+    strong; Leiden communities of the strong-triple graph are rings (``min_capture``,
+    the share of their tenders won by a member, is a gate only when asked for). Pairs alone meet by
     chance in small markets far too often; triples and capture do not."""
     table = stats.table
     candidates = table[(table["count"] >= min_count) & (table["lift"] >= PAIR_LIFT)]

@@ -38,7 +38,8 @@ RING_PARAMS = (
     MARKET,
     _p("min_cobids", "int", 5, "三家成员共同投标的最少标段数", min=2),
     _p("min_lift", "float", 3.0, "三家共同投标次数/预期次数（提升度）下限", min=1),
-    _p("min_capture", "float", 0.6, "团伙共同投标标段中由成员中标的比例下限", min=0, max=1),
+    # capture grades a ring's severity; as a gate it lost every ring where members win 18–46%
+    _p("ring_min_capture", "float", 0.0, "团伙中标占比下限（默认0：只作为严重度证据）", min=0, max=1),
 )
 
 
@@ -73,7 +74,8 @@ PYTHON_DETECTORS = {
             "cobid_ring",
             "抱团投标",
             "按同一行业、地区市场内各企业的投标频率计算三家企业共同投标的次数与提升度（对预期次数的倍数），"
-            "强关联的三元组构成的网络用 Leiden 社区发现划分团伙，并要求团伙在共同投标的标段中多由成员中标。",
+            "强关联的三元组构成的网络用 Leiden 社区发现划分团伙。严重度是提升度、紧密度、持续年数、组内中标占比、"
+            "中标均匀度和组内报价指标的连续函数，不设单一门槛。",
             patterns.LAW_RING,
             patterns.ring_findings,
             RING_PARAMS,
@@ -86,7 +88,8 @@ PYTHON_DETECTORS = {
             patterns.rotation_findings,
             (
                 *RING_PARAMS,
-                _p("min_captured", "int", 4, "组内最少中标次数", min=2),  # min_capture: shared with RING_PARAMS
+                _p("min_captured", "int", 4, "组内最少中标次数", min=2),
+                _p("min_capture", "float", 0.6, "组内中标占比下限", min=0, max=1),
                 _p("min_evenness", "float", 0.6, "中标均匀度下限", min=0, max=1),
             ),
         ),
@@ -113,15 +116,12 @@ PYTHON_DETECTORS = {
         PythonDetector(
             "price_screen",
             "报价离散度异常",
-            "每个标段的有效报价：变异系数、极差率、DIFFP、RD、RDNOR、峰度、偏度、均匀分布 KS、报价阶梯、贴近限价。",
+            "每个标段的有效报价：变异系数、极差率、RD、峰度、偏度、均匀分布 KS、报价阶梯、限价98%–100%内报价占比，"
+            "在同一市场（行业×地区×规模档）内排百分位；某项指标是本市场的离群值（修正z≥3.5且居本市场前5%）才列为发现。"
+            "报价高于最高限价属数据质量问题，不算贴近限价。",
             patterns.LAW_PRICE,
             patterns.price_findings,
-            (
-                _p("min_price_bids", "int", 3, "最少有效报价数", min=3),
-                _p("max_cv", "float", 0.005, "变异系数上限（低于即集中）", min=0),
-                _p("max_step_cv", "float", 0.05, "报价阶梯变异系数上限", min=0),
-                _p("min_ceiling_ratio", "float", 0.995, "平均报价/最高限价下限", min=0, max=1),
-            ),
+            (_p("min_price_bids", "int", 3, "最少有效报价数", min=3),),
         ),
     )
 }

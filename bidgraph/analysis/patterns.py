@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from bidgraph.analysis import cobid, rotation, screens
+from bidgraph.analysis import cobid, pricerisk, rotation, screens
 from bidgraph.analysis.findings import Finding, entities_of, sources_of
 from bidgraph.analysis.market import Market, bid_paths, load_market
+from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
 from bidgraph.graph.model import subgraph_of
 from bidgraph.graph.store import GraphStore
 
@@ -61,12 +63,22 @@ class Analysis:
             self.pairs,
             min_count=int(p["min_cobids"]),
             min_lift=float(p["min_lift"]),
-            min_capture=float(p["min_capture"]),
+            min_capture=float(p["ring_min_capture"]),
         )
 
     @cached_property
     def tender_table(self) -> pd.DataFrame:
         return screens.tender_screens(self.market.bids, min_bids=int(self.params["min_price_bids"]))
+
+    @cached_property
+    def tender_markets(self) -> pd.Series:
+        """tender → market (industry × region × size band, with fallback) for percentiles."""
+        spec = MarketSpec(region_level=str(self.params.get("market_level", "city")))
+        return assign_markets(tender_frame(self.market.bids), spec)
+
+    @cached_property
+    def price_table(self) -> pd.DataFrame:
+        return pricerisk.price_table(self.market.bids, self.tender_markets, min_bids=int(self.params["min_price_bids"]))
 
     def finish(self, drafts: list[Draft]) -> list[Finding]:
         """Findings from drafts, with the bid paths behind each as evidence (one query)."""
@@ -111,12 +123,9 @@ class Analysis:
 
 
 def ring_findings(run: Analysis) -> list[Finding]:
-    tender_screens = run.tender_table
-    cv_by_tender = tender_screens.set_index("tender")["cv"] if not tender_screens.empty else None
     out = []
     for ring in run.rings:
-        group_cv = float(cv_by_tender.reindex(list(ring.tenders)).median()) if cv_by_tender is not None else math.nan
-        market_cv = float(tender_screens["cv"].median()) if cv_by_tender is not None else math.nan
+        evidence = ring_evidence(run, ring)
         figures = {
             "成员数": len(ring.members),
             "三家以上共同投标标段数": len(ring.tenders),
@@ -125,19 +134,48 @@ def ring_findings(run: Analysis) -> list[Finding]:
             "企业对共同投标次数中位数": float(ring.pairs["count"].median()),
             "企业对Jaccard中位数": round(float(ring.pairs["jaccard"].median()), 3),
             "组内中标占比": round(ring.capture, 3),
-            "组内报价CV中位数": round(group_cv, 4),
-            "全市场报价CV中位数": round(market_cv, 4),
+            "持续年数": evidence["years"],
+            "组内中标均匀度": round(evidence["evenness"], 3),
+            "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
+            "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
         }
         names = "、".join(run.name(k) for k in ring.members)
         summary = (
             f"{names}三家以上共同投标{len(ring.tenders)}个标段，为同一市场按投标频率预期的{ring.triple_lift:.1f}倍，"
-            f"其中{ring.capture:.0%}由团伙成员中标"
+            f"其中{ring.capture:.0%}由团伙成员中标，持续{evidence['years']}年"
         )
-        score = 40 + 8 * math.log2(max(ring.triple_lift, 1.0)) + min(15, len(ring.tenders)) + 10 * ring.capture
+        score = ring_severity(evidence["terms"])
         out.append(
             Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
         )
     return run.finish(out)
+
+
+def ring_severity(terms: Mapping[str, float]) -> float:
+    """30 for a ring with no further evidence, up to 100 when every term is 1: the terms
+    are averaged, so weak capture lowers a ring's rank but never removes it."""
+    return 30 + 70 * float(np.mean(list(terms.values())))
+
+
+def ring_evidence(run: Analysis, ring: cobid.Ring) -> dict[str, Any]:
+    """A ring's severity terms, each graded 0–1 (no gate): lift (log scale, 1 at 1000×),
+    cohesion (median Jaccard of member pairs), persistence (years with shared tenders,
+    1 at 3+), capture and rotation evenness of the wins, and how unusual the group's
+    prices are in their market (1 − median price p of its tenders)."""
+    dates = run.market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
+    years = len({str(d)[:4] for d in dates.reindex(list(ring.tenders)).dropna() if str(d)[:4].isdigit()})
+    metrics = rotation.rotation_metrics(run.market, ring)
+    price_p = run.price_table["price_p"].reindex(list(ring.tenders)).median()
+    price_p = 0.5 if math.isnan(price_p) else float(price_p)
+    terms = {
+        "lift": min(1.0, math.log10(max(ring.triple_lift, 1.0)) / 3),
+        "cohesion": float(ring.pairs["jaccard"].median()),
+        "persistence": min(1.0, years / 3),
+        "capture": ring.capture,
+        "rotation": metrics.evenness if len(metrics.win_shares) >= 2 else 0.0,
+        "price": 1 - price_p,
+    }
+    return {"years": years, "evenness": metrics.evenness, "price_p": price_p, "terms": terms}
 
 
 def rotation_findings(run: Analysis) -> list[Finding]:
@@ -228,40 +266,46 @@ def win_rate_findings(run: Analysis) -> list[Finding]:
     return run.finish(out)
 
 
+TRIPPED_ZH = {
+    "cv": "报价高度集中",
+    "spread": "报价极差异常小",
+    "rd": "中标价与其余报价相距异常",
+    "kurtosis": "报价分布异常尖峰",
+    "skewness": "报价分布异常偏斜",
+    "ks": "报价分布偏离竞争形态",
+    "step_cv": "报价呈规律性阶梯",
+    "ceiling_share": "报价贴近最高限价（限价98%–100%）",
+}
+
+
 def price_findings(run: Analysis) -> list[Finding]:
-    p = run.params
-    limits = {
-        "max_cv": float(p["max_cv"]),
-        "max_step_cv": float(p["max_step_cv"]),
-        "min_ceiling_ratio": float(p["min_ceiling_ratio"]),
-    }
-    flagged = screens.tripped(run.tender_table, **limits)
+    """Tenders whose screens are outliers of their own market (``pricerisk``); a tender
+    with bids above its ceiling gets that as a data-quality figure, never as hugging."""
+    flagged = run.price_table[run.price_table["flagged"]]
     members = run.market.members
-    bidders = members[members["tender"].isin(flagged["tender"])].groupby("tender")["company"].apply(list)
+    bidders = members[members["tender"].isin(flagged.index)].groupby("tender")["company"].apply(list)
     out = []
-    for row in flagged.to_dict("records"):
-        tripped = screens.flags(row, **limits)
-        if not tripped:
-            continue
-        figures = {
-            screens.SCREEN_ZH[k]: (None if math.isnan(v) else round(float(v), 4))
-            for k, v in row.items()
-            if k in screens.SCREEN_ZH
-        }
+    for tender, row in flagged.iterrows():
+        tripped = [
+            f"{TRIPPED_ZH[n]}（{pricerisk.ZH[n]}={row[n]:.4g}，市场内{row[f'pct_{n}']:.0%}分位）"
+            for n in row["tripped"]
+        ]
+        figures: dict[str, Any] = {"市场": row["market"]}
+        figures |= {pricerisk.ZH[k]: _rounded(row[k]) for k in (*screens.SCREEN_ZH, "ceiling_share") if k in row}
+        figures["市场内报价指标p值"] = round(float(row["price_p"]), 4)
         figures["触发的指标"] = tripped
-        summary = f"标段{row['tender']}：" + "；".join(tripped)
-        score = 35 + 20 * len(tripped)
-        companies = sorted(bidders.get(row["tender"], []))
+        if row["above_ceiling"]:
+            figures["数据质量"] = f"{row['above_ceiling']}个报价高于最高限价"
+        summary = f"标段{tender}（市场：{row['market']}）：" + "；".join(tripped)
+        score = 40 + 10 * len(tripped) + 30 * (1 - float(row["price_p"]))
+        companies = sorted(bidders.get(tender, []))
         out.append(
-            Draft(
-                "price_screen",
-                "报价异常一致或呈规律性差异",
-                LAW_PRICE,
-                score,
-                companies,
-                [row["tender"]],
-                figures,
-                summary,
-            )
+            Draft("price_screen", "报价异常一致或呈规律性差异", LAW_PRICE, score, companies, [tender], figures, summary)
         )
     return run.finish(out)
+
+
+def _rounded(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return "∞" if isinstance(value, float) and math.isinf(value) else round(float(value), 4)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -119,22 +117,3 @@ def tender_screens(bids: pd.DataFrame, *, min_bids: int = 3) -> pd.DataFrame:
         }
     segments = valid["segment"].to_numpy()[starts]
     return pd.DataFrame({"tender": codes, "segment": segments, **table}, columns=columns)
-
-
-def tripped(table: pd.DataFrame, *, max_cv: float, max_step_cv: float, min_ceiling_ratio: float) -> pd.DataFrame:
-    """The rows of ``tender_screens`` that trip at least one screen, vectorised (NaN
-    never trips), so the per-row wording runs on the few flagged tenders only."""
-    mask = (table["cv"] <= max_cv) | (table["step_cv"] <= max_step_cv) | (table["ceiling_ratio"] >= min_ceiling_ratio)
-    return table[mask.fillna(False)]
-
-
-def flags(row: Mapping[str, Any], *, max_cv: float, max_step_cv: float, min_ceiling_ratio: float) -> list[str]:
-    """Which screens a tender's row trips (zh names)."""
-    out = []
-    if row["cv"] <= max_cv:
-        out.append(f"报价高度集中（CV={row['cv']:.4f}）")
-    if not math.isnan(row["step_cv"]) and row["step_cv"] <= max_step_cv:
-        out.append(f"报价呈规律性阶梯（阶梯CV={row['step_cv']:.4f}）")
-    if not math.isnan(row["ceiling_ratio"]) and row["ceiling_ratio"] >= min_ceiling_ratio:
-        out.append(f"报价贴近最高限价（平均为限价的{row['ceiling_ratio']:.2%}）")
-    return out

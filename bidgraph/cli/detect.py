@@ -3,6 +3,7 @@ groups) and ``bidgraph evaluate`` (precision/recall against planted ground truth
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import time
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bidgraph.cli import scores as scores_cli
 from bidgraph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("detect")(detect)
     app.command("triage")(triage_command)
     app.command("evaluate")(evaluate)
+    app.command("scores")(scores_cli.scores_command)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -110,10 +113,13 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
 
 def triage_command(
-    top: Annotated[int, typer.Option("--top", help="各列出多少项")] = 20,
+    top: Annotated[int, typer.Option("--top", help="table 格式各列出多少项（csv/json 输出全部）")] = 20,
     param: ParamOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table、csv、json")] = "table",
 ) -> None:
     """风险研判清单：按风险分排序的标段与企业团伙，附命中规则与依据。"""
+    if fmt not in FORMATS:
+        raise QueryError(f"不支持的输出格式 {fmt!r}；可用：{'、'.join(FORMATS)}")
     from bidgraph.analysis.coverage import coverage_notes
     from bidgraph.analysis.service import triage
     from bidgraph.graph import open_store
@@ -122,7 +128,23 @@ def triage_command(
         result = triage(store, params=parse_params(param or []))
         notes = coverage_notes(store)
     _print_failures(dict(result.failures))
-    for title, items in (("企业团伙", result.groups), ("标段", result.tenders)):
+    lists = (("企业团伙", result.groups), ("标段", result.tenders))
+    if fmt != "table":
+        rows = [
+            {"kind": i.kind, "rank": rank, "key": i.key, "name": i.name, "score": i.score}
+            | {"rules": "、".join(i.rules), "explanation": i.explanation}
+            for _, items in lists
+            for rank, i in enumerate(items, 1)
+        ]
+        if fmt == "json":
+            json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["kind", "key"])
+            writer.writeheader()
+            writer.writerows(rows)
+        return
+    for title, items in lists:
         table = Table("排名", "风险分", "对象", "命中规则", "说明", title=f"{title}（共 {len(items)} 项）")
         for rank, item in enumerate(items[:top], 1):
             table.add_row(str(rank), f"{item.score:.1f}", item.name, "、".join(item.rules), item.explanation)
@@ -131,11 +153,29 @@ def triage_command(
 
 
 def evaluate(
-    data: Annotated[Path, typer.Option("--data", help="带 ground_truth.json 的样例数据目录")],
+    data: Annotated[Path | None, typer.Option("--data", help="带 ground_truth.json 的样例数据目录")] = None,
     current: Annotated[bool, typer.Option("--current", help="不导入，直接用当前图（须已导入同一数据）")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="导入所用的映射文件（平台导出形式的样例）")] = None,
+    truth_firms: Annotated[
+        Path | None, typer.Option("--truth-firms", help="企业标注 CSV：第1列投标人名称（同导入数据），第2列1/0")
+    ] = None,
+    truth_tenders: Annotated[
+        Path | None, typer.Option("--truth-tenders", help="标段标注 CSV：第1列标段编号，第2列1/0")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="标注评估的输出格式：table、json")] = "table",
+    region: scores_cli.RegionOpt = "city",
+    bands: scores_cli.BandsOpt = 3,
+    period: scores_cli.PeriodOpt = "none",
 ) -> None:
-    """在生成的样例数据上运行全部检测规则，输出各规则的精确率、召回率和排序的 precision@k。"""
+    """评估：--data 在生成的样例数据上输出各规则的精确率、召回率和团伙排序；--truth-firms/--truth-tenders
+    在当前图上用外部标注评估企业与标段风险分（ROC-AUC、PR-AUC及95%区间、precision@k），并与简单基线对照。"""
+    if truth_firms or truth_tenders:
+        if fmt not in ("table", "json"):
+            raise QueryError(f"不支持的输出格式 {fmt!r}；可用：table、json")
+        scores_cli.evaluate_truth(truth_firms, truth_tenders, fmt, scores_cli.market_spec(region, bands, period))
+        return
+    if data is None:
+        raise QueryError("请给出 --data（样例数据目录）或 --truth-firms/--truth-tenders（外部标注）")
     from bidgraph import loaders
     from bidgraph.analysis import evaluate as ev
     from bidgraph.analysis.scoring import triage_list

@@ -1,0 +1,135 @@
+"""Price screens as percentiles within each tender's market (after Imhof, Huber & Imhof,
+García Rodríguez et al. 2022). A fixed cut (CV ≤ 0.005) never fires where competitive
+CVs run 0.03–0.60 and fires on a third of tenders where they run low; ranked within its
+market, a tender's screens say how unusual its bids are *there*.
+
+Directions (the collusive side of each screen): low CV and spread (bids cluster), high
+relative distance RD (the winner far from the covers), high kurtosis and low skewness
+(covers bunched above a lone low bid), high KS (not spread like competitive bids), low
+step CV (covers at regular steps), a high share of bids within 0.98–1.0 of the ceiling.
+A bid ABOVE the ceiling is not "close to the ceiling": it is a data-quality finding
+(the ceiling is wrong, an estimate, or the bid is invalid) and is reported as such.
+
+Each tender's price index is the rank average of its dispersion screens (CV, spread,
+RD, kurtosis: ``DISPERSION``; equal weights, nothing is fitted), and its empirical
+p-value is the share of its market's tenders whose index is at least as high: the
+continuous score. A tender is *flagged* (a finding) only when one of the screens the
+law names — bids abnormally alike (CV, spread, identical covers), at regular
+differences (steps), or all at the ceiling (《招标投标法实施条例》第40条④) — is an
+outlier of its market on the collusive side — modified z-score ≥ ``OUTLIER_Z``
+(Iglewicz & Hoaglin's 3.5, on log scale for the positive dispersion screens) — and
+within the market's top ``FLAG_SHARE`` on that screen, so a market whose CVs all run
+high still flags its own outliers, and only them.
+Skewness, KS, steps and ceiling share stay out of the continuous index (weak or about one
+legal pattern, they would dilute it); steps and ceiling hugging raise flags instead."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bidgraph.analysis import screens
+
+FLAG_SHARE = 0.05
+OUTLIER_Z = 3.5
+LOG_SCALE = ("cv", "spread", "step_cv")
+LOG_FLOOR = 1e-4  # below a 0.01% relative difference, bids are equal for any practical purpose
+FLAGGING = ("cv", "spread", "step_cv", "ceiling_share", "rd")  # rd: only identical covers (∞)
+CEILING_BAND = (0.98, 1.0)
+DIRECTION = {"cv": -1, "spread": -1, "rd": 1, "kurtosis": 1, "skewness": -1, "ks": 1, "step_cv": -1}
+DIRECTION["ceiling_share"] = 1
+# the screens the literature finds strongest and most robust; they move together when bids
+# cluster, so the price index is their rank average (the others would only dilute them)
+DISPERSION = ("cv", "spread", "rd", "kurtosis")
+ZH = {**screens.SCREEN_ZH, "ceiling_share": "限价98%–100%内报价占比", "above_ceiling": "高于最高限价的报价数"}
+
+
+def upper_p(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """Empirical p-value within each group: share of the group's non-missing values ≥ this one
+    (ties count against the item, so p is never optimistic). Missing values stay missing."""
+    frame = pd.DataFrame({"v": values, "g": groups})
+    ranks = frame.groupby("g")["v"].rank(method="max", ascending=False)
+    counts = frame.groupby("g")["v"].transform("count")
+    return ranks / counts
+
+
+def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
+    """Per tender: share of priced bids within the ceiling band, and bids above the ceiling."""
+    priced = bids[bids["price"].notna() & (bids["price"] > 0) & (bids["ceiling"] > 0)]
+    ratio = priced["price"] / priced["ceiling"]
+    low, high = CEILING_BAND
+    frame = pd.DataFrame(
+        {"tender": priced["tender"], "in_band": ratio.between(low, high), "above": ratio > high + 1e-9}
+    )
+    out = frame.groupby("tender").agg(ceiling_share=("in_band", "mean"), above_ceiling=("above", "sum"))
+    return out
+
+
+def price_table(
+    bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, used: tuple[str, ...] = DISPERSION
+) -> pd.DataFrame:
+    """One row per tender with ≥ ``min_bids`` priced valid bids: the raw screens, each
+    screen's percentile on its collusive side (pct_*), the price index, its p-value in
+    the market (``price_p``) and whether it is flagged. ``market``: tender → market."""
+    table = screens.tender_screens(bids.assign(segment=""), min_bids=min_bids).set_index("tender")
+    table = table.drop(columns=["segment", "ceiling_ratio"]).join(ceiling_figures(bids))
+    table["above_ceiling"] = table["above_ceiling"].fillna(0).astype(int)
+    # a tender with a bid above its ceiling has no meaningful ceiling screen
+    table.loc[table["above_ceiling"] > 0, "ceiling_share"] = np.nan
+    table["market"] = market.reindex(table.index).fillna("全部")
+    for name, sign in DIRECTION.items():
+        # an infinite RD (identical covers) stays the most extreme value; only nan is missing
+        value = table[name] * sign
+        by_market = value.groupby(table["market"])
+        table[f"pct_{name}"] = by_market.rank(method="min") / by_market.transform("count")
+    pct = table[[f"pct_{n}" for n in used]]
+    table["price_index"] = pct.mean(axis=1, skipna=True)
+    table["price_p"] = upper_p(table["price_index"], table["market"])
+    table["tripped"] = tripped_screens(table)
+    table["flagged"] = table["tripped"].map(bool)
+    return table
+
+
+def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """(x − median) / (1.4826·MAD) within each group; where MAD is 0 the mean absolute
+    deviation × 1.2533 stands in (both estimate σ for normal data)."""
+    by_group = values.groupby(groups)
+    centre = by_group.transform("median")
+    deviation = (values - centre).abs()
+    mad = 1.4826 * deviation.groupby(groups).transform("median")
+    mean_ad = 1.2533 * deviation.groupby(groups).transform("mean")
+    scale = mad.where(mad > 0, mean_ad)
+    return (values - centre) / scale.where(scale > 0)
+
+
+def tripped_screens(table: pd.DataFrame, *, z: float = OUTLIER_Z, share: float = FLAG_SHARE) -> pd.Series:
+    """Per tender, the screens on which it is an outlier of its market on the collusive side."""
+    hits = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
+    for name in FLAGGING:
+        sign, raw = DIRECTION[name], table[name].astype(float)
+        # log scale floored at LOG_FLOOR: identical bids (CV 0) or equal steps are the extreme, not missing
+        value = np.log(raw.clip(lower=LOG_FLOOR)) if name in LOG_SCALE else raw.replace([np.inf, -np.inf], np.nan)
+        value = value * sign
+        extreme = (modified_z(value, table["market"]) >= z) & (table[f"pct_{name}"] >= 1 - share)
+        # what the law's words mean, on top of being unusual here: hugging = most bids in
+        # the band (not one bid near it); regular differences = steps equal within 5%
+        if name == "ceiling_share":
+            extreme &= raw >= 0.5
+        if name == "step_cv":
+            extreme &= raw <= 0.05
+        if name == "rd":  # identical covers (zero spread above the winner), not a shape outlier
+            extreme = np.isinf(raw) & (table["n"] >= 4)
+        for tender in table.index[extreme.fillna(False).astype(bool)]:
+            hits[tender].append(name)
+    return hits
+
+
+def strongest_screens(row: pd.Series, top: int = 3) -> list[str]:
+    """The screens that make a tender's price index, most extreme first (zh text)."""
+    pcts = {n: row[f"pct_{n}"] for n in DIRECTION if pd.notna(row.get(f"pct_{n}"))}
+    ordered = sorted(pcts, key=lambda n: -pcts[n])[:top]
+    return [f"{ZH[n]}={_fmt(row[n])}（市场内第{pcts[n]:.0%}分位）" for n in ordered]
+
+
+def _fmt(value: float) -> str:
+    return "∞" if np.isinf(value) else f"{value:.4g}"

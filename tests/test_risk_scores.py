@@ -1,0 +1,128 @@
+"""Graded, market-relative risk scores on generated markets (no store needed: the
+scores work on the bid table ``read_bids`` returns)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bidgraph.analysis import pricerisk, risk
+from bidgraph.analysis.market import Market
+from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
+
+CARTEL = [f"cartel-{i}" for i in range(4)]
+SIZE_CLASS = [f"bigco-{i}" for i in range(4)]
+
+
+def _market(seed: int = 5) -> Market:
+    """Three size classes of 60 tenders. Four honest big firms bid on EVERY large tender
+    (they meet 60 times: the size class, not a ring). Four cartel firms meet on 15
+    medium tenders, pass the wins round and bid within 0.3% of each other."""
+    rng = np.random.default_rng(seed)
+    pool = [f"firm-{i:02d}" for i in range(60)]
+    rows = []
+    cartel_tenders = set(range(60, 75))
+    for t in range(180):
+        size = (1e5, 1e6, 1e7)[t // 60]
+        code = f"T{t:03d}"
+        bidders = list(rng.choice(pool, 4, replace=False))
+        if t >= 120:
+            bidders += SIZE_CLASS
+        if t in cartel_tenders:
+            bidders += CARTEL
+        prices = size * rng.uniform(0.85, 0.97, len(bidders))
+        if t in cartel_tenders:
+            winner = CARTEL[t % 4]
+            base = size * 0.95
+            for i, firm in enumerate(bidders):
+                if firm in CARTEL:
+                    prices[i] = base * (1.0 if firm == winner else 1.002 + 0.001 * CARTEL.index(firm))
+                else:
+                    prices[i] = base * rng.uniform(1.01, 1.05)
+        low = int(np.argmin(prices))
+        for i, firm in enumerate(bidders):
+            rows.append((code, firm, float(prices[i]), i == low, size, f"{2020 + t % 4}-{1 + t % 12:02d}-01"))
+    bids = pd.DataFrame(rows, columns=["tender", "bidder", "price", "won", "ceiling", "bid_open"])
+    bids = bids.assign(valid=True, industry="房建", region="某省某市")
+    members = bids[["tender", "bidder"]].assign(company=bids["bidder"])
+    return Market(bids, members, {})
+
+
+@pytest.fixture(scope="module")
+def scored() -> tuple[Market, risk.RiskScores]:
+    market = _market()
+    return market, risk.compute(market, MarketSpec())
+
+
+def test_scores_cover_every_firm_and_tender(scored) -> None:
+    market, result = scored
+    assert set(result.firms.index) == set(market.members["company"])
+    assert set(result.tenders.index) == set(market.bids["tender"])
+    for frame in (result.firms, result.tenders):
+        assert frame["evidence"].notna().all() and frame["percentile"].between(0, 100).all()
+        assert frame["explanation"].str.contains("市场〔").all()  # the market is named with every score
+
+
+def test_planted_cartel_outranks_a_size_class_that_always_meets(scored) -> None:
+    _, result = scored
+    firms = result.firms
+    weakest_cartel = firms.loc[CARTEL, "evidence"].min()
+    assert weakest_cartel > firms.loc[SIZE_CLASS, "evidence"].max()
+    assert firms.index[:4].sort_values().tolist() == CARTEL
+    assert (firms.loc[SIZE_CLASS, "partners"] == 0).all()  # meeting in their own size class is expected
+
+
+def test_cartel_tenders_lead_the_tender_ranking(scored) -> None:
+    _, result = scored
+    top = set(result.tenders.index[:15])
+    assert len(top & {f"T{t:03d}" for t in range(60, 75)}) >= 13
+
+
+def test_markets_fall_back_when_a_cell_is_too_small() -> None:
+    market = _market()
+    tenders = tender_frame(market.bids)
+    labels = assign_markets(tenders, MarketSpec(period="year", min_tenders=30))
+    assert labels.nunique() == 3 and all("规模:" in m and "年度" not in m for m in labels)  # years too small
+    assert set(assign_markets(tenders, MarketSpec(size_bands=0, use_industry=False))) == {"地区:某省某市"}
+
+
+def _priced(cvs: list[float], ceiling_ratio: float = 0.9) -> pd.DataFrame:
+    rows = []
+    for t, cv in enumerate(cvs):
+        prices = 1e6 * ceiling_ratio * (1 + cv * np.array([-1.5, -0.5, 0.5, 1.5]) / 1.29)
+        rows += [{"tender": f"T{t:03d}", "price": p, "ceiling": 1e6, "valid": True} for p in prices]
+    return pd.DataFrame(rows)
+
+
+def test_screens_are_percentiles_a_high_cv_market_still_flags_its_outliers() -> None:
+    cvs = [*np.random.default_rng(1).uniform(0.2, 0.6, 80), 0.02, 0.03]
+    bids = _priced(cvs)
+    table = pricerisk.price_table(bids, pd.Series("m", index=bids["tender"].unique()))
+    flagged = set(table.index[table["flagged"]])
+    assert flagged == {"T080", "T081"}  # CV 0.02/0.03: no fixed cut (≤ 0.005) would see them
+    assert table.loc["T080", "pct_cv"] == 1.0 and table["flagged"].mean() <= pricerisk.FLAG_SHARE
+
+
+def test_an_ordinary_market_flags_at_most_five_percent() -> None:
+    bids = _priced(list(np.random.default_rng(2).lognormal(np.log(0.06), 0.4, 200)))
+    table = pricerisk.price_table(bids, pd.Series("m", index=bids["tender"].unique()))
+    assert table["flagged"].mean() <= pricerisk.FLAG_SHARE
+
+
+def test_bids_above_the_ceiling_are_not_hugging_it() -> None:
+    above = pd.DataFrame(
+        {"tender": ["A"] * 3, "price": [150.0, 160.0, 170.0], "ceiling": [100.0] * 3, "valid": [True] * 3}
+    )
+    hugging = pd.DataFrame(
+        {"tender": ["H"] * 3, "price": [98.5, 99.0, 99.9], "ceiling": [100.0] * 3, "valid": [True] * 3}
+    )
+    figures = pricerisk.ceiling_figures(pd.concat([above, hugging]))
+    assert figures.loc["A", "above_ceiling"] == 3 and figures.loc["A", "ceiling_share"] == 0.0
+    assert figures.loc["H", "above_ceiling"] == 0 and figures.loc["H", "ceiling_share"] == 1.0
+    background = _priced(list(np.random.default_rng(3).uniform(0.03, 0.08, 60)))
+    bids = pd.concat([background, above, hugging])
+    table = pricerisk.price_table(bids, pd.Series("m", index=bids["tender"].unique()))
+    assert "ceiling_share" in table.loc["H", "tripped"]
+    assert np.isnan(table.loc["A", "ceiling_share"]) and "ceiling_share" not in table.loc["A", "tripped"]
+    assert table.loc["A", "above_ceiling"] == 3  # reported as data quality instead
