@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from bidgraph.cli import alerts as alerts_cli
 from bidgraph.cli import bench, db
 from bidgraph.cli import case as case_cli
 from bidgraph.cli import detect as detect_cli
@@ -33,6 +34,7 @@ app.command("loads")(load_cli.loads)
 app.command()(demo)
 app.add_typer(case_cli.app, name="case")
 app.add_typer(user_cli.app, name="user")
+app.add_typer(alerts_cli.app, name="alerts")
 app.command("verify")(case_cli.verify_command)
 app.command("sample")(sample)
 detect_cli.register(app)
