@@ -118,7 +118,9 @@ class AlertStore:
     def _grown_from(self, db: sqlite3.Connection, finding: Finding, taken: set[int]) -> sqlite3.Row | None:
         entities, tenders = set(entity_keys(finding)), set(finding.tender_codes)
         for row in db.execute("SELECT * FROM alerts WHERE detector=? ORDER BY id", (finding.detector,)):
-            if row["id"] not in taken and set(_split(row["entities"])) <= entities and set(_split(row["tenders"])) <= tenders:
+            if row["id"] in taken:
+                continue
+            if set(_split(row["entities"])) <= entities and set(_split(row["tenders"])) <= tenders:
                 return row
         return None
 
