@@ -76,7 +76,7 @@ def list_alerts(
     console.print(table if alerts else "没有符合条件的预警。先运行 bidgraph alerts raise。")
 
 
-def _row(alert: Alert, now) -> dict[str, object]:
+def _row(alert: Alert, now: datetime) -> dict[str, object]:
     return {
         "id": alert.id, "number": alert.number, "detector": alert.detector, "title": alert.title,
         "score": alert.score, "level": alert.level, "department": alert.department,
