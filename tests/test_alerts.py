@@ -179,3 +179,21 @@ def test_alert_to_case_carries_its_evidence_and_every_step_is_audited(graph, set
     assert actions.count("alert.raise") == 1
     assert [a for a in actions if a.startswith("alert.")][1:3] == ["alert.assign", "alert.to_case"]
     assert audit.verify(settings.data_dir) is None
+
+
+def test_page_shows_the_queue_with_overdue_and_the_figures(graph, settings, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    raise_alerts(graph, settings, actor="t", findings=[RING, LOW], now=T0)  # long overdue by today
+    monkeypatch.setenv("BIDGRAPH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("BIDGRAPH_GRAPH_NAME", settings.graph_name)
+    monkeypatch.setenv("BIDGRAPH_GRAPH_URL", "")
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("workbench/pages/alerts.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert {m.label: m.value for m in app.metric} == {"在办预警": "2", "逾期": "2", "本人权限内预警": "2"}
+    queue = app.dataframe[0].value
+    assert list(queue["逾期"]) == ["逾期", "逾期"]
+    assert set(queue["监督部门"]) == {"甲市水利局", "甲市交通运输局"}
+    assert [t.label for t in app.tabs] == ["按监督部门", "按承办人", "按规则（转线索率）"]

@@ -1,16 +1,21 @@
-"""Raising alerts from a detector run, and turning an alert into a case (线索)."""
+"""Raising alerts from a detector run, turning an alert into a case (线索), and the
+督办 board the page shows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from bidgraph.alerts.model import Alert
 from bidgraph.alerts.routing import route, tender_routes
-from bidgraph.alerts.store import AlertStore, RaiseResult
+from bidgraph.alerts.stats import QueueFigures, RuleFigures, by_department, by_person, by_rule
+from bidgraph.alerts.store import AlertStore, RaiseResult, utcnow
 from bidgraph.analysis import run_all
 from bidgraph.analysis.findings import Finding
 from bidgraph.cases import CaseStore
 from bidgraph.graph.store import GraphStore
 from bidgraph.settings import Settings
+from bidgraph.viewer import Viewer
 
 
 def raise_alerts(
@@ -52,3 +57,22 @@ def to_case(
     cases.add_evidence(case_id, alerts.finding(alert_id), actor=actor)
     alerts.mark_case(alert_id, case_id, actor=actor, comment=comment, now=now)
     return case_id
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the 预警督办 page shows: the viewer's queue and the 督办 figures over it."""
+
+    alerts: list[Alert]
+    now: datetime
+    departments: list[QueueFigures]
+    people: list[QueueFigures]
+    rules: list[RuleFigures]
+
+    def overdue(self) -> int:
+        return sum(a.overdue(self.now) for a in self.alerts)
+
+
+def board(settings: Settings, viewer: Viewer | None, *, now: datetime | None = None) -> Board:
+    alerts, at = AlertStore(settings).list(viewer), now or utcnow()
+    return Board(alerts, at, by_department(alerts, at), by_person(alerts, at), by_rule(alerts))
