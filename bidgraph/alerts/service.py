@@ -74,5 +74,7 @@ class Board:
 
 
 def board(settings: Settings, viewer: Viewer | None, *, now: datetime | None = None) -> Board:
-    alerts, at = AlertStore(settings).list(viewer), now or utcnow()
+    at = now or utcnow()
+    # 督办 order: overdue first, then open by deadline, then the closed ones
+    alerts = sorted(AlertStore(settings).list(viewer), key=lambda a: (not a.is_open(), not a.overdue(at), a.deadline))
     return Board(alerts, at, by_department(alerts, at), by_person(alerts, at), by_rule(alerts))

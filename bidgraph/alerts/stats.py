@@ -49,7 +49,8 @@ def queue_figures(alerts: Iterable[Alert], key: Callable[[Alert], str], now: dat
     groups: dict[str, list[Alert]] = defaultdict(list)
     for alert in alerts:
         groups[key(alert)].append(alert)
-    return [_figures(name, group, now) for name, group in sorted(groups.items())]
+    figures = [_figures(name, group, now) for name, group in groups.items()]
+    return sorted(figures, key=lambda f: (-f.overdue, -f.open, f.name))  # who is late comes first
 
 
 def _figures(name: str, alerts: list[Alert], now: datetime) -> QueueFigures:

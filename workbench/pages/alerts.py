@@ -40,6 +40,7 @@ def queue(view: Board) -> Alert | None:
         [
             {
                 "编号": a.number,
+                "逾期": "逾期" if a.overdue(view.now) else "",
                 "规则": a.title,
                 "等级": SEVERITY_ZH[a.level],
                 "监督部门": a.department_name,
@@ -47,7 +48,6 @@ def queue(view: Board) -> Alert | None:
                 "状态": a.status,
                 "承办人": a.assignee,
                 "办结时限": a.deadline.date().isoformat(),
-                "逾期": "逾期" if a.overdue(view.now) else "",
             }
             for a in rows
         ]
@@ -85,12 +85,16 @@ def handle(alert: Alert) -> None:
                     alerts.dismiss(alert.id, reason, comment, actor=viewer.user)
                     st.rerun()
     history = [
-        {"时间": e["at"], "经办人": e["actor"], "操作": ACTION_ZH.get(e["action"], e["action"]),
+        {"时间": e["at"][:16].replace("T", " "), "经办人": e["actor"], "操作": ACTION_ZH.get(e["action"], e["action"]),
          "原状态": e["from_status"], "新状态": e["to_status"]}
         for e in alerts.history(alert.id)
     ]  # fmt: skip
     st.caption("办理过程")
     st.dataframe(pd.DataFrame(history), hide_index=True)
+
+
+def _days(value: float | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1f} 天"
 
 
 def figures(view: Board) -> None:
@@ -100,6 +104,7 @@ def figures(view: Board) -> None:
     by_dept, by_person, by_rule = st.tabs(["按监督部门", "按承办人", "按规则（转线索率）"])
     for tab, rows in ((by_dept, view.departments), (by_person, view.people)):
         frame = pd.DataFrame([r.as_dict() for r in rows]).rename(columns=columns)
+        frame["办理天数中位数"] = frame["办理天数中位数"].map(_days)
         tab.dataframe(frame.style.apply(lambda c: [LATE if v else "" for v in c], subset=["逾期"]), hide_index=True)
     rules = pd.DataFrame(
         [
