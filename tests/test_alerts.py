@@ -197,3 +197,24 @@ def test_page_shows_the_queue_with_overdue_and_the_figures(graph, settings, monk
     assert list(queue["逾期"]) == ["逾期", "逾期"]
     assert set(queue["监督部门"]) == {"甲市水利局", "甲市交通运输局"}
     assert [t.label for t in app.tabs] == ["按监督部门", "按承办人", "按规则（转线索率）"]
+
+
+def test_sector_report_lists_the_sectors_findings_and_alert_handling(graph, settings) -> None:
+    from datetime import date
+
+    from bidgraph.report import build_report, render_html
+    from bidgraph.report.build import ReportError
+
+    graph.write("MATCH (t:Tender) SET t.bid_open = CASE t.code WHEN 'W-3' THEN '2025-09-01' ELSE '2025-03-01' END")
+    ring_id, _ = raise_alerts(graph, settings, actor="t", findings=[RING, LOW], now=T0).new
+    AlertStore(settings).dismiss(ring_id, "已有处理", "已由纪委立案", actor="chief", now=T0)
+    report = build_report(graph, settings, "水利", date(2025, 1, 1), date(2025, 6, 30), findings=[RING, LOW])
+    assert report.tenders == 2  # W-3 opened after the period
+    assert [f.detector for f in report.sections["抱团关系分析"]] == ["cobid_ring"]
+    assert report.sections["交易价格离散度分析"] == []  # the price screen is about 交通
+    assert [(r.detector, r.dismissed) for r in report.rules] == [("cobid_ring", 1)]
+    html = render_html(report)
+    assert "A、B、C 在 2 个标段共同投标" in html and "甲市水利局" in html
+    assert "<script" not in html and "http" not in html  # renders offline
+    with pytest.raises(ReportError, match="没有开标的标段"):
+        build_report(graph, settings, "水利", date(2020, 1, 1), date(2020, 6, 30), findings=[])
