@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from bidgraph.analysis.findings import Finding
 from bidgraph.errors import BidgraphError
+from bidgraph.services.access import may_see_sectors
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
@@ -92,7 +93,6 @@ class Alert:
         return self.closed_at is not None and self.closed_at <= self.deadline
 
     def visible_to(self, viewer: Viewer | None) -> bool:
-        """按权限: a scoped viewer sees an alert only when it may see every sector it touches."""
-        if viewer is None or not viewer.sectors:
-            return True
-        return bool(self.sectors) and all(viewer.may_see_sector(s) for s in self.sectors)
+        """按权限, the access layer's rule for findings: every sector the alert's tenders
+        lie in must be the viewer's (an alert without tenders is in no sector)."""
+        return viewer is None or may_see_sectors(viewer, self.sectors)

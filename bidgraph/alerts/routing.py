@@ -49,7 +49,7 @@ def tender_routes(store: GraphStore, codes: Iterable[str]) -> dict[str, TenderRo
 
 def route(finding: Finding, tenders: dict[str, TenderRoute]) -> Route:
     """The department supervising most of the finding's tenders (ties: the first in
-    code order); findings without tenders go to the 未分派 queue, seen by unscoped users."""
+    code order); findings without tenders go to the 未分派 queue."""
     known = [tenders[c] for c in sorted(set(finding.tender_codes)) if c in tenders]
     if not known:
         return Route(UNROUTED, UNROUTED, (), "")
