@@ -164,8 +164,9 @@ class AlertStore:
         return self._move(alert, CHECKING, actor, now, "assign", assignee=person.strip())
 
     def dismiss(self, alert_id: int, reason: str, comment: str, *, actor: str, now: datetime | None = None) -> Alert:
+        alert = self.require_open(alert_id)
         check_dismissal(reason, comment)
-        return self._move(self.require_open(alert_id), DISMISSED, actor, now, "dismiss", reason=reason, comment=comment)
+        return self._move(alert, DISMISSED, actor, now, "dismiss", reason=reason, comment=comment)
 
     def mark_case(
         self, alert_id: int, case_id: int, *, actor: str, comment: str = "", now: datetime | None = None

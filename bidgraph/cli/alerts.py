@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import time
 from datetime import datetime
@@ -16,6 +15,7 @@ from bidgraph.alerts.model import SEVERITY_ZH, Alert
 from bidgraph.alerts.service import raise_alerts, to_case
 from bidgraph.alerts.stats import by_department, by_person, by_rule
 from bidgraph.alerts.store import utcnow
+from bidgraph.cli.identity import acting_user
 from bidgraph.graph import open_store
 from bidgraph.settings import get_settings
 from bidgraph.users import UserDirectory
@@ -23,12 +23,13 @@ from bidgraph.viewer import Viewer
 
 app = typer.Typer(help="预警督办：生成、分派、办结预警，督办统计", no_args_is_help=True)
 console = Console()
-UserOption = typer.Option(None, "--user", help="经办人登录名（默认当前系统用户）；用户目录非空时按其行业权限过滤")
+UserOption = typer.Option(None, "--user", help="经办人登录名（用户目录非空时须为系统账号对应的用户，按其行业过滤）")
 FormatOption = typer.Option("table", "--format", help="table 或 json")
 
 
 def _actor(user: str | None) -> str:
-    return user or get_settings().user or getpass.getuser()
+    """The operating-system account's user once the directory has users (``cli.identity``)."""
+    return acting_user(user)
 
 
 def _viewer(user: str | None) -> Viewer | None:
