@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bidgraph.alerts import DISMISS_REASONS, AlertStore
-from bidgraph.alerts.model import SEVERITY_ZH, Alert
-from bidgraph.alerts.service import raise_alerts, to_case
-from bidgraph.alerts.stats import by_department, by_person, by_rule
-from bidgraph.alerts.store import utcnow
-from bidgraph.cli.identity import acting_user
-from bidgraph.graph import open_store
+from bidgraph.cli.identity import acting_user, directory
 from bidgraph.settings import get_settings
-from bidgraph.users import UserDirectory
-from bidgraph.viewer import Viewer
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bidgraph.alerts.model import Alert
+    from bidgraph.viewer import Viewer
+
+# The alert, analysis and graph modules are imported inside the commands: ``--help`` stays fast.
 app = typer.Typer(help="预警督办：生成、分派、办结预警，督办统计", no_args_is_help=True)
 console = Console()
 UserOption = typer.Option(None, "--user", help="经办人登录名（用户目录非空时须为系统账号对应的用户，按其行业过滤）")
@@ -34,13 +33,16 @@ def _actor(user: str | None) -> str:
 
 def _viewer(user: str | None) -> Viewer | None:
     """Scoped by the user's sectors once the user directory has users; else everything."""
-    directory = UserDirectory(get_settings().data_dir)
-    return directory.viewer_for(_actor(user)) if directory.list() else None
+    users = directory()
+    return users.viewer_for(_actor(user)) if users.list() else None
 
 
 @app.command("raise")
 def raise_command(user: str = UserOption) -> None:
     """运行全部研判规则，把新的或证据有变化的发现登记为预警（已处理过的不重复预警）。"""
+    from bidgraph.alerts.service import raise_alerts
+    from bidgraph.graph import open_store
+
     settings = get_settings()
     failures: dict[str, str] = {}
     started = time.perf_counter()
@@ -62,6 +64,9 @@ def list_alerts(
     fmt: str = FormatOption,
 ) -> None:
     """列出本人权限内的预警（逾期者标红）。"""
+    from bidgraph.alerts.model import SEVERITY_ZH
+    from bidgraph.alerts.store import AlertStore, utcnow
+
     alerts = AlertStore(get_settings()).list(_viewer(user), status=status, department=department)
     now = utcnow()
     if fmt == "json":
@@ -95,6 +100,8 @@ def assign(
     user: str = UserOption,
 ) -> None:
     """分派承办人，预警进入「核查中」。"""
+    from bidgraph.alerts.store import AlertStore
+
     alert = AlertStore(get_settings()).assign(alert_id, person, actor=_actor(user))
     console.print(f"{alert.number} 已分派给 {alert.assignee}，办结时限 {alert.deadline.date()}")
 
@@ -104,11 +111,14 @@ def close(
     alert_id: int = typer.Argument(..., help="预警编号（数字）"),
     case: bool = typer.Option(False, "--case", help="转为新线索（附带预警的证据）"),
     join: int = typer.Option(None, "--join", help="并入已有线索（线索编号数字）"),
-    dismiss: str = typer.Option(None, "--dismiss", help="排除理由：" + "、".join(DISMISS_REASONS)),
+    dismiss: str = typer.Option(None, "--dismiss", help="排除理由：正常竞争、数据错误、已有处理、其他"),
     comment: str = typer.Option("", "--comment", help="办结说明（排除时必填）"),
     user: str = UserOption,
 ) -> None:
     """办结预警：转线索（--case 或 --join N）或排除（--dismiss 理由 --comment 说明）。"""
+    from bidgraph.alerts.service import to_case
+    from bidgraph.alerts.store import AlertStore
+
     settings = get_settings()
     if (dismiss is not None) == (case or join is not None):
         raise typer.BadParameter("请指定一种办结方式：--case、--join N 或 --dismiss 理由")
@@ -123,6 +133,9 @@ def close(
 @app.command()
 def stats(user: str = UserOption, fmt: str = FormatOption) -> None:
     """督办统计：按部门、承办人的在办、逾期、按时办结、办理天数中位数；按规则的转线索率。"""
+    from bidgraph.alerts.stats import by_department, by_person, by_rule
+    from bidgraph.alerts.store import AlertStore, utcnow
+
     alerts, now = AlertStore(get_settings()).list(_viewer(user)), utcnow()
     departments, people, rules = by_department(alerts, now), by_person(alerts, now), by_rule(alerts)
     if fmt == "json":

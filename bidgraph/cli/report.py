@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bidgraph.graph import open_store
-from bidgraph.report import build_report, render_html
-from bidgraph.report.build import ReportError
+from bidgraph.errors import BidgraphError
 from bidgraph.settings import get_settings
 
 
@@ -19,7 +17,7 @@ def _day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ReportError(f"{option} 日期「{value}」无效，请写成 YYYY-MM-DD") from None
+        raise BidgraphError(f"{option} 日期「{value}」无效，请写成 YYYY-MM-DD") from None
 
 
 def report(
@@ -29,8 +27,11 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件（.html）")],
 ) -> None:
     """生成行业半年度分析报告：抱团关系、价格离散度、中标率、预警处置情况。"""
+    from bidgraph.graph import open_store  # here, not at the top: ``--help`` stays fast
+    from bidgraph.report import build_report, render_html
+
     if out.suffix.lower() != ".html":
-        raise ReportError(f"目前只支持 HTML 报告，请用 .html 作为输出文件后缀（收到 {out.name}）")
+        raise BidgraphError(f"目前只支持 HTML 报告，请用 .html 作为输出文件后缀（收到 {out.name}）")
     settings = get_settings()
     started = datetime.now()
     with open_store(settings) as graph:
