@@ -20,6 +20,7 @@ LAYOUT = {
         ("profile.py", "画像", ":material/badge:"),
         ("detectors.py", "研判", ":material/policy:"),
         ("leads.py", "线索", ":material/folder_open:"),
+        ("alerts.py", "预警督办", ":material/notifications_active:"),
     ],
     "分析与数据": [
         ("cypher.py", "查询", ":material/terminal:"),

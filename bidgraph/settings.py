@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     write_batch_size: int = Field(2_000, ge=1, description="Rows per UNWIND write statement.")
     query_dir: Path | None = Field(None, description="Analysts' saved queries; empty: <data_dir>/queries.")
     embedded_tcp_port: int = Field(0, ge=0, description="0: Unix socket only. >0: also listen on 127.0.0.1.")
+    alert_days_high: int = Field(
+        5, ge=1, description="Days to handle an alert of a high-severity finding (score ≥ 70)."
+    )
+    alert_days_medium: int = Field(10, ge=1, description="Days to handle an alert of a medium finding (score 40–69).")
+    alert_days_low: int = Field(20, ge=1, description="Days to handle an alert of a low finding (score < 40).")
     user: str = Field("", description="Workbench user (login name in the user directory), set by SSO/proxy.")
     audit_key_file: Path | None = Field(
         None, description="HMAC key of the audit log; empty: <data_dir>/audit.key (created 0600 on first use)."

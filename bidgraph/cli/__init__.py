@@ -7,12 +7,14 @@ import sys
 import typer
 from rich.console import Console
 
+from bidgraph.cli import alerts as alerts_cli
 from bidgraph.cli import bench, db
 from bidgraph.cli import case as case_cli
 from bidgraph.cli import detect as detect_cli
 from bidgraph.cli import documents as documents_cli
 from bidgraph.cli import load as load_cli
 from bidgraph.cli import mapping as mapping_cli
+from bidgraph.cli import report as report_cli
 from bidgraph.cli import user as user_cli
 from bidgraph.cli.demo import demo
 from bidgraph.cli.sample import sample
@@ -33,6 +35,8 @@ app.command("loads")(load_cli.loads)
 app.command()(demo)
 app.add_typer(case_cli.app, name="case")
 app.add_typer(user_cli.app, name="user")
+app.add_typer(alerts_cli.app, name="alerts")
+app.command("report")(report_cli.report)
 app.command("verify")(case_cli.verify_command)
 app.command("sample")(sample)
 detect_cli.register(app)
