@@ -87,6 +87,8 @@ def assign_markets(tenders: pd.DataFrame, spec: MarketSpec) -> pd.Series:
     """tender → market label (e.g. ``地区:郑州市|规模:2/3|年度:2024``). Each tender gets the
     finest market whose cell holds at least ``spec.min_tenders`` tenders."""
     dims = dimensions(tenders, spec)
+    if dims.empty:  # no priced tender yet (a fresh or tiny graph): nothing to assign
+        return pd.Series(index=dims.index, dtype=str)
     market = pd.Series(index=dims.index, dtype=object)
     kept = list(DIMENSIONS)
     for dropped in (None, *COARSENING):
