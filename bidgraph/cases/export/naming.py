@@ -13,13 +13,12 @@ from bidgraph.errors import BidgraphError
 from bidgraph.graph.model import Node
 from bidgraph.graph.schema import schema
 from bidgraph.masking import mask_id_number
-from bidgraph.viz.style import PROPERTY_ZH
+from bidgraph.viz.display import property_lines
 from bidgraph.viz.style import node_caption as graph_caption
 
 _ORGS = ("Company", "Agency", "Tenderer")
 _PROVENANCE = frozenset({"source", "row", "load_id", "loaded_at", "first_load", "key"})
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def node_caption(node: NodeSnapshot) -> str:
@@ -65,14 +64,9 @@ def node_name(case: Case, node_id: str) -> str:
 
 def relationship_text(case: Case, rel_type: str, start: str, end: str, props: dict[str, Any]) -> str:
     """「张三 —法定代表人（起始：2019-01-01）→ 某公司」: type in Chinese, dates and figures kept."""
-    shown = {k: v for k, v in props.items() if k not in _PROVENANCE and v not in (None, "")}
-    detail = "（" + "，".join(f"{PROPERTY_ZH.get(k, k)}：{_short(v)}" for k, v in shown.items()) + "）" if shown else ""
+    shown = property_lines({k: v for k, v in props.items() if v != ""}, _PROVENANCE)
+    detail = "（" + "，".join(shown) + "）" if shown else ""
     return f"{node_name(case, start)} —{schema().zh(rel_type)}{detail}→ {node_name(case, end)}"
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text[:10] if _ISO_DATE.match(text) and len(text) > 10 and text[10] == "T" else text
 
 
 @cache

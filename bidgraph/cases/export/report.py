@@ -14,6 +14,7 @@ from bidgraph.cases.export.naming import fact_text, node_name, relationship_text
 from bidgraph.cases.export.tables import finding_rows, source_rows, timeline_rows
 from bidgraph.cases.masking import MaskReport, Recipient
 from bidgraph.cases.model import Case, FindingSnapshot
+from bidgraph.viz.display import local_time
 
 TEMPLATES = Path(__file__).parent
 
@@ -37,13 +38,13 @@ def report_context(case: Case, meta: ExportMeta) -> dict[str, Any]:
             ("线索编号", case.number),
             ("标题", case.title),
             ("当前状态", case.status),
-            ("创建", f"{case.created_at} {case.created_by}"),
+            ("创建", f"{local_time(case.created_at)} {case.created_by}"),
             ("接收方", meta.recipient.name),
             ("导出人", meta.exporter),
-            ("导出时间", meta.exported_at),
+            ("导出时间", local_time(meta.exported_at)),
             ("脱敏", meta.masking.to_dict()["rule"]),
-            ("证据加入时间（快照）", case.evidence_added_at() or "—"),
-            ("数据载入时间", case.data_loaded_at() or "—"),
+            ("证据加入时间（快照）", local_time(case.evidence_added_at()) or "—"),
+            ("数据载入时间", local_time(case.data_loaded_at()) or "—"),
             ("数据载入批次", "、".join(case.load_ids()) or "—"),
             ("数据核对", meta.freshness or "未核对当前数据"),
         ],
@@ -53,7 +54,7 @@ def report_context(case: Case, meta: ExportMeta) -> dict[str, Any]:
         "relationship_count": len(case.relationships),
         "sources": source_rows(case),
         "timeline": timeline_rows(case),
-        "notes": [(n.at, n.author, n.text) for n in case.notes],
+        "notes": [(local_time(n.at), n.author, n.text) for n in case.notes],
     }
 
 

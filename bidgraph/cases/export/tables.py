@@ -13,6 +13,7 @@ from bidgraph.cases.export.naming import entity_name, fact_text, node_caption, r
 from bidgraph.cases.model import INITIAL_STATUS, Case
 from bidgraph.graph.schema import schema
 from bidgraph.spreadsheet import safe_row
+from bidgraph.viz.display import local_time
 
 SHEETS = {
     "entities": "实体",
@@ -135,7 +136,7 @@ def source_rows(case: Case) -> list[Row]:
 def timeline_rows(case: Case) -> list[Row]:
     created = {
         "序号": 0,
-        "时间": case.created_at,
+        "时间": local_time(case.created_at),
         "原状态": "",
         "新状态": INITIAL_STATUS,
         "经办人": case.created_by,
@@ -146,7 +147,7 @@ def timeline_rows(case: Case) -> list[Row]:
     return [created] + [
         {
             "序号": t.seq,
-            "时间": t.at,
+            "时间": local_time(t.at),
             "原状态": t.from_status,
             "新状态": t.to_status,
             "经办人": t.actor,
