@@ -26,6 +26,7 @@ _LEGAL_FORMS = (
 _NOT_WORD = re.compile(r"[\W_]+")
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 TYPO_CUTOFF = 80.0  # rapidfuzz partial_ratio: one wrong character in six scores 83
+TYPO_SCORE = 80.0  # matches scoring below this are typo guesses (score × 0.7)
 
 
 def squash(text: str) -> str:

@@ -1,7 +1,6 @@
 """Find companies, people and tenders by what an investigator has at hand: a name written
-any way (brackets, spaces, legal form, pinyin, initials, a typo), a USCC, an ID number or
-a name with the ID's last digits, a certificate, phone, address or IP, a tender code.
-Every hit says why it matched."""
+any way (brackets, spaces, legal form, pinyin, initials, a typo), a USCC, an ID number,
+a certificate, phone, address or IP, a tender code. Every hit says why it matched."""
 
 from __future__ import annotations
 
@@ -11,9 +10,10 @@ from dataclasses import dataclass
 from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import schema
 from bidgraph.loaders.identity import id_hash
-from bidgraph.masking import mask_id_number, mask_text
+from bidgraph.masking import mask_text
+from bidgraph.services import access
 from bidgraph.services.access import TENDER_SCOPE, scope_params
-from bidgraph.services.name_match import NameMatch, match_name, squash
+from bidgraph.services.name_match import TYPO_SCORE, NameMatch, match_name, squash
 from bidgraph.services.search_ids import search_identifiers
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
@@ -21,13 +21,12 @@ from bidgraph.viz.style import label_zh
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _MASKED_ID = re.compile(r"^\d{4,}\*+[\dX*]*$")
-_NAME_AND_TAIL = re.compile(r"^(\D{2,})\s*([\dXx]{3,6})$")  # 张伟 613X: a name and the ID's last digits
 
 _ORGS = """
 MATCH (n:{label}) RETURN n.key AS key, n.name AS name, n.uscc AS uscc, n.region AS region
 """
 _PEOPLE = """
-MATCH (p:Person) RETURN p.key AS key, p.name AS name, p.id_number AS id_number, p.id_masked AS id_masked,
+MATCH (p:Person) RETURN p.key AS key, p.name AS name, p.id_masked AS id_masked,
        p.id_hash AS id_hash, p.expert_no AS expert_no
 """
 _PERSON_ORGS = """
@@ -85,6 +84,9 @@ def search(store: GraphStore, text: str, viewer: Viewer, *, limit: int = 20) -> 
 
 
 def _best(scored: list[tuple[NameMatch, dict]], limit: int) -> list[tuple[NameMatch, dict]]:
+    """Best first; near-misses (typos) only when nothing matched outright, so they never bury a real hit."""
+    if any(m.score >= TYPO_SCORE for m, _ in scored):
+        scored = [(m, r) for m, r in scored if m.score >= TYPO_SCORE]
     return sorted(scored, key=lambda s: (-s[0].score, len(s[1]["name"] or "")))[:limit]
 
 
@@ -102,19 +104,11 @@ def _orgs(store: GraphStore, label: str, raw: str, exact: str, limit: int) -> li
 
 def _people(store: GraphStore, raw: str, exact: str, viewer: Viewer, limit: int) -> list[SearchHit]:
     rows = store.run(_PEOPLE).records()
-    tail = _NAME_AND_TAIL.match(raw)
     if _ID_NUMBER.match(exact):
         wanted = id_hash(exact)
         scored = [(NameMatch(100.0, "身份证号相同"), r) for r in rows if r["id_hash"] == wanted]
     elif _MASKED_ID.match(raw.upper()):
         scored = [(NameMatch(100.0, "脱敏身份证号相同"), r) for r in rows if r["id_masked"] == raw.upper()]
-    elif tail:
-        end = tail.group(2).upper()
-        scored = [
-            (NameMatch(100.0, f"姓名相同且身份证号末尾为 {end}"), r)
-            for r in rows
-            if squash(r["name"] or "") == squash(tail.group(1)) and (r["id_number"] or "").upper().endswith(end)
-        ]
     else:
         scored = [(m, r) for r in rows if (m := match_name(raw, r["name"] or "")) is not None]
     best = _best(scored, limit)
@@ -123,9 +117,8 @@ def _people(store: GraphStore, raw: str, exact: str, viewer: Viewer, limit: int)
 
 
 def _person_hit(record: dict, orgs: list, reason: str, viewer: Viewer) -> SearchHit:
-    number = record["id_number"]
-    shown = number if number and viewer.sees_full_ids else (mask_id_number(number) if number else record["id_masked"])
+    shown = record["id_masked"]  # the full number is in the protected store, shown on the profile to entitled roles
     parts = [f"身份证 {shown}" if shown else "", f"专家 {record['expert_no']}" if record["expert_no"] else ""]
     parts.append("、".join(o for o in orgs if o))
     detail = mask_text(" · ".join(filter(None, parts)), viewer)
-    return SearchHit("Person", record["key"], record["name"] or "（无名）", detail, reason)
+    return SearchHit("Person", record["key"], access.readable(record["name"] or "（无名）", viewer), detail, reason)

@@ -1,5 +1,5 @@
 """Find the companies and people behind an identifier an investigator has at hand: a
-certificate number, a phone number, an e-mail, an address fragment or an upload IP."""
+certificate number, a whole phone number, an e-mail, an address fragment or an upload IP."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bidgraph import protected
 from bidgraph.graph import GraphStore
+from bidgraph.loaders import normalize
 
 _OWNER = "CASE WHEN o:Person THEN 'Person' WHEN o:Agency THEN 'Agency' ELSE 'Company' END AS label"
 _RETURN = f"RETURN DISTINCT o.key AS key, o.name AS name, {_OWNER}, i.value AS value LIMIT $limit"
@@ -28,9 +30,8 @@ _CERT = IdentifierKind(
     "UNWIND owners AS o "
     f"RETURN DISTINCT o.key AS key, o.name AS name, {_OWNER}, i.kind + ' ' + i.number AS value LIMIT $limit",
 )
-_PHONE = IdentifierKind(
-    "电话", f"MATCH (o)-[:HAS_PHONE]->(i:Phone) WHERE i.key CONTAINS $text AND size($text) >= 6 {_RETURN}"
-)
+# the graph keeps a phone only as a hash of the whole number (bidgraph.protected): matched exactly
+_PHONE = IdentifierKind("电话", f"MATCH (o)-[:HAS_PHONE]->(i:Phone) WHERE i.key = $text {_RETURN}")
 _EMAIL = IdentifierKind("电子邮箱", f"MATCH (o)-[:HAS_EMAIL]->(i:Email) WHERE i.key CONTAINS $text {_RETURN}")
 _ADDRESS = IdentifierKind(
     "地址", f"MATCH (o)-[:REGISTERED_AT]->(i:Address) WHERE i.key CONTAINS $text AND size($text) >= 4 {_RETURN}"
@@ -61,8 +62,8 @@ def _variants(text: str) -> list[tuple[IdentifierKind, str]]:
     if "@" in raw:
         return [(_EMAIL, raw.lower())]
     found: list[tuple[IdentifierKind, str]] = [(_CERT, re.sub(r"\s+", "", raw).upper())]
-    if digits and re.fullmatch(r"[\d\s()+\-]+", raw):
-        found.append((_PHONE, digits))
+    if len(digits) >= 7 and re.fullmatch(r"[\d\s()+\-]+", raw):
+        found.append((_PHONE, protected.graph_key(protected.PHONE, normalize.phone(raw))))
     if not raw.isascii():
         found.append((_ADDRESS, re.sub(r"\s+", "", raw)))
     return found
