@@ -364,8 +364,9 @@ def test_i2_identities_are_stable_across_two_overlapping_cases(cases: CaseStore,
     finding = sample_finding()
     other = cases.create("另一条线索：同一家公司", "与线索一重叠", actor="调查员丙")
     cases.add_evidence(other, finding, actor="调查员丙")
-    first = export_case(cases, 1, recipient_name="公安机关", actor="导出人乙", out_dir=tmp_path)
-    second = export_case(cases, other, recipient_name="公安机关", actor="导出人乙", out_dir=tmp_path / "b")
+    liaison = Viewer("导出人乙", Role.LIAISON)
+    first = export_case(cases, 1, recipient_name="公安机关", viewer=liaison, out_dir=tmp_path)
+    second = export_case(cases, other, recipient_name="公安机关", viewer=liaison, out_dir=tmp_path / "b")
 
     def chart_ids(package: ExportResult) -> set[str]:
         return {e.get("Identity") for e in ET.fromstring(read(package, "anb/case.anx")).iter("Entity")}
