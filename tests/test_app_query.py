@@ -64,7 +64,7 @@ def test_zero_rows_is_a_success_and_text_survives_another_page(graph_env):
     text = "// 不存在的企业\nMATCH (c:Company) WHERE c.name = '不存在' RETURN c.name AS 名称"
     app.text_area(key="cypher:text").input(text).run()
     app.button(key="cypher:run").click().run()
-    assert any("查询成功，没有符合条件的结果" in i.value for i in app.info)
+    assert any("查询成功，没有符合条件的结果" in i.value for i in app.info), [e.value for e in app.error]
     assert not any("请先" in i.value for i in app.info)
     app.switch_page("workbench/pages/search.py").run()
     app.switch_page("workbench/pages/cypher.py").run()
@@ -84,3 +84,10 @@ def test_a_failure_is_reported_once_and_a_commented_query_saves(graph_env):
     next(b for b in app.button if b.label == "保存").click().run()
     assert not app.error, [e.value for e in app.error]
     assert any("已保存" in s.value for s in app.success)
+
+
+def test_the_row_limit_goes_after_a_final_quoted_name_or_string():
+    from bidgraph.graph.store import push_limit
+
+    assert push_limit("MATCH (c) RETURN c.name AS `名称`", 5) == "MATCH (c) RETURN c.name AS `名称` LIMIT 5"
+    assert push_limit("RETURN 'x' // note", 5) == "RETURN 'x' LIMIT 5 // note"
