@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# workbench port: make demo PORT=8600
+PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
 LINT   := tools/cypher-lint
@@ -29,7 +31,7 @@ test-deps: $(NODE_STAMP)  ## + headless Chromium, poppler, and Neo4j's Cypher gr
 	@scripts/system-deps.sh test
 
 demo: install system-deps  ## start the workbench on the bundled sample data
-	$(BIN)/bidgraph demo
+	$(BIN)/bidgraph demo --port $(PORT)
 
 test: install test-deps  ## the whole test suite, on the real embedded database
 	$(BIN)/python -m pytest

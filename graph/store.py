@@ -20,9 +20,17 @@ _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
-def strip_literals(query: str) -> str:
-    """The query with string literals, quoted names and comments blanked out."""
-    return _STRING_OR_COMMENT.sub(lambda m: " " * len(m.group()), query)
+def strip_literals(query: str, *, keep_extent: bool = False) -> str:
+    """The query with string literals, quoted names and comments blanked out. With
+    ``keep_extent`` strings and quoted names become ``_`` (still text, so a query ending
+    in ``AS `名称``` does not look shorter than it is); comments always become spaces."""
+
+    def blank(match: re.Match[str]) -> str:
+        text = match.group()
+        filler = "_" if keep_extent and not text.startswith(("//", "/*")) else " "
+        return filler * len(text)
+
+    return _STRING_OR_COMMENT.sub(blank, query)
 
 
 def looks_like_write(query: str) -> bool:
@@ -145,7 +153,7 @@ def push_limit(query: str, limit: int) -> str:
     producing rows instead of the client dropping them after transfer. A smaller
     literal LIMIT is kept; a parameter LIMIT or a UNION is left alone (the server's
     result-set cap still applies)."""
-    blank = strip_literals(query)
+    blank = strip_literals(query, keep_extent=True)
     end = len(blank.rstrip())
     if end and blank[end - 1] == ";":
         end = len(blank[: end - 1].rstrip())

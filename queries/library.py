@@ -71,6 +71,8 @@ def parse_query(source: str, *, builtin: bool = False, path: Path | None = None)
     lines = source.splitlines()
     index = 0
     while index < len(lines) and (lines[index].startswith("//") or not lines[index].strip()):
+        if not lines[index].strip() and any(header_lines):
+            break  # the header ends at its first blank line: comments after it belong to the query
         header_lines.append(lines[index][2:].removeprefix(" ") if lines[index].startswith("//") else "")
         index += 1
     text = "\n".join(lines[index:]).strip()

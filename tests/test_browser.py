@@ -139,7 +139,7 @@ def test_overview(page, app_url):
 def test_search_opens_profile_with_graph(page, app_url, store):
     name = ring_names(store)[0]
     visit(page, app_url, "search", "搜索")
-    box = page.get_by_label("搜索企业、自然人或标段")
+    box = page.get_by_label("搜索企业、自然人、证照号码或标段")
     box.fill(name[2:8])
     box.press("Enter")
     settle(page)

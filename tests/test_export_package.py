@@ -21,7 +21,7 @@ from bidgraph import audit
 from bidgraph.analysis.findings import Finding, entities_of, sources_of
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
 from bidgraph.cases import CaseStore
-from bidgraph.cases.export import DESCRIPTIONS, ExportResult, export_case
+from bidgraph.cases.export import DESCRIPTIONS, ExportResult, export_case, naming
 from bidgraph.cases.export.graphfiles import read_graphml, read_json, to_networkx
 from bidgraph.cases.export.manifest import MANIFEST, verify
 from bidgraph.cases.export.tables import SHEETS
@@ -238,8 +238,9 @@ def test_anx_follows_the_exchange_format_and_holds_every_entity_and_link(
     root = check_anx(read(packages["公安机关"], "anb/case.anx"))
     identities = {e.get("Identity") for e in root.iter("Entity")}
     links = {(link.get("End1Id"), link.get("End2Id")) for link in root.iter("Link")}
-    assert identities == set(case.nodes)
-    assert links == {(r.start, r.end) for r in case.relationships.values()}
+    ids = naming.identities(case)
+    assert identities == set(ids.values()) and "统一社会信用代码:91330100MA27XXXX1A" in identities
+    assert links == {(ids[r.start], ids[r.end]) for r in case.relationships.values()}
     labels = {i.get("Label") for i in root.iter("ChartItem")}
     assert {"张三", "杭州甲建设有限公司", "法定代表人"} <= labels
     entities = read(packages["公安机关"], "anb/entities.csv").decode("utf-8-sig").splitlines()
@@ -344,3 +345,33 @@ def test_graph_html_renders_offline_in_chromium(
     assert heading.startswith("线索报告 XS-00001")
     assert count == drawn == len(cases.get(1).nodes)
     assert all(url.startswith(("file:", "data:", "blob:")) for url in requests), requests
+
+
+def test_report_names_entities_rules_and_relationships_for_a_reader(packages: dict[str, ExportResult]) -> None:
+    html = read(packages["公安机关"], "report.html").decode("utf-8")
+    assert "杭州甲建设有限公司（统一社会信用代码 91330100MA27XXXX1A）" in html
+    assert "张三（身份证 330102198501******）" in html
+    assert "—法定代表人→" in html and "—任职（" in html
+    for internal in ("Person:id:", "LEGAL_REP_OF#", "HAS_PHONE#", "规则：cross_appointment", "Company:9133"):
+        assert internal not in html, internal
+    pdf_text = subprocess.run(
+        ["pdftotext", "-", "-"], input=read(packages["公安机关"], "report.pdf"), capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(r"第\s*1\s*页", pdf_text) and "Person:id:" not in pdf_text
+
+
+def test_i2_identities_are_stable_across_two_overlapping_cases(cases: CaseStore, tmp_path: Path) -> None:
+    finding = sample_finding()
+    other = cases.create("另一条线索：同一家公司", "与线索一重叠", actor="调查员丙")
+    cases.add_evidence(other, finding, actor="调查员丙")
+    liaison = Viewer("导出人乙", Role.LIAISON)
+    first = export_case(cases, 1, recipient_name="公安机关", viewer=liaison, out_dir=tmp_path)
+    second = export_case(cases, other, recipient_name="公安机关", viewer=liaison, out_dir=tmp_path / "b")
+
+    def chart_ids(package: ExportResult) -> set[str]:
+        return {e.get("Identity") for e in ET.fromstring(read(package, "anb/case.anx")).iter("Entity")}
+
+    shared = chart_ids(first) & chart_ids(second)
+    assert "统一社会信用代码:91330100MA27XXXX1A" in shared
+    assert any(i.startswith("自然人:id:") for i in shared)
+    assert all(not i.isdigit() for i in shared)  # never the database's internal ids

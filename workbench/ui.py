@@ -146,7 +146,7 @@ def guarded(action: str = "操作") -> Iterator[None]:
     try:
         yield
     except BidgraphError as e:
-        st.error(f"{action}失败：{plain(e)}")
+        st.error(failure(action, e))
 
 
 def attempt(action: str, func: Callable[[], T]) -> T | None:
@@ -154,8 +154,14 @@ def attempt(action: str, func: Callable[[], T]) -> T | None:
     try:
         return func()
     except BidgraphError as e:
-        st.error(f"{action}失败：{plain(e)}")
+        st.error(failure(action, e))
         return None
+
+
+def failure(action: str, error: BidgraphError) -> str:
+    """「查询失败：…」 once, even when the error's own message already starts that way."""
+    prefix = f"{action}失败："
+    return prefix + plain(error).removeprefix(prefix)
 
 
 def open_profile(ref: NodeRef) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 
 from bidgraph.analysis.findings import Finding, RankedItem, TriageList
+from bidgraph.viz.display import shown_value
 
 WEIGHTS: dict[str, float] = {
     "cross_appointment": 1.0,
@@ -69,7 +70,7 @@ def _short(value: Any) -> str:
         return "、".join(f"{k}:{v}" for k, v in list(value.items())[:3])
     if isinstance(value, list):
         return "、".join(map(str, value[:3]))
-    return str(value)
+    return shown_value("", value)  # 是/否, not True/False; 60, not 60.0
 
 
 def rank_tenders(findings: list[Finding], names: Mapping[str, str] | None = None) -> list[RankedItem]:

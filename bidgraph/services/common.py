@@ -14,6 +14,7 @@ from bidgraph.masking import redact_expert, visible_properties
 from bidgraph.services import access
 from bidgraph.spreadsheet import frame_csv, frame_xlsx
 from bidgraph.viewer import Viewer
+from bidgraph.viz.display import shown_value
 from bidgraph.viz.style import PROPERTY_ZH, label_of, label_zh, node_caption
 
 
@@ -46,14 +47,8 @@ def facts_table(node: Node, viewer: Viewer) -> pd.DataFrame:
     skip = {"key", "load_id", "loaded_at", "row"}
     node = access.reveal([node], viewer)[0]
     props = visible_properties(node.label, redact_expert(node, viewer).properties, viewer)
-    rows = [(PROPERTY_ZH.get(k, k), _cell(v)) for k, v in props.items() if k not in skip]
+    rows = [(PROPERTY_ZH.get(k, k), shown_value(k, v)) for k, v in props.items() if k not in skip and v is not None]
     return pd.DataFrame(rows, columns=["项目", "内容"])
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
 
 
 def table(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], viewer: Viewer) -> pd.DataFrame:
@@ -61,8 +56,11 @@ def table(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str], view
     rows = [{zh: _masked(record.get(name), viewer) for name, zh in columns.items()} for record in records]
     frame = pd.DataFrame(rows, columns=list(columns.values()))
     for column in frame.columns:
-        if frame[column].dtype == object and not frame[column].map(lambda v: isinstance(v, bool)).any():
+        text = frame[column].dtype == object or isinstance(frame[column].dtype, pd.StringDtype)  # pandas 3: "str"
+        if text and not frame[column].map(lambda v: isinstance(v, bool)).any():
             frame[column] = frame[column].fillna("")  # empty, not "None", in text columns
+        elif frame[column].dtype.kind == "f" and frame[column].isna().any():  # Streamlit shows NaN as "None"
+            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else shown_value("", v))
     return frame
 
 

@@ -27,6 +27,7 @@ from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_NAME = re.compile(r"(?<![$\w`])[^\W\d]\w*")
 PARAM_TYPES = {
     "str": "文本",
     "int": "整数",
@@ -40,6 +41,16 @@ PARAM_TYPES = {
 def parameter_names(text: str) -> list[str]:
     """The ``$names`` used in the query, in order of first use."""
     return list(dict.fromkeys(_PARAM_USE.findall(strip_literals(text))))
+
+
+def quote_names(text: str) -> str:
+    """Backtick-quote names with non-ASCII characters (``AS 同场次数``), which FalkorDB rejects
+    unquoted; strings, comments and names already quoted are left alone."""
+    stripped = strip_literals(text)
+    spans = [m.span() for m in _NAME.finditer(stripped) if not m.group().isascii()]
+    for start, end in reversed(spans):
+        text = f"{text[:start]}`{text[start:end]}`{text[end:]}"
+    return text
 
 
 def run_cypher(
@@ -60,7 +71,7 @@ def run_cypher(
     access.check_unscoped(viewer, "自由编写的 Cypher 查询")
     _refuse_huge_range(text)
     with _user_slot(viewer.user, slots):
-        return store.run(text, dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+        return store.run(quote_names(text), dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
 
 
 # range() builds its whole list at once, past the server's memory and time checks

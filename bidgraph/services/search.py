@@ -1,10 +1,10 @@
-"""Find companies, people and tenders by what an investigator has at hand: part of a
-name (brackets and spaces written either way), a USCC, an ID number, a tender code."""
+"""Find companies, people and tenders by what an investigator has at hand: a name written
+any way (brackets, spaces, legal form, pinyin, initials, a typo), a USCC, an ID number,
+a certificate, phone, address or IP, a tender code. Every hit says why it matched."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bidgraph.graph import GraphStore
@@ -13,46 +13,26 @@ from bidgraph.loaders.identity import id_hash
 from bidgraph.masking import mask_text
 from bidgraph.services import access
 from bidgraph.services.access import TENDER_SCOPE, scope_params
+from bidgraph.services.name_match import TYPO_SCORE, NameMatch, match_name, squash
+from bidgraph.services.search_ids import search_identifiers
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
 
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _MASKED_ID = re.compile(r"^\d{4,}\*+[\dX*]*$")
-_NO_MATCH = "¤不匹配¤"  # a parameter value no name, code or hash contains
 
-
-@dataclass(frozen=True)
-class SearchHit:
-    label: str  # Company | Agency | Tenderer | Person | Tender
-    key: str
-    name: str
-    detail: str
-
-    @property
-    def kind_zh(self) -> str:
-        return label_zh(self.label)
-
-
-def normalize_name(text: str) -> str:
-    """Half-width brackets, no spaces: how names are compared on both sides."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-# The same normalisation in Cypher (full-width brackets and spaces only; NFKC is not available).
-_NAME_NORM = "replace(replace(replace(replace({v}, '（', '('), '）', ')'), ' ', ''), '　', '')"
-_ORGS = f"""
-MATCH (n:{{label}}) WHERE n.key = $exact OR n.uscc = $exact OR {_NAME_NORM.format(v="n.name")} CONTAINS $text
-RETURN n.key AS key, n.name AS name, n.uscc AS uscc, n.region AS region
-ORDER BY size(n.name) LIMIT $limit
+_ORGS = """
+MATCH (n:{label}) RETURN n.key AS key, n.name AS name, n.uscc AS uscc, n.region AS region
 """
 _PEOPLE = """
-MATCH (p:Person) WHERE p.id_hash = $idhash OR p.id_masked = $exact OR p.name CONTAINS $text
-OPTIONAL MATCH (p)-[r:LEGAL_REP_OF|OFFICER_OF|SHAREHOLDER_OF|EMPLOYED_BY]->(o)
-WITH p, collect(DISTINCT o.name)[0..3] AS orgs
-RETURN p.key AS key, p.name AS name, p.id_masked AS id_masked,
-       p.expert_no AS expert_no, orgs
-ORDER BY size(p.name) LIMIT $limit
+MATCH (p:Person) RETURN p.key AS key, p.name AS name, p.id_masked AS id_masked,
+       p.id_hash AS id_hash, p.expert_no AS expert_no
+"""
+_PERSON_ORGS = """
+MATCH (p:Person) WHERE p.key IN $keys
+OPTIONAL MATCH (p)-[:LEGAL_REP_OF|OFFICER_OF|SHAREHOLDER_OF|EMPLOYED_BY]->(o)
+RETURN p.key AS key, collect(DISTINCT o.name)[0..3] AS orgs
 """
 _TENDERS = f"""
 MATCH (t:Tender) WHERE (t.code CONTAINS $text OR t.name CONTAINS $text) AND {TENDER_SCOPE}
@@ -61,27 +41,34 @@ ORDER BY t.bid_open DESC LIMIT $limit
 """
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    label: str  # Company | Agency | Tenderer | Person | Tender
+    key: str
+    name: str
+    detail: str
+    reason: str = ""  # why it matched, in Chinese
+
+    @property
+    def kind_zh(self) -> str:
+        return label_zh(self.label)
+
+
 def search(store: GraphStore, text: str, viewer: Viewer, *, limit: int = 20) -> list[SearchHit]:
-    """Companies (and agencies, tenderers), people and tenders matching ``text``."""
+    """Companies (and agencies, tenderers), people and tenders matching ``text``, best first per type."""
     raw = text.strip()
     if not raw:
         return []
-    norm = normalize_name(raw)
-    exact = norm.upper()
+    exact = squash(raw)
     hits: list[SearchHit] = []
     for label in ("Company", "Agency", "Tenderer"):
-        text_filter = _NO_MATCH if _USCC.match(exact) else norm  # a USCC is matched exactly, never as a substring
-        rows = store.run(
-            _ORGS.replace("{label}", schema().label(label)), {"exact": exact, "text": text_filter, "limit": limit}
-        )
-        hits += [
-            SearchHit(label, r["key"], r["name"] or r["key"], " · ".join(filter(None, [r["uscc"], r["region"]])))
-            for r in rows.records()
-        ]
-    person_hash = id_hash(exact) if _ID_NUMBER.match(exact) else _NO_MATCH
-    by_name = _NO_MATCH if _ID_NUMBER.match(exact) or _MASKED_ID.match(exact) else norm
-    rows = store.run(_PEOPLE, {"idhash": person_hash, "exact": exact, "text": by_name, "limit": limit})
-    hits += [_person_hit(r, viewer) for r in rows.records()]
+        hits += _orgs(store, label, raw, exact, limit)
+    hits += _people(store, raw, exact, viewer, limit)
+    seen = {(h.label, h.key) for h in hits}
+    for found in search_identifiers(store, raw, limit=limit):
+        if (found.label, found.key) not in seen:
+            seen.add((found.label, found.key))
+            hits.append(SearchHit(found.label, found.key, found.name, "", mask_text(found.reason, viewer)))
     rows = store.run(_TENDERS, scope_params(viewer, text=raw, limit=limit))
     hits += [
         SearchHit(
@@ -89,19 +76,49 @@ def search(store: GraphStore, text: str, viewer: Viewer, *, limit: int = 20) -> 
             r["key"],
             r["name"] or r["code"],
             " · ".join(filter(None, [r["code"], r["bid_open"], r["industry"]])),
+            "标段编号或名称包含所输入文字",
         )
         for r in rows.records()
     ]
     return hits
 
 
-def _person_hit(record: dict, viewer: Viewer) -> SearchHit:
+def _best(scored: list[tuple[NameMatch, dict]], limit: int) -> list[tuple[NameMatch, dict]]:
+    """Best first; near-misses (typos) only when nothing matched outright, so they never bury a real hit."""
+    if any(m.score >= TYPO_SCORE for m, _ in scored):
+        scored = [(m, r) for m, r in scored if m.score >= TYPO_SCORE]
+    return sorted(scored, key=lambda s: (-s[0].score, len(s[1]["name"] or "")))[:limit]
+
+
+def _orgs(store: GraphStore, label: str, raw: str, exact: str, limit: int) -> list[SearchHit]:
+    rows = store.run(_ORGS.replace("{label}", schema().label(label))).records()
+    if _USCC.match(exact):  # a USCC is matched exactly, never as a substring or a fuzzy name
+        scored = [(NameMatch(100.0, "统一社会信用代码相同"), r) for r in rows if exact in (r["uscc"], r["key"])]
+    else:
+        scored = [(m, r) for r in rows if (m := match_name(raw, r["name"] or "")) is not None]
+    return [
+        SearchHit(label, r["key"], r["name"] or r["key"], " · ".join(filter(None, [r["uscc"], r["region"]])), m.reason)
+        for m, r in _best(scored, limit)
+    ]
+
+
+def _people(store: GraphStore, raw: str, exact: str, viewer: Viewer, limit: int) -> list[SearchHit]:
+    rows = store.run(_PEOPLE).records()
+    if _ID_NUMBER.match(exact):
+        wanted = id_hash(exact)
+        scored = [(NameMatch(100.0, "身份证号相同"), r) for r in rows if r["id_hash"] == wanted]
+    elif _MASKED_ID.match(raw.upper()):
+        scored = [(NameMatch(100.0, "脱敏身份证号相同"), r) for r in rows if r["id_masked"] == raw.upper()]
+    else:
+        scored = [(m, r) for r in rows if (m := match_name(raw, r["name"] or "")) is not None]
+    best = _best(scored, limit)
+    orgs = {r["key"]: r["orgs"] for r in store.run(_PERSON_ORGS, {"keys": [r["key"] for _, r in best]}).records()}
+    return [_person_hit(r, orgs.get(r["key"], []), m.reason, viewer) for m, r in best]
+
+
+def _person_hit(record: dict, orgs: list, reason: str, viewer: Viewer) -> SearchHit:
     shown = record["id_masked"]  # the full number is in the protected store, shown on the profile to entitled roles
     parts = [f"身份证 {shown}" if shown else "", f"专家 {record['expert_no']}" if record["expert_no"] else ""]
-    parts.append("、".join(o for o in record["orgs"] if o))
-    return SearchHit(
-        "Person",
-        record["key"],
-        access.readable(record["name"] or "（无名）", viewer),
-        mask_text(" · ".join(filter(None, parts)), viewer),
-    )
+    parts.append("、".join(o for o in orgs if o))
+    detail = mask_text(" · ".join(filter(None, parts)), viewer)
+    return SearchHit("Person", record["key"], access.readable(record["name"] or "（无名）", viewer), detail, reason)

@@ -21,10 +21,10 @@ from pyvis.network import Network
 from bidgraph.graph.model import Node, Relationship, Subgraph
 from bidgraph.masking import mask_phone, mask_text, redact_expert, visible_properties
 from bidgraph.viewer import Viewer
+from bidgraph.viz.display import property_lines
 from bidgraph.viz.style import (
     HIGHLIGHT_COLOR,
     LABEL_STYLES,
-    PROPERTY_ZH,
     edge_caption,
     label_of,
     label_zh,
@@ -154,7 +154,7 @@ def _tooltip(node: Node, viewer: Viewer | None) -> str:
     props = visible_properties(node.label, node.properties, viewer)
     labels = "、".join(label_zh(label) for label in node.labels)
     lines = [f"【{labels}】{mask_text(node_caption(node), viewer)}"]
-    lines += [f"{PROPERTY_ZH.get(k, k)}：{_fmt(v)}" for k, v in props.items() if k not in (*_PROVENANCE, "key")]
+    lines += property_lines(props, (*_PROVENANCE, "key"))
     if props.get("source"):
         lines.append(f"来源：{props['source']}" + (f" 第 {props['row']} 行" if props.get("row") is not None else ""))
     return "\n".join(lines)
@@ -162,18 +162,10 @@ def _tooltip(node: Node, viewer: Viewer | None) -> str:
 
 def _edge_tooltip(rel: Relationship) -> str:
     lines = [f"【{edge_caption(rel)}】"]
-    lines += [f"{PROPERTY_ZH.get(k, k)}：{_fmt(v)}" for k, v in rel.properties.items() if k not in _PROVENANCE]
+    lines += property_lines(rel.properties, _PROVENANCE)
     if rel.get("source"):
         lines.append(f"来源：{rel.get('source')}" + (f" 第 {rel.get('row')} 行" if rel.get("row") is not None else ""))
     return "\n".join(lines)
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
 
 
 def _legend(shown: Subgraph) -> list[dict[str, str]]:

@@ -36,7 +36,9 @@ if viewer.sectors:
     st.info(f"您的账号限定了可见行业，不能使用本页：{UNSCOPED}如需使用，请联系系统管理员。")
     st.stop()
 store, settings = ui.store(), ui.settings()
-st.session_state.setdefault("cypher:text", EXAMPLE)
+# Streamlit forgets a widget's value when another page is shown: keep the text under a second key.
+if "cypher:text" not in st.session_state:
+    st.session_state["cypher:text"] = st.session_state.get("cypher:kept_text", EXAMPLE)
 
 
 def open_saved(query: SavedQuery) -> None:
@@ -73,7 +75,8 @@ with st.expander(f"我的查询库（{len(library)}）", expanded=False):
                 st.toast(f"已删除查询 {picked}")
                 st.rerun()
 
-text = st.text_area("Cypher 查询（只读执行；值请用 $参数）", key="cypher:text", height=180)
+text = st.text_area("Cypher 查询（只读执行；值请用 $参数；中文别名自动加反引号）", key="cypher:text", height=180)
+st.session_state["cypher:kept_text"] = text
 names = parameter_names(text)
 params: list[QueryParam] = []
 values: dict[str, object] = {}
@@ -112,7 +115,9 @@ if st.button("运行", type="primary", key="cypher:run", disabled=len(params) !=
         reset_view("cypher", result.to_subgraph())
 
 result = st.session_state.get("cypher:result")
-if result is not None:
+if result is not None and len(result) == 0:
+    st.info(f"查询成功，没有符合条件的结果（用时 {result.elapsed_ms:.0f} 毫秒）。")
+elif result is not None:
     note = f"{len(result)} 行，用时 {result.elapsed_ms:.0f} 毫秒" + ("；已按行数上限截断" if result.truncated else "")
     st.caption(note)
     table_tab, graph_tab = st.tabs(["表格", "关系图"])

@@ -3,9 +3,9 @@
 ``ChartItemCollection`` whose items are ``End/Entity`` icons or ``Link`` lines), and a
 CSV pair with a written import specification for ANB's import wizard.
 
-Entities are identified by their snapshot id (``Identity``) because masked phone
-numbers may coincide; links name their ends by that identity (``IdReferenceLinking``
-is false)."""
+Entities are identified by stable keys (``Identity``: the USCC, the ID-number hash, the
+certificate number — see ``naming.stable_identity``), so two charts of overlapping cases
+merge in ANB; links name their ends by that identity (``IdReferenceLinking`` is false)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from bidgraph.cases.export.tables import node_caption
+from bidgraph.cases.export.naming import identities, node_caption
 from bidgraph.cases.model import Case
 from bidgraph.graph.schema import schema
 from bidgraph.spreadsheet import csv_bytes
@@ -39,7 +39,15 @@ ICONS = {
 DEFAULT_ICON = "Document"
 ATTRIBUTE_TYPES = {bool: "AttFlag", int: "AttNumber", float: "AttNumber", str: "AttText"}
 SKIPPED = frozenset({"id_hash"})
-ATTRIBUTE_ZH = {**PROPERTY_ZH, "key": "主键", "load_id": "载入批次", "loaded_at": "载入时间"}
+ATTRIBUTE_ZH = {
+    **PROPERTY_ZH,
+    "key": "主键",
+    "load_id": "载入批次",
+    "loaded_at": "载入时间",
+    "source": "来源文件",
+    "row": "行号",
+    "first_load": "首次载入批次",
+}
 SPACING = 180
 
 
@@ -100,6 +108,7 @@ def anx_bytes(case: Case) -> bytes:
         ET.SubElement(link_types, "LinkType", Name=name, Colour="0")
     items = ET.SubElement(chart, "ChartItemCollection")
     positions = _positions(case)
+    ids = identities(case)
     for node in case.nodes.values():
         x, y = positions[node.id]
         item = ET.SubElement(
@@ -111,15 +120,17 @@ def anx_bytes(case: Case) -> bytes:
             XPosition=str(x),
         )
         end = ET.SubElement(item, "End", Y=str(y))
-        entity = ET.SubElement(end, "Entity", EntityId=node.id, Identity=node.id, LabelIsIdentity="false")
+        entity = ET.SubElement(end, "Entity", EntityId=ids[node.id], Identity=ids[node.id], LabelIsIdentity="false")
         icon = ET.SubElement(entity, "Icon")
         ET.SubElement(icon, "IconStyle", Type=entity_type(node.labels))
         _attributes(item, node.properties, classes)
     for rel in case.relationships.values():
         if rel.start not in case.nodes or rel.end not in case.nodes:
             continue
-        item = ET.SubElement(items, "ChartItem", Label=link_type(rel.type), Description=rel.type, DateSet="false")
-        link = ET.SubElement(item, "Link", End1Id=rel.start, End2Id=rel.end)
+        item = ET.SubElement(
+            items, "ChartItem", Label=link_type(rel.type), Description=link_type(rel.type), DateSet="false"
+        )
+        link = ET.SubElement(item, "Link", End1Id=ids[rel.start], End2Id=ids[rel.end])
         ET.SubElement(
             link,
             "LinkStyle",
@@ -162,9 +173,10 @@ def _provenance(props: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def entities_csv(case: Case) -> bytes:
+    ids = identities(case)
     rows = [
         (
-            n.id,
+            ids[n.id],
             entity_type(n.labels),
             ICONS.get(n.label, DEFAULT_ICON),
             node_caption(n),
@@ -177,8 +189,9 @@ def entities_csv(case: Case) -> bytes:
 
 
 def links_csv(case: Case) -> bytes:
+    ids = identities(case)
     rows = [
-        (r.id, r.start, r.end, link_type(r.type), link_type(r.type), *_provenance(r.properties))
+        (r.id, ids[r.start], ids[r.end], link_type(r.type), link_type(r.type), *_provenance(r.properties))
         for r in case.relationships.values()
         if r.start in case.nodes and r.end in case.nodes
     ]

@@ -70,6 +70,14 @@ def _table(rows: list[list[Any]], style: ParagraphStyle, widths: list[float] | N
     return table
 
 
+def _page_footer(canvas: Any, doc: Any) -> None:
+    """「第 N 页」 centred at the foot of every page, so a printed report can be cited by page."""
+    canvas.saveState()
+    canvas.setFont(FONT, 8)
+    canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
+    canvas.restoreState()
+
+
 def report_pdf(context: dict[str, Any]) -> bytes:
     register_font()
     s = _styles()
@@ -94,7 +102,7 @@ def report_pdf(context: dict[str, Any]) -> bytes:
         story.append(p(f"发现 {f['seq']}：{f['title']}", "h3"))
         story += [
             p(f"法律依据：{f['legal_ground'] or '—'}", "legal"),
-            p(f"规则：{f['detector']}　风险分值：{f['score']}"),
+            p(f"规则：{f['detector']}　风险分值：{f['score']}"),  # the rule's Chinese title (report.py)
         ]
         story += [p(f["summary"]), p(f"涉及实体：{f['entities'] or '—'}")]
         if f["tenders"]:
@@ -118,5 +126,5 @@ def report_pdf(context: dict[str, Any]) -> bytes:
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, title=context["title"], initialFontName=FONT
     )
-    doc.build([*story, Spacer(1, 4 * mm)])
+    doc.build([*story, Spacer(1, 4 * mm)], onFirstPage=_page_footer, onLaterPages=_page_footer)
     return buffer.getvalue()

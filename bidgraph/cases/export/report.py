@@ -10,11 +10,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bidgraph.cases.export.tables import finding_rows, node_caption, source_rows, timeline_rows
+from bidgraph.cases.export.naming import fact_text, node_name, relationship_text, rule_title
+from bidgraph.cases.export.tables import finding_rows, source_rows, timeline_rows
 from bidgraph.cases.masking import MaskReport, Recipient
 from bidgraph.cases.model import Case, FindingSnapshot
-from bidgraph.graph.schema import schema
-from bidgraph.viz.style import PROPERTY_ZH
+from bidgraph.viz.display import local_time
 
 TEMPLATES = Path(__file__).parent
 
@@ -38,13 +38,13 @@ def report_context(case: Case, meta: ExportMeta) -> dict[str, Any]:
             ("线索编号", case.number),
             ("标题", case.title),
             ("当前状态", case.status),
-            ("创建", f"{case.created_at} {case.created_by}"),
+            ("创建", f"{local_time(case.created_at)} {case.created_by}"),
             ("接收方", meta.recipient.name),
             ("导出人", meta.exporter),
-            ("导出时间", meta.exported_at),
+            ("导出时间", local_time(meta.exported_at)),
             ("脱敏", meta.masking.to_dict()["rule"]),
-            ("证据加入时间（快照）", case.evidence_added_at() or "—"),
-            ("数据载入时间", case.data_loaded_at() or "—"),
+            ("证据加入时间（快照）", local_time(case.evidence_added_at()) or "—"),
+            ("数据载入时间", local_time(case.data_loaded_at()) or "—"),
             ("数据载入批次", "、".join(case.load_ids()) or "—"),
             ("数据核对", meta.freshness or "未核对当前数据"),
         ],
@@ -54,7 +54,7 @@ def report_context(case: Case, meta: ExportMeta) -> dict[str, Any]:
         "relationship_count": len(case.relationships),
         "sources": source_rows(case),
         "timeline": timeline_rows(case),
-        "notes": [(n.at, n.author, n.text) for n in case.notes],
+        "notes": [(local_time(n.at), n.author, n.text) for n in case.notes],
     }
 
 
@@ -65,11 +65,11 @@ def _finding(case: Case, finding: FindingSnapshot, row: dict[str, Any]) -> dict[
     linked = {r["start"] for r in evidence.get("relationships", [])} | {
         r["end"] for r in evidence.get("relationships", [])
     }
-    lines += [f"{_name(case, n['id'])}" for n in evidence.get("nodes", []) if n["id"] not in linked]
+    lines += [node_name(case, n["id"]) for n in evidence.get("nodes", []) if n["id"] not in linked]
     return {
         "seq": finding.seq,
         "title": data.get("title", ""),
-        "detector": data.get("detector", ""),
+        "detector": rule_title(data.get("detector", "")),
         "legal_ground": data.get("legal_ground", ""),
         "score": data.get("score", ""),
         "summary": data.get("summary", ""),
@@ -78,7 +78,7 @@ def _finding(case: Case, finding: FindingSnapshot, row: dict[str, Any]) -> dict[
         "figures": [(str(k), str(v)) for k, v in (data.get("figures") or {}).items()],
         "evidence": lines,
         "sources": [
-            f"{s.get('fact', '')}：{s.get('source') or '—'}"
+            f"{fact_text(case, str(s.get('fact', '')))}：{s.get('source') or '—'}"
             + (f" 第 {s['row']} 行" if s.get("row") is not None else "")
             + f"（批次 {s.get('load_id') or '—'}）"
             for s in data.get("sources", [])
@@ -88,18 +88,9 @@ def _finding(case: Case, finding: FindingSnapshot, row: dict[str, Any]) -> dict[
     }
 
 
-def _name(case: Case, node_id: str) -> str:
-    node = case.nodes.get(node_id)
-    return f"{node_caption(node)}（{schema().zh(node.label)}）" if node else f"节点#{node_id}"
-
-
 def _edge_line(case: Case, rel: dict[str, Any]) -> str:
     stored = case.relationships.get(rel["id"])
-    detail = ""
-    if stored:
-        props = {k: v for k, v in stored.properties.items() if k not in ("source", "row", "load_id", "loaded_at")}
-        detail = "（" + "，".join(f"{PROPERTY_ZH.get(k, k)}：{v}" for k, v in props.items()) + "）" if props else ""
-    return f"{_name(case, rel['start'])} —{schema().zh(rel['type'])}{detail}→ {_name(case, rel['end'])}"
+    return relationship_text(case, rel["type"], rel["start"], rel["end"], stored.properties if stored else {})
 
 
 @cache

@@ -9,11 +9,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from bidgraph.cases.model import INITIAL_STATUS, Case, NodeSnapshot
-from bidgraph.graph.model import Node
+from bidgraph.cases.export.naming import entity_name, fact_text, node_caption, relationship_text, rule_title
+from bidgraph.cases.model import INITIAL_STATUS, Case
 from bidgraph.graph.schema import schema
 from bidgraph.spreadsheet import safe_row
-from bidgraph.viz.style import node_caption as graph_caption
+from bidgraph.viz.display import local_time
 
 SHEETS = {
     "entities": "实体",
@@ -25,11 +25,6 @@ SHEETS = {
 _PROVENANCE = ("source", "row", "load_id", "loaded_at")
 
 Row = dict[str, Any]
-
-
-def node_caption(node: NodeSnapshot) -> str:
-    """The caption the case graph shows (a bid by its price and outcome, not its key)."""
-    return graph_caption(Node(node.id, node.labels, node.properties))
 
 
 def _json(value: Any) -> str:
@@ -88,7 +83,7 @@ def finding_rows(case: Case) -> list[Row]:
     return [
         {
             "序号": f.seq,
-            "规则": f.data.get("detector", ""),
+            "规则": rule_title(f.data.get("detector", "")),
             "标题": f.data.get("title", ""),
             "法律依据": f.data.get("legal_ground", ""),
             "风险分值": f.data.get("score", ""),
@@ -120,22 +115,28 @@ def source_rows(case: Case) -> list[Row]:
 
     for f in case.findings:
         for s in f.data.get("sources", []):
-            add(str(s.get("fact", "")), s.get("source"), s.get("row"), s.get("load_id"), f.seq)
+            add(fact_text(case, str(s.get("fact", ""))), s.get("source"), s.get("row"), s.get("load_id"), f.seq)
     for n in case.nodes.values():
         if n.properties.get("source") or n.properties.get("load_id"):
             props = n.properties
-            add(f"{n.label}:{n.key}", props.get("source"), props.get("row"), props.get("load_id"), None)
+            add(entity_name(n), props.get("source"), props.get("row"), props.get("load_id"), None)
     for r in case.relationships.values():
         if r.properties.get("source") or r.properties.get("load_id"):
             props = r.properties
-            add(f"{r.type}#{r.id}", props.get("source"), props.get("row"), props.get("load_id"), None)
+            add(
+                relationship_text(case, r.type, r.start, r.end, {}),
+                props.get("source"),
+                props.get("row"),
+                props.get("load_id"),
+                None,
+            )
     return [{**row, "引用发现": "、".join(map(str, row["引用发现"]))} for row in rows.values()]
 
 
 def timeline_rows(case: Case) -> list[Row]:
     created = {
         "序号": 0,
-        "时间": case.created_at,
+        "时间": local_time(case.created_at),
         "原状态": "",
         "新状态": INITIAL_STATUS,
         "经办人": case.created_by,
@@ -146,7 +147,7 @@ def timeline_rows(case: Case) -> list[Row]:
     return [created] + [
         {
             "序号": t.seq,
-            "时间": t.at,
+            "时间": local_time(t.at),
             "原状态": t.from_status,
             "新状态": t.to_status,
             "经办人": t.actor,
