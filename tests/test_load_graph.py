@@ -279,3 +279,17 @@ def test_full_numbers_stay_out_of_the_graph_and_go_to_the_protected_store(graph:
     before = len(store.get(graph.run("MATCH (n) RETURN n.key", limit=0).column("n.key")))
     load(graph, tmp_path, BASIC)
     assert len(store.get(graph.run("MATCH (n) RETURN n.key", limit=0).column("n.key"))) == before
+
+
+def test_skip_invalid_skips_the_undecodable_row_only(graph: GraphStore, tmp_path: Path) -> None:
+    report = load(graph, tmp_path, FIXTURES / "bad" / "encoding" / "companies.csv", skip_invalid=True)
+    assert (report.status, report.rows_loaded) == ("部分导入", 6)
+    assert [(e.row, e.column) for e in report.errors] == [(5, "name")]
+    assert graph.run("MATCH (c:Company) RETURN count(c)").value() == 6
+
+
+def test_a_load_that_writes_nothing_is_not_history(graph: GraphStore, tmp_path: Path) -> None:
+    report = load(graph, tmp_path, FIXTURES / "bad" / "truncated", skip_invalid=True)
+    assert (report.written, report.rows_loaded) == (False, 0)
+    assert loaders.load_history(graph) == []
+    assert graph.run("MATCH (n) RETURN count(n)").value() == 0
