@@ -17,7 +17,7 @@ from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import identity
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
-from bidgraph.loaders.checks import Duplicates, References
+from bidgraph.loaders.checks import Duplicates, References, Renames
 from bidgraph.loaders.consortium import split_consortium
 from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.fit import fit
@@ -97,6 +97,7 @@ def check(
     plan = Plan(sources, report, stamps={s.path: _stamp(s.path) for s in sources}, records=Spill() if keep else None)
     duplicates = Duplicates()
     references = References(plan.resolver, store)
+    renames = Renames(store)
     keep_first = {s.label for s in sources if (spec := _spec(mapping, s)) and spec.duplicates == "keep_first"}
 
     def fail(error: DataError) -> None:
@@ -123,6 +124,7 @@ def check(
             fail(error)
         if (source.label, row) not in plan.invalid:
             _learn(plan.resolver, references, source.table, record)
+            report.warnings.extend(renames.check(source.table, record, source.label, row))
         elif source.table in ("tenders", "experts"):
             label, key = ("Tender", "code") if source.table == "tenders" else ("Expert", "expert_no")
             plan.failed_keys[label].add(str(record.get(key)))
@@ -130,6 +132,7 @@ def check(
             plan.records.add(source.label, row, record)
     for error in references.flush():
         fail(error)
+    report.warnings.extend(renames.flush())
     resolved = plan.resolver.learn_from_graph(store)
     if resolved:
         report.warnings.append(f"{resolved:,} 个只有名称的单位按图谱中已有的同名单位对应到统一社会信用代码")
