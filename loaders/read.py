@@ -27,6 +27,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 NOTICE_SUFFIXES = {".html", ".htm", ".txt", ".pdf", ".docx"}  # published notices (loaders/notices.py)
 _OTHER_DELIMITERS = {"\t": "制表符", ";": "分号", "|": "竖线", "；": "全角分号"}
 csv.field_size_limit(FIELD_LIMIT)
+_DTD_MARKS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be"))
 # what an explicitly named file may add to a table name: dates, numbers, 明细/数据/导出
 _AFFIX = re.compile(r"[\d_\-.年月日()（）]*(明细|数据|导出|清单|记录|表)?[\d_\-.年月日()（）]*")
 
@@ -132,9 +133,13 @@ def _name_table(name: str, explicit: bool) -> str | None:
 def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit: bool) -> tuple[list[Source], str]:
     if not zipfile.is_zipfile(path):
         return [], "不是有效的 .xlsx 文件（文件已损坏或并非 Excel 工作簿）"
+    _refuse_dtd(path)
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, SyntaxError) as e:  # ParseError is a SyntaxError
+        raise DataError(f"不是有效的 .xlsx 文件（{type(e).__name__}），请用 Excel 重新另存", file=path.name) from None
     try:
         names = list(workbook.sheetnames)
     finally:
@@ -150,6 +155,21 @@ def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit
     if not found:
         return [], "工作簿中没有可识别的工作表（工作表名应为表名或其中文名）"
     return found, ""
+
+
+def _refuse_dtd(path: Path) -> None:
+    """Excel never writes a DTD; one in an .xlsx part is an entity bomb (billion laughs)
+    or an external-entity (XXE) attempt, refused before any XML parser sees it."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if member.filename.endswith((".xml", ".rels", ".vml")):
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if any(mark in head for mark in _DTD_MARKS):
+                    raise DataError(
+                        f"Excel 文件含 DTD/实体声明（{member.filename}），疑似 XML 炸弹或外部实体攻击，已拒绝",
+                        file=path.name,
+                    )
 
 
 def open_rows(source: Source) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:

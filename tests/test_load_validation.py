@@ -223,3 +223,34 @@ def test_encoding_error_at_its_row() -> None:
         (5, "name", "\\xFF\\xFE5有限公司", "文字编码错误（应为 UTF-8 或 GBK/GB18030）")
     ]
     assert (report.rows_read, report.rows_loaded) == (7, 6)
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def test_entity_bomb_xlsx_and_deep_json(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "企业"
+    workbook.active.append(["uscc", "name"])
+    workbook.save(tmp_path / "plain.xlsx")
+    bomb = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as plain, zipfile.ZipFile(tmp_path / "companies.xlsx", "w") as out:
+        for name in plain.namelist():
+            data = plain.read(name)
+            if name == SHEET:
+                declaration, _, rest = data.partition(b"?>")
+                data = declaration + b"?>" + bomb + rest
+            out.writestr(name, data)
+    (tmp_path / "tenders.json").write_text('{"releases":' + "[" * 200_000 + "]" * 200_000 + "}")
+    report = loaders.validate_paths([tmp_path / "companies.xlsx", tmp_path / "tenders.json"])
+    assert [(e.file, e.reason) for e in report.errors] == [
+        (
+            "companies.xlsx",
+            "Excel 文件含 DTD/实体声明（xl/worksheets/sheet1.xml），疑似 XML 炸弹或外部实体攻击，已拒绝",
+        ),
+        ("tenders.json", "无法解析 JSON：嵌套层数过深（不是正常的 OCDS 文件）"),
+    ]
