@@ -259,6 +259,8 @@ def _reason(error: Exception) -> str:
         return "文字编码错误（应为 UTF-8 或 GBK/GB18030）"
     if "unexpected end of data" in str(error):
         return "引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束（文件被截断或缺少引号）"
+    if "expected after" in str(error):
+        return "引号用法错误：右引号后应紧跟逗号或换行（请检查本行的引号）"
     return f"CSV 格式错误（{error}）"
 
 
