@@ -121,3 +121,40 @@ class References:
             f"RETURN DISTINCT n.{s.property_key(label, prop)}"
         )
         return {row[0] for row in self.store.run(query, {"values": sorted(values)}, limit=0).rows}
+
+
+class Renames:
+    """A company whose USCC is already in the graph under another name: reported as a
+    warning naming both (a rename is legal, a wrong code is not — the user decides);
+    the load still updates it, but never silently. Look-ups are batched."""
+
+    def __init__(self, store: GraphStore | None) -> None:
+        self.store = store
+        self.pending: dict[str, tuple[str, str, str, int]] = {}  # uscc -> name, region, file, row
+
+    def check(self, table: str, record: dict[str, Any], file: str, row: int) -> list[str]:
+        if table != "companies" or self.store is None or not record.get("uscc"):
+            return []
+        self.pending.setdefault(record["uscc"], (record["name"], record.get("region") or "", file, row))
+        return self.flush() if len(self.pending) >= PENDING_LIMIT else []
+
+    def flush(self) -> list[str]:
+        if not self.pending or self.store is None:
+            return []
+        s = schema()
+        label, name, region = s.label("Company"), s.property_key("Company", "name"), s.property_key("Company", "region")
+        query = f"MATCH (n:{label}) WHERE n.{KEY} IN $keys RETURN n.{KEY}, n.{name}, n.{region}"
+        rows = self.store.run(query, {"keys": sorted(self.pending)}, limit=0).rows
+        known = {r[0]: (r[1] or "", r[2] or "") for r in rows}
+        warnings = []
+        for code, (new_name, new_region, file, row) in self.pending.items():
+            old_name, old_region = known.get(code, (new_name, new_region))
+            if old_name and normalize.company_name(old_name) != normalize.company_name(new_name):
+                was = f"「{old_name}」" + (f"（{old_region}）" if old_region else "")
+                now = f"「{new_name}」" + (f"（{new_region}）" if new_region else "")
+                warnings.append(
+                    f"{file} 第 {row} 行：统一社会信用代码 {code} 在图谱中是{was}，本次为{now}，"
+                    "导入后将更新为本次名称；如非更名，请核对该代码"
+                )
+        self.pending.clear()
+        return warnings

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bidgraph.errors import DataError
 from bidgraph.loaders import identity, normalize
 from bidgraph.loaders.tables import Table, header_key
@@ -52,6 +54,14 @@ ONE_OF = {
 }
 
 
+# C0 controls except tab/newline/CR, DEL, bidi overrides/isolates (U+202E shows a name
+# reversed): refused, since a stripped copy would differ from what the source shows.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes read.py could not decode (surrogateescape)
+USUAL_YEARS = (1950, 2050)  # dates outside load with a warning; outside normalize.YEARS they are refused
+WARNINGS_SHOWN = 20  # per file; the rest are counted
+
+
 class RowConverter:
     """Converts the rows of one source; built from its header."""
 
@@ -61,6 +71,9 @@ class RowConverter:
         self.positions: dict[str, int] = {}
         self.unknown: list[str] = []
         self.header_errors: list[DataError] = []
+        self.warnings: list[str] = []  # plausible but odd values, loaded (first WARNINGS_SHOWN)
+        self.warned = 0
+        self.price_warn = _price_warn()
         for position, title in enumerate(header):
             column = index.get(header_key(title))
             if column is None:
@@ -96,6 +109,9 @@ class RowConverter:
                     errors.append(DataError("必填列为空", file=self.file, row=number, column=column))
                 continue
             problem = _cell_problem(raw, value) if len(value) > normalize.MAX_CELL or value[0] in "=+-@" else ""
+            if not problem and type(raw) is str:
+                problem = _text_problem(value)
+                value = _visible(value) if problem else value
             if problem:
                 errors.append(DataError(problem, file=self.file, row=number, column=column, value=_shown(value)))
                 continue
@@ -106,6 +122,10 @@ class RowConverter:
                 _put(record, column, kind, choices, raw, value)
             except ValueError as e:
                 errors.append(DataError(str(e), file=self.file, row=number, column=column, value=value))
+                continue
+            odd = self._odd(kind, record.get(column))
+            if odd:
+                self._warn(number, column, value, odd)
         for column in self.identifier_columns:
             if column in record:
                 try:
@@ -116,6 +136,47 @@ class RowConverter:
             if not any(record.get(c) for c in group):
                 errors.append(DataError(f"以下列至少填写一项：{'、'.join(group)}", file=self.file, row=number))
         return record, errors
+
+    def _odd(self, kind: str, parsed: object) -> str:
+        if kind in ("date", "datetime") and isinstance(parsed, str):
+            if not USUAL_YEARS[0] <= int(parsed[:4]) <= USUAL_YEARS[1]:
+                return f"日期不在常见范围（{USUAL_YEARS[0]}–{USUAL_YEARS[1]} 年）"
+        elif kind == "money" and isinstance(parsed, float) and parsed > self.price_warn:
+            return f"金额超过 {self.price_warn:,.0f} 元（BIDGRAPH_PRICE_WARN_YUAN）"
+        return ""
+
+    def _warn(self, number: int, column: str, value: str, reason: str) -> None:
+        self.warned += 1
+        if len(self.warnings) < WARNINGS_SHOWN:
+            where = f"{self.file} 第 {number} 行 {column} 列"
+            self.warnings.append(f"{where}：{reason}，已导入，请核对（值：{_shown(value)}）")
+
+    def warning_lines(self) -> list[str]:
+        """The warnings of this source, the ones beyond WARNINGS_SHOWN as a count."""
+        rest = self.warned - len(self.warnings)
+        return self.warnings + ([f"{self.file}：另有 {rest:,} 个取值异常的单元格已导入，请核对"] if rest else [])
+
+
+def _price_warn() -> float:
+    from bidgraph.settings import get_settings
+
+    return get_settings().price_warn_yuan
+
+
+def _text_problem(value: str) -> str:
+    if _UNDECODED.search(value):
+        return "文字编码错误（应为 UTF-8 或 GBK/GB18030）"
+    found = _CONTROL.search(value)
+    if found:
+        return f"含控制字符或文字方向控制符（U+{ord(found.group()):04X}），已拒绝"
+    return ""
+
+
+def _visible(value: str) -> str:
+    """The value as echoed in errors: undecodable bytes as \\xFF, controls as \\u202e
+    (the errors CSV must be writable and must not show the trick)."""
+    value = _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 def _cell_problem(raw: object, value: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,6 +16,10 @@ from stdnum.cn import ric, uscc
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELL = 10_000  # characters; longer cells are refused (a broken export, or an attack)
+MONEY_MAX = 1e15  # 元; beyond it a float loses the 分 and no real price comes near (1e21, a 400-digit number)
+YEARS = (1900, 2100)  # a date outside is impossible in this data; 1950–2050 is usual (see convert.py)
+# Excel serials 1900–2100 are years typed into a date cell (2024 -> 1905-07-16)
+_YEAR_SERIALS = (EXCEL_EPOCH.date() + dt.timedelta(days=YEARS[0]), EXCEL_EPOCH.date() + dt.timedelta(days=YEARS[1]))
 
 _FORMULA = re.compile(r"^(=.|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(!|]|[+\-@].*[|!].*)", re.DOTALL)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -45,8 +50,9 @@ def is_formula(value: str) -> bool:
 
 def parse_date(value: object) -> str:
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, dt.date):
+        _check_cell_date(value)
         return value.isoformat()
     return parse_datetime(value, date_only=True)
 
@@ -55,15 +61,20 @@ def parse_datetime(value: object, *, date_only: bool = False) -> str:
     """ISO date or date-time from the usual forms: 2024-01-02, 2024/1/2, 2024年1月2日,
     20240102, an Excel serial number, each optionally followed by a time."""
     if isinstance(value, dt.datetime):
+        _check_cell_date(value.date())
         return value.date().isoformat() if date_only else value.replace(microsecond=0).isoformat()
     if isinstance(value, dt.date):
+        _check_cell_date(value)
         return value.isoformat()
     if type(value) is str and len(value) in (10, 19) and _ISO.match(value):
         try:  # the common case, quickly
             parsed = dt.datetime.fromisoformat(value)
+            if not YEARS[0] <= parsed.year <= YEARS[1]:
+                raise ValueError(f"日期年份不可能（应在 {YEARS[0]} 到 {YEARS[1]} 年之间）")
             return parsed.date().isoformat() if date_only or len(value) == 10 else parsed.isoformat()
-        except ValueError:
-            pass
+        except ValueError as e:
+            if "年份" in str(e):
+                raise
     raw = re.sub(r"\s*([年月日时分秒点:/.\-])\s*", r"\1", text(value))
     serial = _excel_serial(value, raw)
     if serial is not None:
@@ -79,6 +90,8 @@ def parse_datetime(value: object, *, date_only: bool = False) -> str:
         day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         raise ValueError("日期不存在（月份或日期超出范围）") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"日期年份不可能（应在 {YEARS[0]} 到 {YEARS[1]} 年之间）")
     if date_only or not time_part.strip():
         return day.isoformat()
     clock = _TIME.match(time_part.strip())
@@ -98,12 +111,29 @@ def _excel_serial(value: object, raw: str) -> dt.datetime | None:
         number = float(raw)
     if number is None or not 1 <= number < 100_000:
         return None
+    if YEARS[0] <= number <= YEARS[1]:
+        raise ValueError(f"疑似年份而非日期（单元格为数字 {value}），请填写完整日期")
     return (EXCEL_EPOCH + dt.timedelta(days=number)).replace(microsecond=0)
+
+
+def _check_cell_date(day: dt.date) -> None:
+    """A spreadsheet date cell between 1905-03-14 and 1905-10-01 is a year typed into a
+    date-formatted cell (2024 shows as 1905-07-16): refused, never stored as 1905."""
+    if _YEAR_SERIALS[0] <= day <= _YEAR_SERIALS[1]:
+        year = (day - EXCEL_EPOCH.date()).days
+        raise ValueError(f"疑似年份而非日期（日期单元格中是数字 {year}，显示为 {day.isoformat()}），请填写完整日期")
 
 
 def parse_money(value: object) -> tuple[float | None, str | None]:
     """(amount in 元, None), or (None, text) for a price given in words
     (按收费标准的50%计取, 下浮率3%)."""
+    amount, words = _money(value)
+    if amount is not None and not (math.isfinite(amount) and amount <= MONEY_MAX):
+        raise ValueError(f"金额超出可处理范围（超过 {MONEY_MAX:,.0f} 元），请检查数据或单位")
+    return amount, words
+
+
+def _money(value: object) -> tuple[float | None, str | None]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if value < 0:
             raise ValueError("金额不能为负数")
@@ -147,16 +177,19 @@ def parse_int(value: object) -> int:
         number = float(text(value))
     except ValueError:
         raise ValueError("应为整数") from None
-    if not number.is_integer():
+    if not math.isfinite(number) or not number.is_integer():
         raise ValueError("应为整数")
     return int(number)
 
 
 def parse_float(value: object) -> float:
     try:
-        return float(text(value).replace(",", ""))
+        number = float(text(value).replace(",", ""))
     except ValueError:
         raise ValueError("应为数值") from None
+    if not math.isfinite(number):
+        raise ValueError("数值超出可处理范围")
+    return number
 
 
 @lru_cache(maxsize=200_000)
@@ -184,9 +217,11 @@ def parse_id_number(value: object) -> tuple[str, bool]:
     if ric.calc_check_digit(number) != number[-1]:
         raise ValueError("身份证号校验位错误")
     try:
-        ric.get_birth_date(number)
+        born = ric.get_birth_date(number)
     except Exception:
         raise ValueError("身份证号中的出生日期不存在") from None
+    if born > dt.date.today():  # impossible, unlike an odd but real date
+        raise ValueError(f"身份证号中的出生日期在未来（{born.isoformat()}）")
     return number, False
 
 

@@ -56,6 +56,8 @@ def _document(path: Path, mtime: float) -> Any:
             return json.load(handle)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise DataError(f"无法解析 JSON：{e}", file=path.name) from None
+    except RecursionError:  # 200,000 nested [ ... ]: not data, and json.load cannot follow
+        raise DataError("无法解析 JSON：嵌套层数过深（不是正常的 OCDS 文件）", file=path.name) from None
 
 
 def _releases(path: Path) -> list[dict[str, Any]]:

@@ -17,12 +17,12 @@ from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import identity
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
-from bidgraph.loaders.checks import Duplicates, References
+from bidgraph.loaders.checks import Duplicates, References, Renames
 from bidgraph.loaders.consortium import split_consortium
 from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.fit import fit
 from bidgraph.loaders.mapping import FileSpec, Mapping
-from bidgraph.loaders.read import Source, discover, open_rows
+from bidgraph.loaders.read import Source, discover, open_rows, shape_problem
 from bidgraph.loaders.report import LoadReport
 from bidgraph.loaders.resolve import Resolver
 from bidgraph.loaders.spill import Spill
@@ -50,6 +50,7 @@ class Plan:
     # refused: a reference to them is a consequence, not a root cause
     failed_keys: dict[str, set[str]] = field(default_factory=lambda: {"Tender": set(), "Expert": set()})
     refused_tables: set[str] = field(default_factory=set)
+    refused_rows: int = 0  # rows read before their file was refused mid-way (a cut file)
 
     def close(self) -> None:
         if self.records:
@@ -61,7 +62,8 @@ class Plan:
 
     @property
     def rows_valid(self) -> int:
-        return self.report.rows_read - len(self.invalid)
+        invalid = sum(1 for label, _ in self.invalid if label not in self.bad_sources)
+        return self.report.rows_read - self.refused_rows - invalid
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -95,6 +97,7 @@ def check(
     plan = Plan(sources, report, stamps={s.path: _stamp(s.path) for s in sources}, records=Spill() if keep else None)
     duplicates = Duplicates()
     references = References(plan.resolver, store)
+    renames = Renames(store)
     keep_first = {s.label for s in sources if (spec := _spec(mapping, s)) and spec.duplicates == "keep_first"}
 
     def fail(error: DataError) -> None:
@@ -121,6 +124,7 @@ def check(
             fail(error)
         if (source.label, row) not in plan.invalid:
             _learn(plan.resolver, references, source.table, record)
+            report.warnings.extend(renames.check(source.table, record, source.label, row))
         elif source.table in ("tenders", "experts"):
             label, key = ("Tender", "code") if source.table == "tenders" else ("Expert", "expert_no")
             plan.failed_keys[label].add(str(record.get(key)))
@@ -128,6 +132,7 @@ def check(
             plan.records.add(source.label, row, record)
     for error in references.flush():
         fail(error)
+    report.warnings.extend(renames.flush())
     resolved = plan.resolver.learn_from_graph(store)
     if resolved:
         report.warnings.append(f"{resolved:,} 个只有名称的单位按图谱中已有的同名单位对应到统一社会信用代码")
@@ -177,10 +182,14 @@ def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) ->
                 account.read += 1
                 report.tables[source.table] = report.tables.get(source.table, 0) + 1
                 record, errors = converter.convert(row, shape(cells) if shape else cells)
+                problem = shape_problem(len(header), cells) if source.kind == "csv" else ""
+                if problem:
+                    errors.append(DataError(problem, file=source.label, row=row))
                 for error in errors:
                     fail(error)
                 lacking.update(c for c in recommended if not record.get(c))
                 yield source, record, row
+            report.warnings.extend(converter.warning_lines())
             for column, count in lacking.items():
                 report.warnings.append(
                     f"{source.label}：{count:,} 行缺少{_ZH_COLUMN[column]}，记为未注明"
@@ -189,6 +198,7 @@ def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) ->
         except DataError as e:
             report.add_error(e)
             _refuse(plan, source, account, e.reason)
+            plan.refused_rows += account.read
 
 
 def _refuse(plan: Plan, source: Source, account: FileAccount, reason: str) -> None:

@@ -21,11 +21,13 @@ from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.tables import ORDER, header_key, table_for_name, tables
 
 SAMPLE = 256 * 1024
+FEW_BAD_BYTES = 16  # undecodable bytes in the sample still read as UTF-8/GB18030
 FIELD_LIMIT = 64 * 1024 * 1024  # csv module limit; cells over normalize.MAX_CELL are refused later
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 NOTICE_SUFFIXES = {".html", ".htm", ".txt", ".pdf", ".docx"}  # published notices (loaders/notices.py)
 _OTHER_DELIMITERS = {"\t": "制表符", ";": "分号", "|": "竖线", "；": "全角分号"}
 csv.field_size_limit(FIELD_LIMIT)
+_DTD_MARKS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be"))
 # what an explicitly named file may add to a table name: dates, numbers, 明细/数据/导出
 _AFFIX = re.compile(r"[\d_\-.年月日()（）]*(明细|数据|导出|清单|记录|表)?[\d_\-.年月日()（）]*")
 
@@ -131,9 +133,13 @@ def _name_table(name: str, explicit: bool) -> str | None:
 def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit: bool) -> tuple[list[Source], str]:
     if not zipfile.is_zipfile(path):
         return [], "不是有效的 .xlsx 文件（文件已损坏或并非 Excel 工作簿）"
+    _refuse_dtd(path)
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, SyntaxError) as e:  # ParseError is a SyntaxError
+        raise DataError(f"不是有效的 .xlsx 文件（{type(e).__name__}），请用 Excel 重新另存", file=path.name) from None
     try:
         names = list(workbook.sheetnames)
     finally:
@@ -149,6 +155,21 @@ def _xlsx_sources(path: Path, mapping: Mapping, file_table: str | None, explicit
     if not found:
         return [], "工作簿中没有可识别的工作表（工作表名应为表名或其中文名）"
     return found, ""
+
+
+def _refuse_dtd(path: Path) -> None:
+    """Excel never writes a DTD; one in an .xlsx part is an entity bomb (billion laughs)
+    or an external-entity (XXE) attempt, refused before any XML parser sees it."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if member.filename.endswith((".xml", ".rels", ".vml")):
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if any(mark in head for mark in _DTD_MARKS):
+                    raise DataError(
+                        f"Excel 文件含 DTD/实体声明（{member.filename}），疑似 XML 炸弹或外部实体攻击，已拒绝",
+                        file=path.name,
+                    )
 
 
 def open_rows(source: Source) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
@@ -180,8 +201,19 @@ def detect_encoding(sample: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
+    # a few bad bytes in an otherwise UTF-8/GB18030 file: keep that encoding, the bad
+    # cells are refused at their row (not a guess that garbles every other row)
+    bad = {e: _undecodable(sample, e) for e in ("utf-8", "gb18030")}
+    encoding = min(bad, key=lambda e: bad[e])
+    if bad[encoding] <= FEW_BAD_BYTES:
+        return encoding
     best = from_bytes(sample).best()
     return best.encoding if best else "gb18030"
+
+
+def _undecodable(sample: bytes, encoding: str) -> int:
+    decoded = codecs.getincrementaldecoder(encoding)(errors="surrogateescape").decode(sample, final=False)
+    return sum(1 for c in decoded if "\udc80" <= c <= "\udcff")
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
@@ -192,9 +224,11 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
     if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DataError("不是文本文件（含二进制内容），请导出为 CSV 或 .xlsx", file=path.name)
     encoding = detect_encoding(sample)
-    handle = path.open(encoding=encoding, newline="")
+    # undecodable bytes become U+DC80–DCFF and are refused in their own cell (convert.py),
+    # so the error names its real row and --skip-invalid skips only that row
+    handle = path.open(encoding=encoding, errors="surrogateescape", newline="")
     try:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, strict=True)  # strict: a quote left open until the end is an error
         header = next(reader, [])
     except (UnicodeDecodeError, csv.Error) as e:
         handle.close()
@@ -223,7 +257,25 @@ def _csv_body(path: Path, handle: io.TextIOBase, reader: Iterator[list[str]]) ->
 def _reason(error: Exception) -> str:
     if isinstance(error, UnicodeDecodeError):
         return "文字编码错误（应为 UTF-8 或 GBK/GB18030）"
+    if "unexpected end of data" in str(error):
+        return "引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束（文件被截断或缺少引号）"
+    if "expected after" in str(error):
+        return "引号用法错误：右引号后应紧跟逗号或换行（请检查本行的引号）"
     return f"CSV 格式错误（{error}）"
+
+
+def shape_problem(width: int, cells: list[object]) -> str:
+    """Why a CSV row does not fit its header: more filled cells than header columns (an
+    unquoted comma), or a quoted cell that swallowed whole lines of later rows (a quote
+    closed only rows later). '' when it fits."""
+    extra = sum(1 for c in cells[width:] if c not in (None, ""))
+    if extra:
+        return f"本行比表头多 {extra} 个非空单元格（可能有未加引号的逗号），请检查本行"
+    for cell in cells:
+        lines = cell.split("\n")[1:] if isinstance(cell, str) and width > 1 else ()
+        if any(line.count(",") >= width - 1 for line in lines):
+            return "一个带引号的字段包含了多行完整的数据（疑似引号未闭合，后面的行被并入），请检查本行的引号"
+    return ""
 
 
 def _check_delimiter(path: Path, header: list[str]) -> None:

@@ -279,3 +279,28 @@ def test_full_numbers_stay_out_of_the_graph_and_go_to_the_protected_store(graph:
     before = len(store.get(graph.run("MATCH (n) RETURN n.key", limit=0).column("n.key")))
     load(graph, tmp_path, BASIC)
     assert len(store.get(graph.run("MATCH (n) RETURN n.key", limit=0).column("n.key"))) == before
+
+
+def test_skip_invalid_skips_the_undecodable_row_only(graph: GraphStore, tmp_path: Path) -> None:
+    report = load(graph, tmp_path, FIXTURES / "bad" / "encoding" / "companies.csv", skip_invalid=True)
+    assert (report.status, report.rows_loaded) == ("部分导入", 6)
+    assert [(e.row, e.column) for e in report.errors] == [(5, "name")]
+    assert graph.run("MATCH (c:Company) RETURN count(c)").value() == 6
+
+
+def test_a_load_that_writes_nothing_is_not_history(graph: GraphStore, tmp_path: Path) -> None:
+    report = load(graph, tmp_path, FIXTURES / "bad" / "truncated", skip_invalid=True)
+    assert (report.written, report.rows_loaded) == (False, 0)
+    assert loaders.load_history(graph) == []
+    assert graph.run("MATCH (n) RETURN count(n)").value() == 0
+
+
+def test_a_known_uscc_with_another_name_is_reported(graph: GraphStore, tmp_path: Path) -> None:
+    assert load(graph, tmp_path, BASIC / "companies.csv").ok
+    report = load(graph, tmp_path, FIXTURES / "bad" / "renamed" / "companies.csv")
+    assert [w for w in report.warnings if A in w] == [
+        f"companies.csv 第 2 行：统一社会信用代码 {A} 在图谱中是「河南宏远建设工程有限公司」（郑州市），"
+        "本次为「洛阳某某贸易有限公司」（洛阳市），导入后将更新为本次名称；如非更名，请核对该代码"
+    ]
+    again = load(graph, tmp_path, BASIC / "companies.csv")
+    assert [w for w in again.warnings if "统一社会信用代码" in w and B in w] == []  # same names: no warning

@@ -141,3 +141,116 @@ def test_formula_cell_in_xlsx(tmp_path: Path) -> None:
     (error,) = loaders.validate_paths([tmp_path / "book.xlsx"]).errors
     assert (error.file, error.row, error.column) == ("book.xlsx!企业", 2, "name")
     assert error.reason.startswith("疑似公式注入")
+
+
+def test_huge_prices_are_refused_large_ones_warned() -> None:
+    report = loaders.validate_paths([BAD / "price"])
+    over = "金额超出可处理范围（超过 1,000,000,000,000,000 元），请检查数据或单位"
+    assert {(e.file, e.row, e.column, e.reason) for e in report.errors} == {
+        ("bids.csv", 2, "price", over),  # 1e21
+        ("bids.csv", 3, "price", over),  # 400 digits: was inf, then a Cypher syntax error
+    }
+    assert [w for w in report.warnings if "金额" in w] == [
+        "bids.csv 第 4 行 price 列：金额超过 10,000,000,000 元（BIDGRAPH_PRICE_WARN_YUAN），"
+        "已导入，请核对（值：25000000000）"
+    ]
+    assert report.rows_loaded == 3
+
+
+def test_odd_dates_warned_impossible_ones_refused() -> None:
+    report = loaders.validate_paths([BAD / "dates"])
+    assert {(e.file, e.row, e.column, e.reason) for e in report.errors} == {
+        ("persons.csv", 2, "id_number", "身份证号中的出生日期在未来（2099-07-01）"),
+        ("tenders.csv", 4, "bid_open", "日期年份不可能（应在 1900 到 2100 年之间）"),
+    }
+    odd = [w for w in report.warnings if "常见范围" in w]
+    assert odd == [
+        "tenders.csv 第 2 行 bid_open 列：日期不在常见范围（1950–2050 年），已导入，请核对（值：1900-01-01）",
+        "tenders.csv 第 3 行 bid_open 列：日期不在常见范围（1950–2050 年），已导入，请核对（值：2100-12-31）",
+    ]
+
+
+# Excel shows 2024 in a date cell as 1905-07-16
+YEAR_CELL = "疑似年份而非日期（日期单元格中是数字 2024，显示为 1905-07-16），请填写完整日期"
+MERGED = "一个带引号的字段包含了多行完整的数据（疑似引号未闭合，后面的行被并入），请检查本行的引号"
+CUT = "第 3 行附近无法读取：引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束（文件被截断或缺少引号）"
+
+
+def test_year_in_an_xlsx_date_cell(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "标段"
+    sheet.append(["code", "name", "bid_open"])
+    sheet.append(["T-1", "一标段", 2024])  # a number typed into the date column
+    sheet.append(["T-2", "二标段", 2024])
+    sheet["C3"].number_format = "yyyy-mm-dd"  # a date cell: openpyxl reads 1905-07-16
+    workbook.save(tmp_path / "book.xlsx")
+    errors = {(e.file, e.row, e.column, e.reason) for e in loaders.validate_paths([tmp_path / "book.xlsx"]).errors}
+    assert errors == {
+        ("book.xlsx!标段", 2, "bid_open", "疑似年份而非日期（单元格为数字 2024），请填写完整日期"),
+        ("book.xlsx!标段", 3, "bid_open", YEAR_CELL),
+    }
+
+
+def test_control_characters_are_refused() -> None:
+    report = loaders.validate_paths([BAD / "control"])
+    assert {(e.row, e.column, e.value, e.reason) for e in report.errors} == {
+        (2, "name", "河南\\u202e司公限有设建远宏", "含控制字符或文字方向控制符（U+202E），已拒绝"),
+        (3, "address", "郑州市\\u0007金水区", "含控制字符或文字方向控制符（U+0007），已拒绝"),
+    }
+    assert report.rows_loaded == 1  # a quoted newline is ordinary text
+
+
+@pytest.mark.parametrize(
+    ("case", "row", "reason", "loadable"),
+    [
+        ("unclosed_quote", 2, MERGED, 1),
+        ("extra_cells", 3, "本行比表头多 2 个非空单元格（可能有未加引号的逗号），请检查本行", 2),
+        ("truncated", 3, CUT, 0),
+    ],
+)
+def test_broken_csv_structure(case: str, row: int, reason: str, loadable: int) -> None:
+    report = loaders.validate_paths([BAD / case])
+    assert [(e.file, e.row, e.reason) for e in report.errors] == [("companies.csv", row, reason)]
+    assert report.rows_loaded == loadable  # a cut file is refused whole, never loaded with the cut value
+
+
+def test_encoding_error_at_its_row() -> None:
+    report = loaders.validate_paths([BAD / "encoding"])
+    assert [(e.row, e.column, e.value, e.reason) for e in report.errors] == [
+        (5, "name", "\\xFF\\xFE5有限公司", "文字编码错误（应为 UTF-8 或 GBK/GB18030）")
+    ]
+    assert (report.rows_read, report.rows_loaded) == (7, 6)
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def test_entity_bomb_xlsx_and_deep_json(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "企业"
+    workbook.active.append(["uscc", "name"])
+    workbook.save(tmp_path / "plain.xlsx")
+    bomb = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as plain, zipfile.ZipFile(tmp_path / "companies.xlsx", "w") as out:
+        for name in plain.namelist():
+            data = plain.read(name)
+            if name == SHEET:
+                declaration, _, rest = data.partition(b"?>")
+                data = declaration + b"?>" + bomb + rest
+            out.writestr(name, data)
+    (tmp_path / "tenders.json").write_text('{"releases":' + "[" * 200_000 + "]" * 200_000 + "}")
+    report = loaders.validate_paths([tmp_path / "companies.xlsx", tmp_path / "tenders.json"])
+    assert [(e.file, e.reason) for e in report.errors] == [
+        (
+            "companies.xlsx",
+            "Excel 文件含 DTD/实体声明（xl/worksheets/sheet1.xml），疑似 XML 炸弹或外部实体攻击，已拒绝",
+        ),
+        ("tenders.json", "无法解析 JSON：嵌套层数过深（不是正常的 OCDS 文件）"),
+    ]
