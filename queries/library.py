@@ -211,8 +211,23 @@ def run_query(
     timeout_ms: int | None = None,
     limit: int | None = None,
 ) -> Result:
-    """Run a saved query read-only with its declared parameters bound and checked."""
-    return store.run(query.text, query.bind(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+    """Run a saved query read-only with its declared parameters bound and checked (an
+    analyst's Chinese aliases quoted, as on the 查询 page where it was written)."""
+    return store.run(quote_names(query.text), query.bind(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+
+
+# a name (identifier) outside strings and comments; FalkorDB takes non-ASCII ones only in backticks
+_NAME = re.compile(r"(?<![$\w`])[^\W\d]\w*")
+
+
+def quote_names(text: str) -> str:
+    """Backtick-quote names with non-ASCII characters (``AS 同场次数``), which FalkorDB rejects
+    unquoted; strings, comments and names already quoted are left alone."""
+    stripped = strip_literals(text)
+    spans = [m.span() for m in _NAME.finditer(stripped) if not m.group().isascii()]
+    for start, end in reversed(spans):
+        text = f"{text[:start]}`{text[start:end]}`{text[end:]}"
+    return text
 
 
 def builtin_query(query_id: str) -> SavedQuery:

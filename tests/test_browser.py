@@ -185,7 +185,7 @@ def test_detector_finds_the_planted_ring(page, app_url, store):
 
 def test_saved_query_shows_up_among_detectors(page, app_url):
     visit(page, app_url, "cypher", "查询")
-    editor = page.get_by_label("Cypher 查询（只读执行；值请用 $参数）")
+    editor = page.get_by_label("Cypher 查询（只读执行；值请用 $参数；中文别名自动加反引号）")
     editor.fill("MATCH (c:Company)-[r:SUBMITTED]->(b:Bid) RETURN c, r, b LIMIT 30")
     editor.press("Control+Enter")
     settle(page)

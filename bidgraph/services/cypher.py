@@ -20,14 +20,13 @@ from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Result
 from bidgraph.graph.store import strip_literals
 from bidgraph.masking import mask_text
-from bidgraph.queries.library import SavedQuery, delete_user_query, save_user_query, user_queries
+from bidgraph.queries.library import SavedQuery, delete_user_query, quote_names, save_user_query, user_queries
 from bidgraph.queries.params import QueryParam
 from bidgraph.services import access
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_NAME = re.compile(r"(?<![$\w`])[^\W\d]\w*")
 PARAM_TYPES = {
     "str": "文本",
     "int": "整数",
@@ -41,16 +40,6 @@ PARAM_TYPES = {
 def parameter_names(text: str) -> list[str]:
     """The ``$names`` used in the query, in order of first use."""
     return list(dict.fromkeys(_PARAM_USE.findall(strip_literals(text))))
-
-
-def quote_names(text: str) -> str:
-    """Backtick-quote names with non-ASCII characters (``AS 同场次数``), which FalkorDB rejects
-    unquoted; strings, comments and names already quoted are left alone."""
-    stripped = strip_literals(text)
-    spans = [m.span() for m in _NAME.finditer(stripped) if not m.group().isascii()]
-    for start, end in reversed(spans):
-        text = f"{text[:start]}`{text[start:end]}`{text[end:]}"
-    return text
 
 
 def run_cypher(
