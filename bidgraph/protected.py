@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from bidgraph.graph.schema import schema
 from bidgraph.masking import expert_alias, mask_account, mask_id_number, mask_phone
+from bidgraph.sqlitedb import transaction
 
 if TYPE_CHECKING:
     from bidgraph.graph import GraphStore
@@ -76,17 +77,12 @@ class ProtectedStore:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not self.path.exists()
-        db = sqlite3.connect(self.path, timeout=10)
-        if fresh:
-            os.chmod(self.path, 0o600)  # readable by the service account only
-        try:
-            with db:
-                db.execute(SCHEMA)
-                yield db
-        finally:
-            db.close()
+        with transaction(self.path) as db:
+            if fresh:
+                os.chmod(self.path, 0o600)  # readable by the service account only
+            db.execute(SCHEMA)
+            yield db
 
     def put(self, values: dict[str, tuple[str, str]]) -> int:
         """Write key -> (kind, clear value) in one transaction; loading twice is a no-op."""

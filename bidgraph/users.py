@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bidgraph import audit
 from bidgraph.errors import BidgraphError
+from bidgraph.sqlitedb import transaction
 from bidgraph.viewer import ROLE_ZH, Role, Viewer
 
 SCHEMA = """
@@ -75,17 +76,11 @@ class UserDirectory:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:
-                db.executescript(SCHEMA)
-                if "os_login" not in {row[1] for row in db.execute("PRAGMA table_info(users)")}:
-                    db.execute("ALTER TABLE users ADD COLUMN os_login TEXT NOT NULL DEFAULT ''")  # older files
-                yield db
-        finally:
-            db.close()
+        with transaction(self.path) as db:
+            db.executescript(SCHEMA)
+            if "os_login" not in {row[1] for row in db.execute("PRAGMA table_info(users)")}:
+                db.execute("ALTER TABLE users ADD COLUMN os_login TEXT NOT NULL DEFAULT ''")  # older files
+            yield db
 
     def list(self, *, include_inactive: bool = True) -> list[User]:
         if not self.path.exists():

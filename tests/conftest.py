@@ -55,3 +55,11 @@ def store(module_settings: Settings) -> Iterator[GraphStore]:
     yield graph_store
     graph_store.clear()
     graph_store.close()
+
+
+@pytest.fixture
+def graph(store: GraphStore) -> GraphStore:
+    """The module's graph emptied for this one test (schema applied)."""
+    store.clear()
+    apply_schema(store)
+    return store

@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,6 @@ def _free_port() -> int:
 def app_url(store, module_settings, data_dir, tmp_path_factory) -> Iterator[str]:
     """The workbench served by ``streamlit run app.py`` on the sample data."""
     load_paths(store, sorted(SAMPLE.glob("*.csv")), actor="test", data_dir=data_dir)
-    port = _free_port()
     env = {
         **os.environ,
         "BIDGRAPH_DATA_DIR": str(data_dir),
@@ -52,7 +52,15 @@ def app_url(store, module_settings, data_dir, tmp_path_factory) -> Iterator[str]
         "BIDGRAPH_QUERY_DIR": str(module_settings.user_query_dir),
         "BIDGRAPH_GRAPH_URL": "",
     }
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
+    with serve_workbench(env, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@contextmanager
+def serve_workbench(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port with ``env``; its URL once healthy."""
+    port = _free_port()
+    log = (log_dir / "streamlit.log").open("w")
     server = subprocess.Popen(workbench_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -4,19 +4,15 @@ title and summary and a note are shown literally, and the page fetches nothing o
 from __future__ import annotations
 
 import os
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import _free_port, settle
+from test_browser import serve_workbench, settle
 from workbench_fixture import build_fixture
 
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
 from bidgraph.cases import CaseStore
-from bidgraph.cli.demo import workbench_command
 from bidgraph.graph.store import GraphStore
 from bidgraph.settings import Settings
 
@@ -42,7 +38,6 @@ def app_url(store: GraphStore, module_settings: Settings, data_dir: Path, tmp_pa
     case_id = cases.create(f"线索{IMAGE}", f"概要 **粗体** {HTML} {IMAGE}", actor="test")
     cases.add_evidence(case_id, node, actor="test")
     cases.add_note(case_id, f"备注 {IMAGE} [链接](http://example.invalid/c)", actor="test")
-    port = _free_port()
     env = {
         **os.environ,
         "BIDGRAPH_DATA_DIR": str(data_dir),
@@ -50,23 +45,8 @@ def app_url(store: GraphStore, module_settings: Settings, data_dir: Path, tmp_pa
         "BIDGRAPH_GRAPH_URL": "",
     }
     env.pop("BIDGRAPH_USER", None)
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    server = subprocess.Popen(workbench_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("Streamlit 未能启动")
+    with serve_workbench(env, tmp_path_factory.mktemp("streamlit")) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 def test_markdown_payloads_render_as_text_and_fetch_nothing(app_url: str, tmp_path_factory) -> None:

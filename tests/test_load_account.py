@@ -6,25 +6,16 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 import yaml
 from stdnum.cn import ric
 
 from bidgraph import loaders
 from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
 from bidgraph.loaders.account import root_causes
 from bidgraph.loaders.mapping import parse_mapping
 from bidgraph.loaders.suggest import suggest
 
 A, B = "91410100MA3X000008", "91410100MA3X000109"
-
-
-@pytest.fixture
-def graph(store: GraphStore) -> GraphStore:
-    store.clear()
-    apply_schema(store)
-    return store
 
 
 def write(folder: Path, name: str, rows: list[list[object]]) -> None:

@@ -10,18 +10,10 @@ import pytest
 from bidgraph import loaders
 from bidgraph.errors import ConfigError
 from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
 from bidgraph.loaders.read import detect_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 A, B = "91410100MA3X000008", "91410100MA3X000109"
-
-
-@pytest.fixture
-def graph(store: GraphStore) -> GraphStore:
-    store.clear()
-    apply_schema(store)
-    return store
 
 
 def companies(store: GraphStore) -> dict[str, list]:

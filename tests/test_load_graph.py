@@ -11,19 +11,11 @@ import pytest
 
 from bidgraph import audit, loaders
 from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
 from bidgraph.protected import PHONE, ProtectedStore, experts, graph_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 BASIC = FIXTURES / "basic"
 A, B, C = "91410100MA3X000008", "91410100MA3X000109", "91430100MA4L00020H"
-
-
-@pytest.fixture
-def graph(store: GraphStore) -> GraphStore:
-    store.clear()
-    apply_schema(store)
-    return store
 
 
 def load(store: GraphStore, tmp_path: Path, *paths: Path, **options: object) -> loaders.LoadReport:

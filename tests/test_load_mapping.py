@@ -14,18 +14,10 @@ from stdnum.cn import ric
 from bidgraph import loaders
 from bidgraph.errors import ConfigError
 from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
 
 A, B = "91410100MA3X000008", "91410100MA3X000109"
 BASE = "42052119900701003"
 PERSON = BASE + ric.calc_check_digit(BASE + "0")
-
-
-@pytest.fixture
-def graph(store: GraphStore) -> GraphStore:
-    store.clear()
-    apply_schema(store)
-    return store
 
 
 def write(folder: Path, name: str, rows: list[list[object]], encoding: str = "utf-8") -> Path:

@@ -12,17 +12,9 @@ import pytest
 from bidgraph import loaders
 from bidgraph.analysis import run_detector
 from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import apply_schema
 from bidgraph.loaders.consortium import split_consortium
 
 A, B = "91410100MA3X000008", "91410100MA3X000109"
-
-
-@pytest.fixture
-def graph(store: GraphStore) -> GraphStore:
-    store.clear()
-    apply_schema(store)
-    return store
 
 
 def write(folder: Path, name: str, rows: list[list[object]]) -> Path:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ from bidgraph.alerts.routing import Route
 from bidgraph.analysis.findings import Finding
 from bidgraph.cases.store import to_json
 from bidgraph.settings import Settings
+from bidgraph.sqlitedb import transaction
 from bidgraph.viewer import Viewer
 
 SCHEMA = """
@@ -72,15 +73,8 @@ class AlertStore:
         with self._db() as db:
             db.executescript(SCHEMA)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
 
     def raise_findings(
         self, routed: Sequence[tuple[Finding, Route]], *, actor: str, now: datetime | None = None
