@@ -10,6 +10,7 @@ from bidgraph.graph import GraphStore
 from bidgraph.loaders import load_history
 from bidgraph.services.access import TENDER_SCOPE, scope_params
 from bidgraph.viewer import Viewer
+from bidgraph.viz.display import local_time
 
 
 @dataclass(frozen=True)
@@ -90,5 +91,12 @@ LOAD_COLUMNS = {
 
 def recent_loads(store: GraphStore, limit: int = 20) -> pd.DataFrame:
     """The load history, newest first, with Chinese column names."""
-    rows = [{**h, "files": "、".join(h.get("files") or [])} for h in load_history(store, limit=limit)]
+    rows = [
+        {
+            **h,
+            "files": "、".join(h.get("files") or []),
+            "started": local_time(f"{h['started']}+00:00") if h.get("started") else "",
+        }
+        for h in load_history(store, limit=limit)  # loads record their start in UTC, without a zone
+    ]
     return pd.DataFrame(rows, columns=list(LOAD_COLUMNS)).rename(columns=LOAD_COLUMNS)
