@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bidgraph.analysis import labels
+from bidgraph.analysis import labels, riskservice
+from bidgraph.loaders import load_paths
 
 
 def test_auc_pr_auc_and_precision_at_k_by_hand() -> None:
@@ -36,3 +37,20 @@ def test_read_labels(tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_text("只有一列\n", encoding="utf-8")
     with pytest.raises(labels.LabelError, match="第2列"):
         labels.read_labels(tmp_path / "bad.csv")
+
+
+def test_labels_keyed_by_the_exports_bidder_names_reach_the_graphs_companies(graph, tmp_path: Path) -> None:
+    """Firms known only by name are keyed ``name:…`` in the graph; labels name them as the export
+    does (and a USCC-keyed firm by its USCC or its name), so evaluation must translate."""
+    (tmp_path / "tenders.csv").write_text("标段编号,标段名称\nT-1,一标段\n", encoding="utf-8")
+    (tmp_path / "bids.csv").write_text(
+        "标段编号,投标人名称,投标人统一社会信用代码,投标报价\n"
+        "T-1,甲（河南）建设公司,,100\nT-1,乙建设有限公司,91410100MA3X000008,101\n",
+        encoding="utf-8",
+    )
+    load_paths(graph, [tmp_path / "tenders.csv", tmp_path / "bids.csv"], actor="test", data_dir=tmp_path)
+    names = pd.Index(["甲(河南)建设公司", "乙建设有限公司", "91410100MA3X000008", "不存在公司"])
+    keys = riskservice._company_keys(graph, names)
+    assert keys["甲(河南)建设公司"].startswith("name:")
+    assert keys["乙建设有限公司"] == keys["91410100MA3X000008"] == "91410100MA3X000008"
+    assert keys["不存在公司"] == "不存在公司"

@@ -16,6 +16,7 @@ from bidgraph.analysis.detectors import python_params
 from bidgraph.analysis.market import Market, load_market
 from bidgraph.analysis.markets import MarketSpec
 from bidgraph.graph.store import GraphStore
+from bidgraph.loaders.normalize import company_name
 
 _CACHE: dict[tuple[Any, ...], tuple[Market, risk.RiskScores]] = {}
 
@@ -45,7 +46,18 @@ def evaluate_labels(
 ) -> dict[str, Any]:
     """bidgraph's firm and tender rankings and the simple baselines against the labels."""
     market, result = scores(store, spec)
+    if truth_firms is not None:
+        truth_firms = truth_firms.rename(index=_company_keys(store, truth_firms.index))
     return report_for(market, result, truth_firms, truth_tenders)
+
+
+def _company_keys(store: GraphStore, names: pd.Index) -> dict[str, str]:
+    """Bidder names as the export spells them -> the graph's company keys (a USCC, or
+    ``name:…`` for a firm known by name only), through the loader's name normalisation."""
+    rows = store.run("MATCH (c:Company) RETURN c.key AS key, c.name AS name", read_only=True, limit=0).rows
+    by_name = {company_name(str(name)): key for key, name in rows if name}
+    keys = {key for key, _ in rows}
+    return {n: n if n in keys else by_name.get(company_name(str(n)), n) for n in names}
 
 
 def report_for(
