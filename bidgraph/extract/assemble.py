@@ -44,19 +44,7 @@ def _persons(cells: list[tuple[Cell, str]]) -> list[list[PersonFact]]:
     found = cell_entities([c.text for c, _ in cells])
     out = []
     for (cell, role), ents in zip(cells, found, strict=True):
-        people = []
-        for p in parse_personnel(cell.text, ents):
-            off = cell.start
-            people.append(
-                PersonFact(
-                    Fact(p.name, off + p.start, off + p.end),
-                    role,
-                    [Fact(v, off + s, off + e) for v, s, e in p.certificates],
-                    [Fact(v, off + s, off + e) for v, s, e in p.ids],
-                    p.types,
-                )
-            )
-        out.append(people)
+        out.append([p.fact(role, cell.start) for p in parse_personnel(cell.text, ents)])
     return out
 
 

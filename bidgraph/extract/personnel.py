@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from bidgraph.certnumbers import id_kind
+from bidgraph.extract.model import Fact, PersonFact
 
 # Common surnames (single and compound); a name must start with one of them.
 _SURNAMES = set(
@@ -82,6 +83,16 @@ class Person:
     types: list[str] = field(default_factory=list)
     certificates: list[tuple[str, int, int]] = field(default_factory=list)
     ids: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def fact(self, role: str, offset: int) -> PersonFact:
+        """This person as a fact of the notice: spans moved from the cell to the notice text."""
+        return PersonFact(
+            Fact(self.name, offset + self.start, offset + self.end),
+            role,
+            [Fact(v, offset + s, offset + e) for v, s, e in self.certificates],
+            [Fact(v, offset + s, offset + e) for v, s, e in self.ids],
+            self.types,
+        )
 
 
 def parse_personnel(text: str, entities: list[tuple[int, int, str]]) -> list[Person]:

@@ -95,17 +95,7 @@ def _segment_persons(segment: str, offset: int) -> list[PersonFact]:
     found = cell_entities([p for _, _, p in pieces])
     out = []
     for (role, at, piece), ents in zip(pieces, found, strict=True):
-        for p in parse_personnel(piece, ents)[:1]:
-            o = offset + at
-            out.append(
-                PersonFact(
-                    Fact(p.name, o + p.start, o + p.end),
-                    role,
-                    [Fact(v, o + s, o + e) for v, s, e in p.certificates],
-                    [Fact(v, o + s, o + e) for v, s, e in p.ids],
-                    p.types,
-                )
-            )
+        out.extend(p.fact(role, offset + at) for p in parse_personnel(piece, ents)[:1])
     return out
 
 
