@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from bidgraph.analysis import screens
 
@@ -51,6 +52,16 @@ def upper_p(values: pd.Series, groups: pd.Series) -> pd.Series:
     ranks = frame.groupby("g")["v"].rank(method="max", ascending=False)
     counts = frame.groupby("g")["v"].transform("count")
     return ranks / counts
+
+
+def normal_score(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """The value's mid-rank upper p within its group as a standard normal score
+    (Φ⁻¹(1 − p), ties averaged): N(0, 1) under the null that the item is like its market,
+    so scores of different tenders can be summed (Stouffer) into a firm's or group's test."""
+    frame = pd.DataFrame({"v": values, "g": groups})
+    ranks = frame.groupby("g")["v"].rank(method="average", ascending=False)
+    counts = frame.groupby("g")["v"].transform("count")
+    return pd.Series(stats.norm.isf((ranks - 0.5) / counts), index=values.index)
 
 
 def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
@@ -85,6 +96,7 @@ def price_table(
     pct = table[[f"pct_{n}" for n in used]]
     table["price_index"] = pct.mean(axis=1, skipna=True)
     table["price_p"] = upper_p(table["price_index"], table["market"])
+    table["price_z"] = normal_score(table["price_index"], table["market"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
     return table
