@@ -72,6 +72,7 @@ def calibrated(poisson_p: pd.Series, groups: pd.Series) -> pd.Series:
     and MAD (robust z) and read as a one-sided normal p: only what is unusual *for this
     market* stands out, by how much, and a whole ring is not capped at ranks 1/n…k/n.
     The result is never below the Poisson p itself."""
+    poisson_p = poisson_p.astype(float)  # object dtype when no pair met twice (tiny graphs)
     evidence = np.log1p(-np.log10(poisson_p.clip(lower=1e-300)))
     z = pricerisk.modified_z(evidence, groups)
     # overdispersion only inflates the null variance: never claim more than Poisson does
