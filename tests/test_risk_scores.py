@@ -126,3 +126,12 @@ def test_bids_above_the_ceiling_are_not_hugging_it() -> None:
     assert "ceiling_share" in table.loc["H", "tripped"]
     assert np.isnan(table.loc["A", "ceiling_share"]) and "ceiling_share" not in table.loc["A", "tripped"]
     assert table.loc["A", "above_ceiling"] == 3  # reported as data quality instead
+
+
+def test_bid_count_classes_merge_adjacent_counts_until_full() -> None:
+    # market a: 20 tenders with 3 bids, 15 with 4, 40 with 8, 5 with 12 → classes 3–4, 8–12
+    n = pd.Series([3] * 20 + [4] * 15 + [8] * 40 + [12] * 5 + [5] * 10)
+    market = pd.Series(["a"] * 80 + ["b"] * 10)
+    classes = pricerisk.count_class(n, market, 30)
+    assert classes[:35].eq("3–4").all() and classes[35:80].eq("8–12").all()
+    assert classes[80:].eq("5–5").all()  # a small market keeps one class

@@ -18,6 +18,7 @@ from bidgraph.analysis import cobid
 from bidgraph.analysis.market import Market
 
 SIGNIFICANT = 0.01  # a partner counted as anomalous in the explanation
+ALPHA = 0.05  # the usual one-sided level for the market check below
 
 
 def pair_surprise(market: Market, tender_market: pd.Series) -> pd.DataFrame:
@@ -63,3 +64,24 @@ def tender_cobid(members: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
             # Šidák: the strongest pair, corrected for how many known pairs the tender has
             rows[tender] = (1 - (1 - min(known)) ** len(known), sum(p < SIGNIFICANT for p in known))
     return pd.DataFrame.from_dict(rows, orient="index", columns=["cobid_p", "anomalous_pairs"])
+
+
+def meetings_look_collusive(tenders: pd.DataFrame, *, alpha: float = ALPHA, min_group: int = 5) -> pd.DataFrame:
+    """Per market, from the unlabelled bids: are the tenders of firms that meet far beyond
+    expectation ALSO less dispersed than the rest of the market? A ring places its covers
+    around the designated winner; a structural bidder pool (designated or local firms)
+    meets just as often without pricing alike. Mann–Whitney, one-sided: price index of the
+    tenders with an anomalous pair (p < ``SIGNIFICANT``) against the market's other priced
+    tenders. ``effect`` = P(a tender with such a pair is more clustered than one without).
+    ``tenders``: market, anomalous_pairs, price_index."""
+    rows = {}
+    for name, group in tenders.dropna(subset=["price_index"]).groupby("market"):
+        meets = group["anomalous_pairs"].fillna(0) > 0
+        inside, outside = group.loc[meets, "price_index"], group.loc[~meets, "price_index"]
+        if min(len(inside), len(outside)) < min_group:
+            rows[name] = (np.nan, np.nan, len(inside), len(outside), False)
+            continue
+        u, p = stats.mannwhitneyu(inside, outside, alternative="greater")
+        rows[name] = (float(u / (len(inside) * len(outside))), float(p), len(inside), len(outside), bool(p < alpha))
+    columns = ["effect", "p", "with_pair", "without_pair", "collusive"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)

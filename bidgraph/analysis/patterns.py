@@ -5,7 +5,7 @@ bidders, abnormal win rates and price screens. Each works on the bid table of on
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bidgraph.analysis import cobid, pricerisk, rotation, screens
+from bidgraph.analysis import coalition, cobid, pricerisk, rotation, screens
 from bidgraph.analysis.findings import Finding, entities_of, sources_of
 from bidgraph.analysis.market import Market, bid_paths, load_market
 from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
@@ -138,6 +138,7 @@ def ring_findings(run: Analysis) -> list[Finding]:
             "组内中标均匀度": round(evidence["evenness"], 3),
             "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
             "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
+            "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, ring.members),
         }
         names = "、".join(run.name(k) for k in ring.members)
         summary = (
@@ -149,6 +150,24 @@ def ring_findings(run: Analysis) -> list[Finding]:
             Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
         )
     return run.finish(out)
+
+
+def group_screen_figures(run: Analysis, members: Sequence[str]) -> dict[str, Any]:
+    """Coalition screens of a candidate group (``coalition``): its joint tenders against
+    the tenders where a member bid without another member, and the member without whom
+    the joint tenders' price signal drops most (who carries it)."""
+    z = run.price_table["price_z"]
+    screens = coalition.group_screens(run.market.members, z, members)
+    figures = {
+        "共同投标标段Z": _rounded(screens["together_z"]),
+        "成员各自投标标段Z": _rounded(screens["apart_z"]),
+        "共同与各自的均值差": _rounded(screens["together_minus_apart"]),
+    }
+    without = coalition.without_each(run.market.members, z, members) if len(members) > 2 else {}
+    drops = {m: screens["together_z"] - v for m, v in without.items() if not math.isnan(v)}
+    if drops:
+        figures["信号最依赖的成员"] = run.name(max(drops, key=drops.get))
+    return figures
 
 
 def ring_severity(terms: Mapping[str, float]) -> float:

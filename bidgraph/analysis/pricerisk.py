@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from bidgraph.analysis import screens
 
@@ -53,6 +54,16 @@ def upper_p(values: pd.Series, groups: pd.Series) -> pd.Series:
     return ranks / counts
 
 
+def normal_score(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """The value's mid-rank upper p within its group as a standard normal score
+    (Φ⁻¹(1 − p), ties averaged): N(0, 1) under the null that the item is like its market,
+    so scores of different tenders can be summed (Stouffer) into a firm's or group's test."""
+    frame = pd.DataFrame({"v": values, "g": groups})
+    ranks = frame.groupby("g")["v"].rank(method="average", ascending=False)
+    counts = frame.groupby("g")["v"].transform("count")
+    return pd.Series(stats.norm.isf((ranks - 0.5) / counts), index=values.index)
+
+
 def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
     """Per tender: share of priced bids within the ceiling band, and bids above the ceiling."""
     priced = bids[bids["price"].notna() & (bids["price"] > 0) & (bids["ceiling"] > 0)]
@@ -66,7 +77,12 @@ def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
 
 
 def price_table(
-    bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, used: tuple[str, ...] = DISPERSION
+    bids: pd.DataFrame,
+    market: pd.Series,
+    *,
+    min_bids: int = 3,
+    used: tuple[str, ...] = DISPERSION,
+    min_class: int = 30,
 ) -> pd.DataFrame:
     """One row per tender with ≥ ``min_bids`` priced valid bids: the raw screens, each
     screen's percentile on its collusive side (pct_*), the price index, its p-value in
@@ -82,12 +98,42 @@ def price_table(
         value = table[name] * sign
         by_market = value.groupby(table["market"])
         table[f"pct_{name}"] = by_market.rank(method="min") / by_market.transform("count")
-    pct = table[[f"pct_{n}" for n in used]]
+    # the index compares a tender with tenders of its market AND bid count (see count_class)
+    table["count_class"] = count_class(table["n"], table["market"], min_class)
+    cell = table["market"] + "|" + table["count_class"]
+    pct = pd.DataFrame({n: (table[n] * DIRECTION[n]).groupby(cell).rank(pct=True, method="min") for n in used})
     table["price_index"] = pct.mean(axis=1, skipna=True)
     table["price_p"] = upper_p(table["price_index"], table["market"])
+    table["price_z"] = normal_score(table["price_index"], table["market"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
     return table
+
+
+def count_class(n: pd.Series, market: pd.Series, min_class: int) -> pd.Series:
+    """Per tender, its bid-count class within its market: adjacent bid counts merged until a
+    class holds ≥ ``min_class`` tenders (an under-filled last class joins the previous one).
+    Spread and RD move with the number of bids by construction (the range of 12 honest
+    bids is wider than of 3), so the index compares like with like."""
+    out = pd.Series("", index=n.index, dtype=object)
+    for _, counts in n.groupby(market):
+        sizes = counts.value_counts().sort_index()
+        classes: list[list[int]] = [[]]
+        filled = 0
+        for value, size in sizes.items():
+            classes[-1].append(int(value))
+            filled += size
+            if filled >= min_class:
+                classes.append([])
+                filled = 0
+        if not classes[-1]:
+            classes.pop()
+        elif len(classes) > 1:  # the remainder is too small to stand alone
+            rest = classes.pop()
+            classes[-1] += rest
+        label = {v: f"{c[0]}–{c[-1]}" for c in classes for v in c}
+        out[counts.index] = counts.map(label)
+    return out
 
 
 def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bidgraph.analysis import cobidrisk, pricerisk
+from bidgraph.analysis import coalition, cobidrisk, pricerisk
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
 
@@ -43,6 +43,7 @@ class RiskScores:
     tenders: pd.DataFrame
     firms: pd.DataFrame
     pairs: pd.DataFrame
+    markets: pd.DataFrame  # per market: does co-bidding go with clustered prices (effect, p, collusive)
 
 
 def sidak_min(pvalues: pd.DataFrame) -> pd.Series:
@@ -71,6 +72,7 @@ def calibrated(poisson_p: pd.Series, groups: pd.Series) -> pd.Series:
     and MAD (robust z) and read as a one-sided normal p: only what is unusual *for this
     market* stands out, by how much, and a whole ring is not capped at ranks 1/n…k/n.
     The result is never below the Poisson p itself."""
+    poisson_p = poisson_p.astype(float)  # object dtype when no pair met twice (tiny graphs)
     evidence = np.log1p(-np.log10(poisson_p.clip(lower=1e-300)))
     z = pricerisk.modified_z(evidence, groups)
     # overdispersion only inflates the null variance: never claim more than Poisson does
@@ -91,9 +93,9 @@ def compute(
     tender_market = assign_markets(tender_frame(market.bids), spec)
     price = pricerisk.price_table(market.bids, tender_market, used=screens)
     pairs = cobidrisk.pair_surprise(market, tender_market)
-    tenders = _tenders(market, tender_market, price, pairs, families)
-    firms = _firms(market, tenders, pairs, families)
-    return RiskScores(tenders, firms, pairs)
+    tenders, checks = _tenders(market, tender_market, price, pairs, families)
+    firms = _firms(market, tenders, pairs, families, checks)
+    return RiskScores(tenders, firms, pairs, checks)
 
 
 def _tenders(
@@ -101,22 +103,36 @@ def _tenders(
 ) -> pd.DataFrame:
     t = pd.DataFrame({"market": tender_market})
     t["bidders"] = market.members.groupby("tender")["company"].nunique().reindex(t.index).fillna(0).astype(int)
-    t["price_p"] = price["price_p"].reindex(t.index)
+    t["own_p"] = price["price_p"].reindex(t.index)
+    t["price_z"] = price["price_z"].reindex(t.index)
     t["price_flagged"] = price["flagged"].reindex(t.index).fillna(False).astype(bool)
     t["above_ceiling"] = price["above_ceiling"].reindex(t.index).fillna(0).astype(int)
     t = t.join(cobidrisk.tender_cobid(market.members, pairs).rename(columns={"cobid_p": "cobid_poisson_p"}))
     t["cobid_p"] = calibrated(t["cobid_poisson_p"], t["market"])
     t["anomalous_pairs"] = t["anomalous_pairs"].fillna(0).astype(int)
-    combined = sidak_min(t[[f"{f}_p" for f in families]])
+    checks = cobidrisk.meetings_look_collusive(t.assign(price_index=price["price_index"].reindex(t.index)))
+    t["meetings_collusive"] = t["market"].map(checks["collusive"]).fillna(False).astype(bool)
+    t = t.join(coalition.tender_coalition(market.members, t["price_z"]))
+    t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
+    # where meetings look collusive, the coalition's other joint tenders are a second
+    # source beside the tender's own bids (Stouffer, equal weights)
+    both = ((t["price_z"] + t["coalition_z"]) / np.sqrt(2)).where(t["meetings_collusive"])
+    t["price_p"] = pd.Series(stats.norm.sf(both.fillna(t["price_z"])), index=t.index).where(t["price_z"].notna())
+    used = t[[f"{f}_p" for f in families]].copy()
+    if "cobid_p" in used:
+        used["cobid_p"] = used["cobid_p"].where(t["meetings_collusive"])
+    combined = sidak_min(used)
     t["evidence"] = -np.log10(combined.clip(lower=1e-300))
     t["percentile"] = within(t["evidence"], t["market"])
-    t["explanation"] = [_tender_text(row, price) for row in t.itertuples()]
-    return t.sort_values("evidence", ascending=False)
+    t["explanation"] = [_tender_text(row, price, checks) for row in t.itertuples()]
+    return t.sort_values("evidence", ascending=False), checks
 
 
-def _firms(market: Market, tenders: pd.DataFrame, pairs: pd.DataFrame, families: tuple[str, ...]) -> pd.DataFrame:
+def _firms(
+    market: Market, tenders: pd.DataFrame, pairs: pd.DataFrame, families: tuple[str, ...], checks: pd.DataFrame
+) -> pd.DataFrame:
     bids = market.members[["tender", "company"]].drop_duplicates()
-    bids = bids.assign(market=bids["tender"].map(tenders["market"]), price_p=bids["tender"].map(tenders["price_p"]))
+    bids = bids.assign(market=bids["tender"].map(tenders["market"]), price_p=bids["tender"].map(tenders["own_p"]))
     f = pd.DataFrame({"market": bids.groupby("company")["market"].agg(lambda s: s.value_counts().index[0])})
     f["bids"] = bids.groupby("company").size()
     won = market.bids[market.bids["won"]].merge(market.members, on=["tender", "bidder"])
@@ -128,25 +144,48 @@ def _firms(market: Market, tenders: pd.DataFrame, pairs: pd.DataFrame, families:
     f["partners"] = f["partners"].fillna(0).astype(int)
     concentration = -np.log10(f["top_p"].astype(float).clip(lower=1e-300))
     f["concentration"] = concentration.fillna(0.0).where(f["bids"] >= 2)
+    f["meetings_collusive"] = f["market"].map(checks["collusive"]).fillna(False).astype(bool)
     columns = {"price": "involvement", "cobid": "concentration"}
-    f["evidence"] = rank_average(f[[columns[fam] for fam in families]])
+    components = f[[columns[fam] for fam in families]].copy()
+    if "concentration" in components:
+        # structural meetings (see cobidrisk) are no evidence: 0, like a firm without
+        # repeated partners, so firms of all markets are ranked on the same components
+        concentration = components["concentration"]
+        components["concentration"] = concentration.where(f["meetings_collusive"] | concentration.isna(), 0.0)
+    f["evidence"] = rank_average(components)
     f["percentile"] = within(f["evidence"], f["market"])
-    f["explanation"] = [_firm_text(row) for row in f.itertuples()]
+    f["explanation"] = [_firm_text(row, checks) for row in f.itertuples()]
     return f.sort_values("evidence", ascending=False)
 
 
-def _tender_text(row: object, price: pd.DataFrame) -> str:
+def structural_note(market: str, checks: pd.DataFrame) -> str:
+    """Why co-bid evidence does or does not score in ``market`` (the label-free check)."""
+    if market not in checks.index or pd.isna(checks.at[market, "effect"]):
+        return "（本市场数据不足以检验异常共同投标是否伴随报价集中，不计分）"
+    effect, p = checks.at[market, "effect"], checks.at[market, "p"]
+    if checks.at[market, "collusive"]:
+        return f"（本市场有异常共同投标的标段报价也更集中：概率优势{effect:.2f}，p={p:.2g}，计入风险分）"
+    return f"（本市场有异常共同投标的标段报价并不更集中：概率优势{effect:.2f}，p={p:.2g}，视为结构性投标人池，不计分）"
+
+
+def _tender_text(row: object, price: pd.DataFrame, checks: pd.DataFrame) -> str:
     parts = [f"市场〔{row.market}〕内第{row.percentile:.0f}百分位"]
-    if pd.notna(row.price_p):
+    if pd.notna(row.own_p):
         screens = "、".join(pricerisk.strongest_screens(price.loc[row.Index]))
         flag = "，报价指标列入本市场最异常的5%" if row.price_flagged else ""
-        parts.append(f"报价：市场内p={row.price_p:.3f}{flag}（{screens}）")
+        parts.append(f"报价：市场内p={row.own_p:.3f}{flag}（{screens}）")
+        if row.coalition_tenders and row.meetings_collusive:
+            parts.append(
+                f"投标人组合：其中2家以上共同参与的其他{row.coalition_tenders}个标段报价集中程度Z={row.coalition_z:.2f}"
+                f"（约为0即与本市场一般标段无异），合并后p={row.price_p:.3g}"
+            )
     else:
         parts.append("报价：有效报价不足3个，无报价指标")
     if pd.notna(row.cobid_p):
         parts.append(
             f"共同投标：{row.anomalous_pairs}对投标人的共同投标显著超出本市场预期"
             f"（最异常一对的Poisson p按组合数校正后={row.cobid_poisson_p:.3g}，市场内p={row.cobid_p:.3f}）"
+            + structural_note(row.market, checks)
         )
     else:
         parts.append("共同投标：投标人之间没有共同投标2次以上的组合")
@@ -155,12 +194,13 @@ def _tender_text(row: object, price: pd.DataFrame) -> str:
     return "；".join(parts)
 
 
-def _firm_text(row: object) -> str:
+def _firm_text(row: object, checks: pd.DataFrame) -> str:
     parts = [f"主要市场〔{row.market}〕内第{row.percentile:.0f}百分位，投标{row.bids}次、中标{row.wins}次"]
     if row.partners:
         parts.append(
             f"共同投标：与{row.partners}家企业的共同投标显著超出本市场预期（最强：{row.top_partner}，"
             f"共同投标{row.top_count:.0f}次，为预期的{row.top_lift:.1f}倍，Poisson p={row.top_p:.3g}）"
+            + structural_note(row.market, checks)
         )
     else:
         parts.append("共同投标：无超出预期的合作对象")

@@ -9,7 +9,8 @@ How a score is made (documented for investigators):
   further independent rule raises the score and no sum can exceed 100.
 Company groups are the connected companies of the linking rules (a person, identifier,
 shareholding or co-bidding pattern that joins two bidders); single-company rules (win
-rate, expert, agency, price) add to the group they touch."""
+rate, expert, agency, price) add to the group they touch. With the continuous scores
+(``riskfindings``) every tender and firm is ranked: a firm in no group is an item alone."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ WEIGHTS: dict[str, float] = {
     "agency_tie": 0.6,
     "price_screen": 0.5,
     "high_win_rate": 0.4,
+    "risk_score": 0.5,  # the continuous scores (riskfindings): mostly price evidence, as price_screen
 }
 DEFAULT_WEIGHT = 0.5  # user-saved queries
 LINKING = {"cross_appointment", "corporate_control", "shared_identifier", "shared_staff", "kinship"}
@@ -98,6 +100,9 @@ def rank_groups(findings: list[Finding]) -> list[RankedItem]:
         names.update({key: name for label, key, name in finding.entities if label == "Company"})
         if finding.detector in LINKING and len(companies) >= 2:
             nx.add_path(graph, companies)
+    # a firm that only has a continuous score is ranked on its own (one list ranks every firm)
+    scored = {k for f in findings if f.detector == "risk_score" for lab, k, _ in f.entities if lab == "Company"}
+    graph.add_nodes_from(scored - set(graph))
     items = []
     for component in nx.connected_components(graph):
         members = sorted(component)

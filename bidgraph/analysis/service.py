@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bidgraph.analysis import patterns
+from bidgraph.analysis import patterns, riskfindings, riskservice
 from bidgraph.analysis.detectors import PYTHON_DETECTORS, detector_ids, detector_queries, python_params, run_detector
 from bidgraph.analysis.findings import Finding, TriageList
 from bidgraph.analysis.scoring import triage_list
 from bidgraph.errors import BidgraphError
 from bidgraph.graph.store import GraphStore
+from bidgraph.services.access import may_see_sectors
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
@@ -53,6 +54,18 @@ def run_all(
     return findings
 
 
+def _risk_findings(store: GraphStore, viewer: Viewer | None) -> list[Finding]:
+    """Every tender's and firm's continuous score as a finding (see ``riskfindings``)."""
+    market, scores = riskservice.scores(store)
+    rows = store.run("MATCH (c:Company) RETURN c.key, c.name", read_only=True, limit=0).rows
+    names = {key: name or key for key, name in rows}
+
+    def visible_sectors(sectors: set[str]) -> bool:
+        return may_see_sectors(viewer, sectors) if sectors else not viewer.sectors
+
+    return riskfindings.risk_findings(market, scores, names, visible_sectors if viewer is not None else None)
+
+
 def _declared(detector_id: str, settings: Settings | None) -> set[str]:
     return {p.name for q in detector_queries(settings) if detector_id in (q.detector, q.id) for p in q.parameters}
 
@@ -67,6 +80,10 @@ def triage(
     """Tenders and company groups ranked by risk score, each with its explanation."""
     failures: dict[str, str] = {}
     findings = run_all(store, viewer=viewer, params=params, settings=settings, failures=failures)
+    try:
+        findings += _risk_findings(store, viewer)
+    except BidgraphError as e:
+        failures[riskfindings.DETECTOR] = str(e)
     codes = sorted({c for f in findings for c in f.tender_codes})
     rows = store.run("MATCH (t:Tender) WHERE t.code IN $codes RETURN t.code, t.name", {"codes": codes}, limit=0).rows
     ranked = triage_list(findings, {code: f"{code} {name or ''}".strip() for code, name in rows})

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 console = Console(width=None if sys.stdout.isatty() else 200)
 COLUMNS = {
     "firm": ["market", "evidence", "percentile", "bids", "wins", "partners", "concentration", "involvement"],
-    "tender": ["market", "evidence", "percentile", "bidders", "price_p", "price_flagged", "cobid_p", "above_ceiling"],
+    "tender": [
+        *("market", "evidence", "percentile", "bidders", "own_p", "price_p", "coalition_z", "cobid_p"),
+        *("meetings_collusive", "price_flagged", "above_ceiling"),
+    ],
 }
 LevelOpt = Annotated[str, typer.Option("--level", help="firm（企业）或 tender（标段）")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式：table、csv、json")]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from bidgraph import analysis
 from bidgraph.analysis.findings import Finding, RankedItem, TriageList
+from bidgraph.analysis.riskfindings import DETECTOR as RISK_SCORE
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Result, Subgraph
 from bidgraph.queries.library import SavedQuery
@@ -88,13 +89,20 @@ def triage_frame(items: Iterable[RankedItem], viewer: Viewer) -> pd.DataFrame:
         {
             "分值": round(item.score, 1),
             "对象": access.readable(item.name, viewer, aliases),
-            "命中规则数": len(item.rules),
+            "命中规则数": len([r for r in item.rules if r != RISK_SCORE]),
+            "市场内风险百分位": _percentile(item),
             "说明": access.readable(item.explanation, viewer, aliases),
             "key": item.key,
         }
         for item in items
     ]
-    return pd.DataFrame(rows, columns=["分值", "对象", "命中规则数", "说明", "key"])
+    return pd.DataFrame(rows, columns=["分值", "对象", "命中规则数", "市场内风险百分位", "说明", "key"])
+
+
+def _percentile(item: RankedItem) -> float | None:
+    """The item's continuous score as a percentile in its market (a group: its top member)."""
+    values = [f.figures.get("市场内百分位") for f in item.findings if f.detector == RISK_SCORE]
+    return max((v for v in values if v is not None), default=None)
 
 
 def involving(findings: Iterable[Finding], label: str, key: str) -> list[Finding]:

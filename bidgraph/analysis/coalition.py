@@ -1,0 +1,86 @@
+"""Coalition screens: price screens over a GROUP of firms' joint tenders rather than over
+one tender's few bids. A CV over 3–8 bids is a noisy estimate, but a cartel is
+persistent: the same firms price their other joint tenders the same way. So
+
+- a tender's *coalition evidence* is the Stouffer Z of the price scores (``price_z``,
+  N(0, 1) for a tender priced like its market) of the OTHER tenders where at least two
+  of its bidders bid together — leave-one-out, its own bids never count twice. An honest
+  local pool averages ≈ 0 there whatever its size; a ring is clustered again and again;
+- a candidate group's screens (``group_screens``): the Z of the tenders where ≥ 2 members
+  bid together, the same for the tenders where a member bid without any other member,
+  and for each member the group without it (subgroups: who carries the signal).
+Tenders are not independent (they overlap), so Z ranks evidence rather than being an
+exact p-value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+MIN_SHARED = 2  # two firms meeting again is the smallest coalition
+
+
+def _incidence(members: pd.DataFrame) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    pairs = members[["tender", "company"]].drop_duplicates()
+    tenders, t_idx = np.unique(pairs["tender"].to_numpy(dtype=str), return_inverse=True)
+    firms, f_idx = np.unique(pairs["company"].to_numpy(dtype=str), return_inverse=True)
+    matrix = sparse.csr_matrix((np.ones(len(pairs)), (t_idx, f_idx)), shape=(len(tenders), len(firms)))
+    return matrix, tenders, firms
+
+
+def tender_coalition(members: pd.DataFrame, price_z: pd.Series) -> pd.DataFrame:
+    """Per tender: ``coalition_tenders`` (other priced tenders sharing ≥ 2 of its bidders)
+    and ``coalition_z`` (their Stouffer Z; nan where there are none)."""
+    if members.empty:
+        return pd.DataFrame(columns=["coalition_tenders", "coalition_z"], dtype=float)
+    incidence, tenders, _ = _incidence(members)
+    shared = (incidence @ incidence.T).tocsr()
+    shared.setdiag(0)
+    shared.data = (shared.data >= MIN_SHARED).astype(float)
+    shared.eliminate_zeros()
+    z = price_z.reindex(tenders)
+    priced = z.notna().to_numpy(dtype=float)
+    count = shared @ priced
+    total = shared @ z.fillna(0.0).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stouffer = np.where(count > 0, total / np.sqrt(count), np.nan)
+    return pd.DataFrame({"coalition_tenders": count.astype(int), "coalition_z": stouffer}, index=tenders)
+
+
+def stouffer(z: pd.Series) -> float:
+    """Σz/√n over the non-missing scores (nan when there are none)."""
+    z = z.dropna()
+    return float(z.sum() / np.sqrt(len(z))) if len(z) else float("nan")
+
+
+def group_screens(members: pd.DataFrame, price_z: pd.Series, group: Iterable[str]) -> dict[str, float]:
+    """Screens over one candidate group: its joint tenders vs the tenders where a member
+    bid alone (without another member), and the joint Z without each member."""
+    group = set(group)
+    own = members[members["company"].isin(group)][["tender", "company"]].drop_duplicates()
+    per_tender = own.groupby("tender")["company"].nunique()
+    together = per_tender.index[per_tender >= MIN_SHARED]
+    apart = per_tender.index[per_tender < MIN_SHARED]
+    out = {
+        "together_tenders": float(len(together)),
+        "together_z": stouffer(price_z.reindex(together)),
+        "apart_tenders": float(len(apart)),
+        "apart_z": stouffer(price_z.reindex(apart)),
+    }
+    out["together_minus_apart"] = _mean(price_z.reindex(together)) - _mean(price_z.reindex(apart))
+    return out
+
+
+def without_each(members: pd.DataFrame, price_z: pd.Series, group: Iterable[str]) -> dict[str, float]:
+    """Subgroups: the joint-tender Z of the group with each member left out. A member
+    whose removal drops the Z most carries the group's price signal."""
+    group = sorted(set(group))
+    return {m: group_screens(members, price_z, [g for g in group if g != m])["together_z"] for m in group}
+
+
+def _mean(z: pd.Series) -> float:
+    z = z.dropna()
+    return float(z.mean()) if len(z) else float("nan")

@@ -1,0 +1,54 @@
+"""Coalition screens, the per-market check of whether meetings come with clustered prices,
+and the continuous scores in the one triage list (generated data only)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from test_risk_scores import CARTEL, SIZE_CLASS, _market
+
+from bidgraph.analysis import coalition, risk, riskfindings
+from bidgraph.analysis.markets import MarketSpec
+from bidgraph.analysis.scoring import triage_list
+
+MEMBERS = pd.DataFrame(
+    [("T1", "A"), ("T1", "B"), ("T2", "A"), ("T2", "B"), ("T3", "A"), ("T3", "X"), ("T4", "B"), ("T4", "Y")],
+    columns=["tender", "company"],
+)
+Z = pd.Series({"T1": 2.0, "T2": 2.0, "T3": 0.0, "T4": 0.0})
+
+
+def test_group_screens_compare_joint_and_apart_tenders_by_hand() -> None:
+    screens = coalition.group_screens(MEMBERS, Z, ["A", "B"])
+    assert screens["together_tenders"] == 2 and screens["apart_tenders"] == 2
+    assert math.isclose(screens["together_z"], 4 / math.sqrt(2))  # Stouffer (2 + 2) / √2
+    assert screens["apart_z"] == 0.0 and screens["together_minus_apart"] == 2.0
+
+
+def test_tender_coalition_leaves_the_tender_itself_out() -> None:
+    table = coalition.tender_coalition(MEMBERS, Z)
+    assert table.loc["T1", "coalition_tenders"] == 1 and table.loc["T1", "coalition_z"] == 2.0  # only T2
+    assert table.loc["T3", "coalition_tenders"] == 0 and math.isnan(table.loc["T3", "coalition_z"])
+
+
+def test_meetings_count_only_where_they_come_with_clustered_prices() -> None:
+    result = risk.compute(_market(), MarketSpec())
+    markets = result.markets
+    cartel_market = result.firms.loc[CARTEL[0], "market"]
+    size_class_market = result.firms.loc[SIZE_CLASS[0], "market"]
+    assert markets.loc[cartel_market, "collusive"]  # the ring bids within 0.3%: a ring
+    assert not markets.loc[size_class_market, "collusive"]  # they always meet, prices as anyone's
+    assert result.firms.loc[CARTEL, "explanation"].str.contains("报价也更集中").all()  # the why is shown
+
+
+def test_one_triage_list_ranks_every_tender_and_firm() -> None:
+    market = _market()
+    result = risk.compute(market, MarketSpec())
+    findings = riskfindings.risk_findings(market, result, {})
+    ranked = triage_list(findings)
+    assert {i.key for i in ranked.tenders} == set(market.bids["tender"])
+    assert {i.key for i in ranked.groups} == set(market.members["company"])  # each firm alone
+    top = {i.key for i in ranked.tenders[:15]}
+    assert len(top & {f"T{t:03d}" for t in range(60, 75)}) >= 13
+    assert all(i.score <= 50 for i in ranked.tenders)  # a score alone weighs as a price screen
