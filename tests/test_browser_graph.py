@@ -89,7 +89,7 @@ class Canvas:
             caption,
         )
         self.page.wait_for_timeout(200)
-        return box["x"] + point["x"], box["y"] + point["y"] + self.eval("document.getElementById('graph').offsetTop")
+        return box["x"] + point["x"], box["y"] + point["y"] + self.eval("document.getElementById('graph').getBoundingClientRect().top")
 
     def wait_new_rev(self, before: str) -> None:
         self.js.wait_for_function("rev => document.body.getAttribute('data-rev') !== rev", arg=before)
@@ -100,6 +100,7 @@ def open_profile(page, app_url: str) -> Canvas:
     page.goto(f"{app_url}/profile?label=Company&key={EAST}")
     page.get_by_role("heading", name="企业画像").first.wait_for()
     settle(page)
+    page.get_by_role("tab", name="关系图").click()
     return Canvas(page)
 
 
@@ -143,11 +144,12 @@ def test_ctrl_click_two_nodes_and_draw_the_shortest_path(tab, app_url: str) -> N
     x, y = canvas.node_at("城区道路")  # the tender: its other bidders join
     tab.mouse.dblclick(x, y)
     canvas.wait_new_rev(rev)
-    tab.get_by_label("最短路径只经过这些关系（可不选）").click()
-    tab.get_by_role("option", name="亲属").click()
-    tab.get_by_role("option", name="任职").click()
+    types = tab.get_by_test_id("stMultiSelect").filter(has_text="最短路径只经过这些关系")
+    for name in ("投标", "投向"):  # bids only: not through 李四's old role
+        types.locator("input").fill(name)  # the list is virtual: filter it to the option
+        tab.get_by_role("option", name=name, exact=True).click()
+        settle(tab)
     tab.keyboard.press("Escape")
-    settle(tab)
     canvas = Canvas(tab)
     x1, y1 = canvas.node_at("北京（东方）")
     tab.mouse.click(x1, y1)
@@ -161,7 +163,8 @@ def test_ctrl_click_two_nodes_and_draw_the_shortest_path(tab, app_url: str) -> N
     canvas.frame.get_by_role("menuitem", name="查找两点间最短路径").click()
     canvas.wait_new_rev(rev)
     gold = canvas.eval("edges.get({filter: e => e.color === '#f5c400'}).map(e => e.label)")
-    assert sorted(gold) == ["亲属·配偶", "任职·经理", "任职·董事"]  # 东方 <- 张三 - 李四 -> 华北路桥
+    assert sorted(gold) == ["投向"] * 4 + ["投标"] * 4  # 东方 -> 投标 -> 标段 <- 投标 <- 华北路桥, both tenders
+    assert "河道整治工程" in canvas.shown()
     tab.screenshot(path=str(SHOTS / "graph-path.png"))
 
 

@@ -31,7 +31,7 @@ from bidgraph.viz import render_html
 
 PAGE = ROOT / "workbench" / "bench_graph.py"
 _NODE_CENTRE = """id => { network.focus(id, {scale: 0.9}); const p = network.getPositions([id])[id];
-  const d = network.canvasToDOM(p); return [d.x, d.y + document.getElementById('graph').offsetTop]; }"""
+  const d = network.canvasToDOM(p); return [d.x, d.y + document.getElementById('graph').getBoundingClientRect().top]; }"""
 # Bidders not expanded yet: a double-click on one brings its other bids and tenders.
 _CANDIDATES = "nodes.get().filter(n => n.shape === 'dot' && n.size === 22).map(n => n.id)"
 
@@ -116,7 +116,7 @@ def _expansions(page, frame, store: GraphStore, graph, result: GraphUiBenchmark,
         page.mouse.dblclick(box["x"] + x, box["y"] + y)
         try:
             frame.wait_for_function("r => document.body.getAttribute('data-rev') !== r", arg=before[0], timeout=30_000)
-        except Exception:  # noqa: BLE001 - nothing new next to this node: no new revision to wait for
+        except Exception:  # nothing new next to this node: no new revision to wait for
             result.notes.append(f"节点 {node_id} 展开后没有新节点，未计入")
             continue
         page.wait_for_timeout(100)

@@ -13,7 +13,13 @@ from bidgraph.viewer import Viewer
 from bidgraph.viz.display import local_time, shown_value
 from bidgraph.viz.style import PROPERTY_ZH
 
-_SOURCES = {"source": "来源文件", "row": "行号", "load_id": "载入批次", "loaded_at": "载入时间", "first_load": "首次载入批次"}
+_SOURCES = {
+    "source": "来源文件",
+    "row": "行号",
+    "load_id": "载入批次",
+    "loaded_at": "载入时间",
+    "first_load": "首次载入批次",
+}
 
 
 def relationship_facts(graph: Subgraph, rel_id: str, viewer: Viewer) -> tuple[str, pd.DataFrame] | None:

@@ -20,7 +20,8 @@ function post(type, extra) {
 }
 
 function fitFrame() {
-  post("streamlit:setFrameHeight", { height: document.documentElement.scrollHeight + 4 });
+  var height = Math.ceil(document.body.getBoundingClientRect().height);
+  if (height > 100) { post("streamlit:setFrameHeight", { height: height + 4 }); }  // not while in a hidden tab
 }
 
 function positions() {
@@ -136,6 +137,7 @@ function showExtras(data) {
 }
 
 function drawn(kind) {
+  if (!container.clientWidth) { state.pending = kind; return; }  // hidden: once shown (see below)
   network.once("afterDrawing", function () {
     window.__drawnAt = performance.now();
     if (kind === "update" && state.sentAt) { window.__lastUpdateMs = window.__drawnAt - state.sentAt; }
@@ -318,7 +320,7 @@ function boxSelect() {
   var box = document.getElementById("box");
   var start = null;
   function local(ev) {
-    var r = container.getBoundingClientRect();
+    var r = container.getBoundingClientRect();  // #box is positioned in #wrap, which starts where #graph does
     return { x: ev.clientX - r.left, y: ev.clientY - r.top };
   }
   function move(ev) {
@@ -376,14 +378,15 @@ function render(data) {
   data.nodes.forEach(function (n) { state.kinds[n.id] = n.kind; });
   state.spans = data.spans || {};
   showExtras(data);
+  var changed = data.rev !== state.rev;
+  state.rev = data.rev;  // before drawing: the drawn callback marks the page with it
   if (!network) {
     setupTime(data.span, data.as_of);
     create(data);
-  } else if (data.rev !== state.rev) {
+  } else if (changed) {
     setupTime(data.span, currentDay());
     update(data);
   }
-  state.rev = data.rev;
   applyAsOf();
   fitFrame();
 }
@@ -412,4 +415,15 @@ function timed() {
 document.addEventListener("click", function (ev) { if (!menu.contains(ev.target)) { hideMenu(); } });
 document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { hideMenu(); } });
 new ResizeObserver(fitFrame).observe(document.body);
+// Drawn while hidden (an inactive tab) the view has no size: fit once it has one.
+var lastWidth = 0;
+new ResizeObserver(function () {
+  if (network && container.clientWidth && container.clientWidth !== lastWidth) {
+    var first = lastWidth === 0;
+    lastWidth = container.clientWidth;
+    network.redraw();
+    if (first) { network.fit(); }
+    if (state.pending) { drawn(state.pending); state.pending = null; }
+  }
+}).observe(container);
 post("streamlit:componentReady", { apiVersion: 1 });

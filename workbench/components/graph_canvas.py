@@ -52,4 +52,6 @@ def graph_canvas(
 ) -> dict[str, Any] | None:
     """Draw ``data`` (see graph_panel); ``on_event(*args)`` runs before the rerun that
     follows an action in the drawing, which is then in ``st.session_state[key]``."""
-    return _component(data=data, key=key, default=None, on_change=partial(on_event, *args))
+    # ``height`` sizes the frame before the page inside reports its own height
+    height = int(data.get("height", 560)) + 130
+    return _component(data=data, height=height, key=key, default=None, on_change=partial(on_event, *args))
