@@ -1,7 +1,7 @@
 """The two-way graph panel in a real browser (Debian's Chromium through Playwright), on
 the small hand-built graph: double-click expands with the layout kept, the context menu
-hides and expands by type, Ctrl+click selects two nodes and the shortest path between
-them is drawn, and the time slider hides an expired role."""
+hides, expands by type and shows a relationship's facts, Ctrl+click selects two nodes and
+the shortest path between them is drawn, and the time slider hides an expired role."""
 
 from __future__ import annotations
 
@@ -80,16 +80,22 @@ class Canvas:
 
     def node_at(self, caption: str) -> tuple[float, float]:
         box = self.handle.bounding_box()
-        point = self.eval(
-            """caption => {
-                const n = nodes.get().find(n => n.label.startsWith(caption));
-                network.focus(n.id, {scale: 1.0});
-                return network.canvasToDOM(network.getPositions([n.id])[n.id]);
-            }""",
+        x, y = self.eval("c => nodeOnScreen(nodes.get().find(n => n.label.startsWith(c)).id)", caption)
+        self.page.wait_for_timeout(200)
+        return box["x"] + x, box["y"] + y
+
+    def edge_at(self, caption: str) -> tuple[float, float]:
+        box = self.handle.bounding_box()
+        x, y = self.eval(
+            """c => { const e = edges.get().find(e => e.label === c); network.fit();
+            const p = network.getPositions([e.from, e.to]);
+            const a = network.canvasToDOM(p[e.from]), b = network.canvasToDOM(p[e.to]);
+            const r = document.getElementById('graph').getBoundingClientRect();
+            return [r.left + (a.x + b.x) / 2, r.top + (a.y + b.y) / 2]; }""",
             caption,
         )
         self.page.wait_for_timeout(200)
-        return box["x"] + point["x"], box["y"] + point["y"] + self.eval("document.getElementById('graph').getBoundingClientRect().top")
+        return box["x"] + x, box["y"] + y
 
     def wait_new_rev(self, before: str) -> None:
         self.js.wait_for_function("rev => document.body.getAttribute('data-rev') !== rev", arg=before)
@@ -136,6 +142,14 @@ def test_context_menu_hides_and_expands_by_type(tab, app_url: str) -> None:
     canvas.wait_new_rev(rev)
     assert "李四" not in canvas.shown()
     tab.get_by_role("button", name="恢复隐藏（1）").wait_for()
+    x, y = canvas.edge_at("任职·董事")
+    tab.mouse.click(x, y, button="right")
+    canvas.frame.get_by_role("menuitem", name="查看关系的事实与来源").click()
+    tab.get_by_text("关系详情", exact=True).wait_for()
+    settle(tab)
+    details = tab.inner_text("body")
+    assert "自然人：张三 —任职→ 企业：北京（东方）建设有限公司" in details and "董事" in details
+    tab.screenshot(path=str(SHOTS / "graph-edge-facts.png"), full_page=True)
 
 
 def test_ctrl_click_two_nodes_and_draw_the_shortest_path(tab, app_url: str) -> None:

@@ -224,7 +224,7 @@ def _edge_details(key: str, revealed: Subgraph, viewer: Viewer) -> None:
     title, table = facts
     with st.container(border=True):
         st.markdown(f"**关系详情**　{ui.plain(title)}")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(table.set_index("项目"))
         st.button("关闭关系详情", key=f"{key}:edge:close", on_click=st.session_state.pop, args=(f"{key}:edge", None))
 
 

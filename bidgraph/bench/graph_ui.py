@@ -30,8 +30,6 @@ from bidgraph.viewer import DEMO_VIEWER
 from bidgraph.viz import render_html
 
 PAGE = ROOT / "workbench" / "bench_graph.py"
-_NODE_CENTRE = """id => { network.focus(id, {scale: 0.9}); const p = network.getPositions([id])[id];
-  const d = network.canvasToDOM(p); return [d.x, d.y + document.getElementById('graph').getBoundingClientRect().top]; }"""
 # Bidders not expanded yet: a double-click on one brings its other bids and tenders.
 _CANDIDATES = "nodes.get().filter(n => n.shape === 'dot' && n.size === 22).map(n => n.id)"
 
@@ -111,7 +109,7 @@ def _expansions(page, frame, store: GraphStore, graph, result: GraphUiBenchmark,
     box = page.locator("iframe[title*='graph_canvas']").first.bounding_box()
     for node_id in frame.evaluate(_CANDIDATES)[:samples]:
         before = frame.evaluate("[document.body.getAttribute('data-rev'), nodes.length]")
-        x, y = frame.evaluate(_NODE_CENTRE, node_id)
+        x, y = frame.evaluate("id => nodeOnScreen(id)", node_id)
         page.wait_for_timeout(300)
         page.mouse.dblclick(box["x"] + x, box["y"] + y)
         try:

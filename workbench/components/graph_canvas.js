@@ -371,6 +371,14 @@ function wire() {
   boxSelect();
 }
 
+// Where a node is in this frame's viewport (centred first): for browser tests and the bench.
+window.nodeOnScreen = function (id) {
+  network.focus(id, { scale: 1.0 });
+  var p = network.canvasToDOM(network.getPositions([id])[id]);
+  var r = container.getBoundingClientRect();
+  return [r.left + p.x, r.top + p.y];
+};
+
 // -- protocol -----------------------------------------------------------------------------
 function render(data) {
   state.menu = data.menu || {};
