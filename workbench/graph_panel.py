@@ -55,6 +55,7 @@ def graph_panel(key: str, store: GraphStore, *, highlight: Subgraph | None = Non
     shown = view.visible()
     revealed = reveal_subgraph(shown, current)  # experts named (and numbers in full) for roles entitled to them
     data = drawing(view, revealed, current, highlight=highlight, max_nodes=max_nodes, height=height)
+    view.focus = []  # brought into view once
     graph_canvas(data, key=f"{key}:canvas", on_event=_on_event, args=(key, store))
     goto: NodeRef | None = st.session_state.pop(f"{key}:goto", None)
     if goto is not None:
@@ -99,6 +100,7 @@ def drawing(
         "span": list(span) if span else None,
         "as_of": view.as_of,
         "anchor": view.anchor,
+        "focus": view.focus,
     }
 
 
@@ -212,6 +214,7 @@ def _paths(key: str, store: GraphStore, view: GraphView, selected: list[str]) ->
     view.add(found)
     view.anchor = None
     view.lit = found
+    view.focus = list(found.nodes)
     _say(key, f"已画出最短路径：经过 {len(found.nodes)} 个节点、{len(found.relationships)} 条关系（金色）")
 
 

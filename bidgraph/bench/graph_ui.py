@@ -31,6 +31,8 @@ from bidgraph.viz import render_html
 
 PAGE = ROOT / "workbench" / "bench_graph.py"
 # Bidders not expanded yet: a double-click on one brings its other bids and tenders.
+_REPAINT = """new Promise(done => { const t0 = performance.now();
+  network.once('afterDrawing', () => done(performance.now() - t0)); network.redraw(); })"""
 _CANDIDATES = "nodes.get().filter(n => n.shape === 'dot' && n.size === 22).map(n => n.id)"
 
 
@@ -39,10 +41,13 @@ class GraphUiBenchmark:
     nodes: int = 0
     edges: int = 0
     first_draw_ms: float = 0.0
+    first_draw_in_frame_ms: float = 0.0  # from the drawing's frame starting to load
     expand_ms: list[float] = field(default_factory=list)
+    round_trip_ms: list[float] = field(default_factory=list)  # of expand_ms: until the new drawing arrived
     expand_added: list[int] = field(default_factory=list)
     expand_query_ms: list[float] = field(default_factory=list)
     asof_ms: list[float] = field(default_factory=list)
+    repaint_ms: list[float] = field(default_factory=list)  # one plain repaint of the drawing: the floor
     full_page_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -91,8 +96,10 @@ def run_graph_ui_benchmark(store: GraphStore, *, size: int = 500, samples: int =
         page.goto(url)
         frame = _canvas(page)
         result.first_draw_ms = (time.perf_counter() - started) * 1000
+        result.first_draw_in_frame_ms = frame.evaluate("window.__firstDrawMs")
         _expansions(page, frame, store, graph, result, samples)
         _slider_moves(frame, result, samples * 3)
+        result.repaint_ms = [frame.evaluate(_REPAINT) for _ in range(samples)]
         result.full_page_ms = _full_page_loads(browser, render_html(graph, viewer=DEMO_VIEWER, height="700px"))
         browser.close()
     return result
@@ -119,6 +126,7 @@ def _expansions(page, frame, store: GraphStore, graph, result: GraphUiBenchmark,
             continue
         page.wait_for_timeout(100)
         result.expand_ms.append(frame.evaluate("window.__lastUpdateMs"))
+        result.round_trip_ms.append(frame.evaluate("window.__lastRoundTripMs"))
         result.expand_added.append(frame.evaluate("nodes.length") - before[1])
         if node_id in graph.nodes:
             started = time.perf_counter()

@@ -90,6 +90,7 @@ class GraphView:
     anchor: str | None = None  # the node last expanded: new neighbours are placed around it
     as_of: str | None = None  # the day the drawing is looked at (None: all of time)
     lit: Subgraph = field(default_factory=Subgraph)  # the last shortest paths, drawn highlighted
+    focus: list[str] = field(default_factory=list)  # nodes to bring into view once (new paths)
 
     def add(self, other: Subgraph) -> int:
         """Merge ``other``; returns how many new nodes appeared."""

@@ -61,6 +61,8 @@ function setupTime(span, asOf) {
   var first = Date.parse(span[0] + "T00:00:00Z");
   var last = Date.parse(span[1] + "T00:00:00Z");
   state.days = [first, last];
+  document.getElementById("asof-min").textContent = span[0];
+  document.getElementById("asof-max").textContent = span[1];
   slider.max = String(Math.round((last - first) / DAY_MS));
   if (asOf) {
     sliderOn.checked = true;
@@ -140,7 +142,11 @@ function drawn(kind) {
   if (!container.clientWidth) { state.pending = kind; return; }  // hidden: once shown (see below)
   network.once("afterDrawing", function () {
     window.__drawnAt = performance.now();
-    if (kind === "update" && state.sentAt) { window.__lastUpdateMs = window.__drawnAt - state.sentAt; }
+    if (kind === "create") { window.__firstDrawMs = window.__drawnAt; }  // since the frame started loading
+    if (kind === "update" && state.sentAt) {
+      window.__lastUpdateMs = window.__drawnAt - state.sentAt;
+      window.__lastRoundTripMs = state.receivedAt - state.sentAt;  // the rest is this page's update
+    }
     document.body.setAttribute("data-rev", state.rev);
     document.body.setAttribute("data-ready", "1");
   });
@@ -148,6 +154,8 @@ function drawn(kind) {
 }
 
 function create(data) {
+  changed(data.nodes, "n");
+  changed(data.edges, "e");
   nodes = new vis.DataSet(data.nodes.map(prep));
   edges = new vis.DataSet(data.edges);
   container.style.height = data.height + "px";
@@ -178,7 +186,8 @@ function update(data) {
   var fresh = data.nodes.filter(function (n) { return !where[n.id]; });
   placeNew(fresh, data.edges, where, data.anchor);
   nodes.remove(gone);
-  nodes.update(data.nodes.map(function (n) {
+  gone.forEach(function (id) { delete state.sent["n" + id]; });
+  nodes.update(changed(data.nodes, "n").map(function (n) {
     var node = prep(n);
     if (where[n.id]) { delete node.x; delete node.y; }
     if (!n.pinned && where[n.id]) { node.fixed = false; node.borderWidth = 1; node.shapeProperties = { borderDashes: false }; }
@@ -186,9 +195,26 @@ function update(data) {
   }));
   var keep = {};
   data.edges.forEach(function (e) { keep[e.id] = true; });
-  edges.remove(edges.getIds().filter(function (id) { return !keep[id]; }));
-  edges.update(data.edges);
+  var cut = edges.getIds().filter(function (id) { return !keep[id]; });
+  edges.remove(cut);
+  cut.forEach(function (id) { delete state.sent["e" + id]; });
+  edges.update(changed(data.edges, "e"));
+  if (data.focus && data.focus.length) { network.fit({ nodes: data.focus, animation: false }); }
   drawn("update");
+}
+
+// Records that differ from what was last sent (vis re-measures every record it is given).
+function changed(records, kind) {
+  state.sent = state.sent || {};
+  return records.filter(function (r) {
+    var copy = Object.assign({}, r);
+    delete copy.x;
+    delete copy.y;
+    var text = JSON.stringify(copy);
+    var same = state.sent[kind + r.id] === text;
+    state.sent[kind + r.id] = text;
+    return !same;
+  });
 }
 
 function placeNew(fresh, links, where, anchor) {
@@ -253,7 +279,19 @@ function item(parent, text, action, extra) {
   return el;
 }
 
-function hideMenu() { menu.hidden = true; menu.innerHTML = ""; }
+function hideMenu() {
+  menu.hidden = true;
+  menu.innerHTML = "";
+  document.body.classList.remove("menu-open");
+}
+
+// A submenu near the bottom of the frame opens upwards as far as it must.
+function keepInside(sub) {
+  sub.style.maxHeight = Math.max(120, window.innerHeight - 16) + "px";
+  sub.style.top = "-5px";
+  var overflow = sub.getBoundingClientRect().bottom - (window.innerHeight - 4);
+  if (overflow > 0) { sub.style.top = (-5 - overflow) + "px"; }
+}
 
 function nodeMenu(id) {
   var node = nodes.get(id);
@@ -272,6 +310,7 @@ function nodeMenu(id) {
     sub.className = "sub";
     types.forEach(function (t) { item(sub, t[1], "expand_type", { node: id, rel_type: t[0] }); });
     more.appendChild(sub);
+    more.addEventListener("mouseenter", function () { keepInside(sub); });
   }
   menu.appendChild(document.createElement("hr"));
   item(menu, "隐藏" + many, "hide");
@@ -306,6 +345,7 @@ function openMenu(params) {
   }
   showStats();
   menu.hidden = false;
+  document.body.classList.add("menu-open");
   var x = Math.min(params.event.clientX, window.innerWidth - menu.offsetWidth - 4);
   var y = Math.min(params.event.clientY, window.innerHeight - menu.offsetHeight - 4);
   menu.style.left = Math.max(0, x) + "px";
@@ -400,7 +440,10 @@ function render(data) {
 }
 
 window.addEventListener("message", function (ev) {
-  if (ev.data && ev.data.type === "streamlit:render") { render(ev.data.args.data); }
+  if (ev.data && ev.data.type === "streamlit:render") {
+    state.receivedAt = performance.now();
+    render(ev.data.args.data);
+  }
 });
 document.getElementById("fit").addEventListener("click", function () { network.fit(); });
 document.getElementById("physics").addEventListener("change", function (ev) {
