@@ -49,6 +49,7 @@ def graph_panel(key: str, store: GraphStore, *, highlight: Subgraph | None = Non
         return
     current = ui.viewer()
     max_nodes = _controls(key, view)
+    _picker(key, store, view, current)
     message = st.session_state.pop(f"{key}:message", None)
     if message:
         st.toast(ui.plain(message))
@@ -145,6 +146,25 @@ def _controls(key: str, view: GraphView) -> int:
         f"恢复隐藏（{len(view.hidden)}）", key=f"{key}:unhide", disabled=not view.hidden, on_click=view.hidden.clear
     )
     return int(max_nodes)
+
+
+def _picker(key: str, store: GraphStore, view: GraphView, viewer: Viewer) -> None:
+    """The same actions without a mouse: pick a node by name, expand or hide it."""
+    with st.expander("按名称选择节点（键盘操作）"):
+        choices = view.choices(viewer)
+        left, expand_button, hide_button = st.columns([6, 1, 1], vertical_alignment="bottom")
+        picked = left.selectbox(
+            "选择节点",
+            options=list(choices),
+            format_func=lambda nid: choices.get(nid, nid),
+            key=f"{key}:node",
+            placeholder="从图中选择一个节点",
+            index=None,
+        )
+        expand_button.button(
+            "展开", key=f"{key}:expand", disabled=picked is None, on_click=_expand, args=(key, store, view, picked, "")
+        )
+        hide_button.button("隐藏", key=f"{key}:hide", disabled=picked is None, on_click=view.hide, args=([picked],))
 
 
 # -- actions from the drawing -------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Interaction latency of the two-way graph panel on a ~500-node graph, in headless Chromium
-against ``streamlit run workbench/bench_graph.py`` on the configured graph.
+against ``streamlit run workbench/components/bench_graph.py`` on the configured graph.
 
 Measured inside the drawing (performance.now()):
 - expand: from the double-click being sent to Python until the redrawn graph is painted
@@ -29,7 +29,7 @@ from bidgraph.services.graphview import expand
 from bidgraph.viewer import DEMO_VIEWER
 from bidgraph.viz import render_html
 
-PAGE = ROOT / "workbench" / "bench_graph.py"
+PAGE = ROOT / "workbench" / "components" / "bench_graph.py"  # no pages/ beside it: no navigation
 # Bidders not expanded yet: a double-click on one brings its other bids and tenders.
 _REPAINT = """new Promise(done => { const t0 = performance.now();
   network.once('afterDrawing', () => done(performance.now() - t0)); network.redraw(); })"""
