@@ -195,4 +195,5 @@ def test_time_slider_hides_the_expired_role(tab, app_url: str) -> None:
     )
     assert "李四" in canvas.shown()
     assert not any(label.startswith("★") or "万元" in label for label in canvas.shown())  # no bids in 2016
+    assert canvas.frame.locator("#legend").inner_text().split() == ["企业（1）", "自然人（1）"]
     tab.screenshot(path=str(SHOTS / "graph-asof.png"))

@@ -23,6 +23,7 @@ from bidgraph.services.graphview import MAX_PATH_HOPS, GraphView, expand, shorte
 from bidgraph.viewer import Viewer
 from bidgraph.viz import DEFAULT_MAX_NODES
 from bidgraph.viz.render import vis_elements, vis_options
+from bidgraph.viz.style import label_of
 from bidgraph.workbench import ui
 from bidgraph.workbench.components.add_to_case import add_to_case
 from bidgraph.workbench.components.graph_canvas import graph_canvas
@@ -82,6 +83,7 @@ def drawing(
     for record in drawn.nodes:
         node = revealed.nodes[record["id"]]
         record["kind"] = _kind(node)
+        record["group"] = label_of(node)  # its legend entry
         record["pinned"] = node.id in view.pinned
     rev = hashlib.sha1(json.dumps([drawn.nodes, drawn.edges], default=str).encode()).hexdigest()[:16]
     for record in drawn.nodes:

@@ -196,7 +196,7 @@ def _edge_tooltip(rel: Relationship) -> str:
 def _legend(shown: Subgraph) -> list[dict[str, str]]:
     present = Counter(label_of(n) for n in shown.nodes.values())
     return [
-        {"color": style.color, "text": f"{label_zh(label)}（{present[label]}）"}
+        {"color": style.color, "text": f"{label_zh(label)}（{present[label]}）", "label": label, "zh": label_zh(label)}
         for label, style in LABEL_STYLES.items()
         if present[label]
     ]

@@ -100,12 +100,14 @@ function applyAsOf() {
   if (nodeChanges.length) { nodes.update(nodeChanges); }
   document.getElementById("empty").hidden = visible > 0 || nodes.length === 0;
   showStats();
+  showLegend();
 }
 
 // -- drawing ------------------------------------------------------------------------------
 function prep(n) {
   var node = Object.assign({}, n);
   delete node.kind;
+  delete node.group;  // vis would read it as a style group
   if (n.pinned) {
     node.fixed = true;
     node.borderWidth = 3;
@@ -126,14 +128,25 @@ function showExtras(data) {
   var notice = document.getElementById("notice");
   notice.hidden = !data.notice;
   notice.textContent = data.notice || "";
+  state.legend = data.legend || [];
+}
+
+// The legend counts what is shown now (the as-of day hides some).
+function showLegend() {
+  var count = {};
+  nodes.forEach(function (n) {
+    var group = state.groups[n.id];
+    if (!n.hidden) { count[group] = (count[group] || 0) + 1; }
+  });
   var legend = document.getElementById("legend");
   legend.innerHTML = "";
-  (data.legend || []).forEach(function (item) {
+  state.legend.forEach(function (item) {
+    if (!count[item.label]) { return; }
     var span = document.createElement("span");
     var dot = document.createElement("i");
     dot.style.background = item.color;
     span.appendChild(dot);
-    span.appendChild(document.createTextNode(item.text));
+    span.appendChild(document.createTextNode(item.zh + "（" + count[item.label] + "）"));
     legend.appendChild(span);
   });
 }
@@ -423,7 +436,8 @@ window.nodeOnScreen = function (id) {
 function render(data) {
   state.menu = data.menu || {};
   state.kinds = {};
-  data.nodes.forEach(function (n) { state.kinds[n.id] = n.kind; });
+  state.groups = {};
+  data.nodes.forEach(function (n) { state.kinds[n.id] = n.kind; state.groups[n.id] = n.group; });
   state.spans = data.spans || {};
   showExtras(data);
   var changed = data.rev !== state.rev;
