@@ -89,7 +89,8 @@ def drawing(
     for record in drawn.nodes:
         if record["id"] in view.positions:
             record["x"], record["y"] = view.positions[record["id"]]
-    span = date_span(revealed)
+    spans = intervals(revealed)
+    span = date_span(revealed, spans)
     return {
         "rev": rev,
         "nodes": drawn.nodes,
@@ -99,7 +100,7 @@ def drawing(
         "options": vis_options(len(drawn.nodes)),
         "height": height,
         "menu": {kind: _expand_menu(kind) for kind in {r["kind"] for r in drawn.nodes}},
-        "spans": {rid: list(span) for rid, span in intervals(revealed).items()},
+        "spans": {rid: list(interval) for rid, interval in spans.items()},
         "span": list(span) if span else None,
         "as_of": view.as_of,
         "anchor": view.anchor,

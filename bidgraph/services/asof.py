@@ -67,9 +67,10 @@ def intervals(graph: Subgraph) -> dict[str, Interval]:
     return {rid: span for rid, span in found.items() if span != (None, None)}
 
 
-def date_span(graph: Subgraph) -> tuple[str, str] | None:
-    """The first and last day any relationship of ``graph`` starts or ends (None: undated)."""
-    days = sorted(day for span in intervals(graph).values() for day in span if day)
+def date_span(graph: Subgraph, spans: dict[str, Interval] | None = None) -> tuple[str, str] | None:
+    """The first and last day any relationship of ``graph`` starts or ends (None: undated);
+    ``spans`` if the caller already has ``intervals(graph)``."""
+    days = sorted(day for span in (spans if spans is not None else intervals(graph)).values() for day in span if day)
     return (days[0], days[-1]) if days else None
 
 

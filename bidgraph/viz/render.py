@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,19 @@ def _edge_options(rel: Relationship, lit: set[str], dim_others: bool) -> dict[st
 
 
 def _tooltip(node: Node, viewer: Viewer | None) -> str:
+    # The interactive panel redraws the same nodes on every action: remember their text.
+    try:
+        return _remembered_tooltip(node.labels, tuple(node.properties.items()), viewer)
+    except TypeError:  # a list-valued property cannot be a cache key: compute it afresh
+        return _tooltip_text(node, viewer)
+
+
+@lru_cache(maxsize=16384)
+def _remembered_tooltip(labels: tuple[str, ...], items: tuple[tuple[str, Any], ...], viewer: Viewer | None) -> str:
+    return _tooltip_text(Node("", labels, dict(items)), viewer)
+
+
+def _tooltip_text(node: Node, viewer: Viewer | None) -> str:
     props = visible_properties(node.label, node.properties, viewer)
     labels = "、".join(label_zh(label) for label in node.labels)
     lines = [f"【{labels}】{mask_text(node_caption(node), viewer)}"]
