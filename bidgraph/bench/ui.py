@@ -59,7 +59,7 @@ def run_ui_benchmark(store: GraphStore, *, samples: int = 20, browser: bool = Tr
     result.triage_s = _timed_ms(lambda: detectors.triage(store, DEMO_VIEWER)) / 1000
     result.search_ms = _search_latency(store, companies)
     result.expand_ms = _expand_latency(store, [c["key"] for c in companies])
-    graph = _graph_of(store, 500)
+    graph = graph_of(store, 500)
     result.graph_nodes, result.graph_edges = len(graph.nodes), len(graph.relationships)
     started = time.perf_counter()
     html = render_html(graph, viewer=DEMO_VIEWER, max_nodes=len(graph.nodes))
@@ -107,7 +107,7 @@ def _expand_latency(store: GraphStore, keys: list[str]) -> list[float]:
     return [_timed_ms(lambda n=n: expand(store, n, DEMO_VIEWER)) for n in nodes]
 
 
-def _graph_of(store: GraphStore, size: int) -> Subgraph:
+def graph_of(store: GraphStore, size: int) -> Subgraph:
     """About ``size`` nodes of bidders, bids and tenders (a realistic drawing)."""
     query = "MATCH p=(c:Company)-[:SUBMITTED]->(:Bid)-[:FOR]->(:Tender) RETURN p LIMIT $limit"
     limit = size // 2

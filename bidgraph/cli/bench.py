@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -115,6 +116,39 @@ def ui(
     with open_store() as bench_store:
         for line in report_lines(bench_store, run_ui_benchmark(bench_store, samples=samples, browser=browser)):
             console.print(line)
+
+
+@app.command("graph-ui")
+def graph_ui(
+    size: int = typer.Option(500, help="关系图节点数"),
+    samples: int = typer.Option(8, help="双击展开测多少次（时间滑块测三倍次数）"),
+) -> None:
+    """关系图交互延迟：双击展开到重绘、拖动时间滑块到重绘（Chromium 中计时，当前配置的图）。"""
+    from bidgraph.bench.graph_ui import run_graph_ui_benchmark
+    from bidgraph.bench.ui import summary
+    from bidgraph.graph import open_store
+
+    with open_store() as bench_store:
+        r = run_graph_ui_benchmark(bench_store, size=size, samples=samples)
+    full = statistics.median(r.full_page_ms) if r.full_page_ms else float("nan")
+    console.print(
+        f"graph              {r.nodes} nodes, {r.edges} relationships; first draw {r.first_draw_ms:.0f} ms "
+        f"(page load), {r.first_draw_in_frame_ms:.0f} ms of it in the drawing's frame"
+    )
+    console.print(f"double-click→drawn {summary(r.expand_ms)}; nodes added per expand {r.expand_added}")
+    console.print(f"  of which rerun   {summary(r.round_trip_ms)} (until the new drawing reached the frame)")
+    console.print(f"expand query alone {summary(r.expand_query_ms)}")
+    console.print(f"slider→drawn       {summary(r.asof_ms)}")
+    console.print(f"plain repaint      {summary(r.repaint_ms)} (the drawing redrawn with nothing changed)")
+    console.print(f"old panel redraw   {summary(r.full_page_ms)} (fresh offline page of the same graph)")
+    if r.expand_ms and r.asof_ms:
+        console.print(
+            f"ratios             expand/old redraw {statistics.median(r.expand_ms) / full:.2f}, "
+            f"slider/old redraw {statistics.median(r.asof_ms) / full:.3f}, "
+            f"expand/query alone {statistics.median(r.expand_ms) / statistics.median(r.expand_query_ms):.1f}"
+        )
+    for note in r.notes:
+        console.print(note)
 
 
 @app.command()

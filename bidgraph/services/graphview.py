@@ -1,6 +1,6 @@
 """The interactive graph shown on the drawing pages: a neighbourhood to start from,
-expansion of a chosen node, hidden and pinned nodes, all as plain data the page keeps
-between reruns."""
+expansion of a chosen node, shortest paths between two nodes, hidden and pinned nodes,
+positions and the as-of day, all as plain data the page keeps between reruns."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from bidgraph.viewer import Viewer
 
 EXPAND_LIMIT = 60
 START_LIMIT = 120
+PATH_LIMIT = 10
+MAX_PATH_HOPS = 6
 
 
 def neighbourhood(
@@ -44,6 +46,29 @@ def expand(
     return scope_subgraph(store, graph, viewer)
 
 
+def shortest_paths(
+    store: GraphStore,
+    a: Node,
+    b: Node,
+    viewer: Viewer,
+    *,
+    rel_types: Iterable[str] = (),
+    max_hops: int = 4,
+    limit: int = PATH_LIMIT,
+) -> Subgraph:
+    """The shortest paths (either direction, at most ``max_hops`` relationships, only over
+    ``rel_types`` if given) between ``a`` and ``b``; empty when none is that short."""
+    hops = max(1, min(int(max_hops), MAX_PATH_HOPS))
+    types = "|".join(schema().rel_type(t) for t in rel_types)
+    pattern = f"[:{types}*1..{hops}]" if types else f"[*1..{hops}]"
+    query = (
+        f"MATCH (a:{schema().label(a.label)} {{key: $a}}), (b:{schema().label(b.label)} {{key: $b}}) "
+        f"WITH a, b MATCH p = allShortestPaths((a)-{pattern}-(b)) RETURN p LIMIT $limit"
+    )
+    graph = store.run(query, {"a": a.get("key"), "b": b.get("key"), "limit": limit}, limit=0).to_subgraph()
+    return scope_subgraph(store, graph, viewer)
+
+
 def _through_bids(store: GraphStore, graph: Subgraph) -> Subgraph:
     """A bid alone says little: add who submitted it and which tender it was for."""
     keys = [n.get("key") for n in graph.nodes.values() if n.label == "Bid"]
@@ -61,6 +86,11 @@ class GraphView:
     graph: Subgraph = field(default_factory=Subgraph)
     hidden: set[str] = field(default_factory=set)
     pinned: set[str] = field(default_factory=set)
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # as last laid out on screen
+    anchor: str | None = None  # the node last expanded: new neighbours are placed around it
+    as_of: str | None = None  # the day the drawing is looked at (None: all of time)
+    lit: Subgraph = field(default_factory=Subgraph)  # the last shortest paths, drawn highlighted
+    focus: list[str] = field(default_factory=list)  # nodes to bring into view once (new paths)
 
     def add(self, other: Subgraph) -> int:
         """Merge ``other``; returns how many new nodes appeared."""
@@ -85,6 +115,10 @@ class GraphView:
 
     def visible(self) -> Subgraph:
         return _induced(self.graph, set(self.graph.nodes) - self.hidden)
+
+    def subset(self, ids: Iterable[str]) -> Subgraph:
+        """The chosen nodes and the relationships among them."""
+        return _induced(self.graph, set(ids))
 
     def choices(self, viewer: Viewer) -> dict[str, str]:
         """Node id -> caption for pickers, visible nodes only, sorted by caption."""

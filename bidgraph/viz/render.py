@@ -10,7 +10,8 @@ import json
 import re
 from collections import Counter
 from collections.abc import Collection
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ DEFAULT_MAX_NODES = 800
 BIG_GRAPH = 250
 _URL_SCHEME = re.compile(r"http(s?)://")
 _PROVENANCE = ("source", "row", "load_id", "loaded_at")
-_VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
 
 def cap_subgraph(subgraph: Subgraph, max_nodes: int, keep: Collection[str] = ()) -> tuple[Subgraph, int]:
@@ -59,6 +60,47 @@ def cap_subgraph(subgraph: Subgraph, max_nodes: int, keep: Collection[str] = ())
     return capped, len(subgraph.nodes) - max_nodes
 
 
+@dataclass
+class VisElements:
+    """What vis-network draws: its node and edge records, the legend, and a notice when
+    the node cap left nodes out."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, str]]
+    notice: str = ""
+
+
+def vis_elements(
+    subgraph: Subgraph,
+    *,
+    highlight: Subgraph | Collection[str] | None = None,
+    viewer: Viewer | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    keep: Collection[str] = (),
+) -> VisElements:
+    """The graph as vis-network records (see ``render_html``); shared by the offline page
+    and the workbench's interactive panel."""
+    lit_nodes, lit_rels = _highlight_sets(subgraph, highlight)
+    if lit_nodes >= set(subgraph.nodes):
+        lit_nodes, lit_rels = set(), set()  # all of it is evidence: nothing to set apart
+    shown, dropped = cap_subgraph(subgraph, max_nodes, keep=lit_nodes | set(keep))
+    net = Network(directed=True)
+    for node in shown.nodes.values():
+        net.add_node(node.id, **_node_options(redact_expert(node, viewer), viewer, lit_nodes))
+    for rel in shown.relationships.values():
+        if rel.start in shown.nodes and rel.end in shown.nodes:
+            net.add_edge(rel.start, rel.end, **_edge_options(rel, lit_rels, bool(lit_nodes)))
+    nodes, edges, *_ = net.get_network_data()
+    notice = ""
+    if dropped:
+        notice = (
+            f"图中共有 {len(subgraph.nodes)} 个节点，超过显示上限 {max_nodes}，已省略连接最少的 {dropped} 个。"
+            "请缩小查询范围或隐藏部分节点后再展开。"
+        )
+    return VisElements(nodes=nodes, edges=edges, legend=_legend(shown), notice=notice)
+
+
 def render_html(
     subgraph: Subgraph,
     *,
@@ -74,38 +116,21 @@ def render_html(
     ids) is drawn in gold over a dimmed rest; ID and phone numbers are masked unless the
     viewer may see them in full. Over ``max_nodes`` the best-connected are drawn, with
     the highlighted and ``keep`` nodes always among them."""
-    lit_nodes, lit_rels = _highlight_sets(subgraph, highlight)
-    if lit_nodes >= set(subgraph.nodes):
-        lit_nodes, lit_rels = set(), set()  # all of it is evidence: nothing to set apart
-    shown, dropped = cap_subgraph(subgraph, max_nodes, keep=lit_nodes | set(keep))
-    net = Network(directed=True, height=height, width="100%")
-    for node in shown.nodes.values():
-        net.add_node(node.id, **_node_options(redact_expert(node, viewer), viewer, lit_nodes))
-    for rel in shown.relationships.values():
-        if rel.start in shown.nodes and rel.end in shown.nodes:
-            net.add_edge(rel.start, rel.end, **_edge_options(rel, lit_rels, bool(lit_nodes)))
-    nodes, edges, *_ = net.get_network_data()
-    notice = ""
-    if dropped:
-        notice = (
-            f"图中共有 {len(subgraph.nodes)} 个节点，超过显示上限 {max_nodes}，已省略连接最少的 {dropped} 个。"
-            "请缩小查询范围或隐藏部分节点后再展开。"
-        )
-    page = _template().render(
+    drawn = vis_elements(subgraph, highlight=highlight, viewer=viewer, max_nodes=max_nodes, keep=keep)
+    return _template().render(
         title=title,
         height=height,
-        physics=physics and len(shown.nodes) <= BIG_GRAPH,
-        notice=notice,
-        node_count=len(nodes),
-        edge_count=len(edges),
-        legend=_legend(shown),
+        physics=physics and len(drawn.nodes) <= BIG_GRAPH,
+        notice=drawn.notice,
+        node_count=len(drawn.nodes),
+        edge_count=len(drawn.edges),
+        legend=drawn.legend,
         vis_css=_vis_asset("vis-network.css"),
         vis_js=_vis_asset("vis-network.min.js"),
-        nodes_json=_script_json(nodes),
-        edges_json=_script_json(edges),
-        options_json=_script_json(_options(len(nodes))),
+        nodes_json=_script_json(drawn.nodes),
+        edges_json=_script_json(drawn.edges),
+        options_json=_script_json(vis_options(len(drawn.nodes))),
     )
-    return page
 
 
 def _highlight_sets(subgraph: Subgraph, highlight: Subgraph | Collection[str] | None) -> tuple[set[str], set[str]]:
@@ -151,6 +176,19 @@ def _edge_options(rel: Relationship, lit: set[str], dim_others: bool) -> dict[st
 
 
 def _tooltip(node: Node, viewer: Viewer | None) -> str:
+    # The interactive panel redraws the same nodes on every action: remember their text.
+    try:
+        return _remembered_tooltip(node.labels, tuple(node.properties.items()), viewer)
+    except TypeError:  # a list-valued property cannot be a cache key: compute it afresh
+        return _tooltip_text(node, viewer)
+
+
+@lru_cache(maxsize=16384)
+def _remembered_tooltip(labels: tuple[str, ...], items: tuple[tuple[str, Any], ...], viewer: Viewer | None) -> str:
+    return _tooltip_text(Node("", labels, dict(items)), viewer)
+
+
+def _tooltip_text(node: Node, viewer: Viewer | None) -> str:
     props = visible_properties(node.label, node.properties, viewer)
     labels = "、".join(label_zh(label) for label in node.labels)
     lines = [f"【{labels}】{mask_text(node_caption(node), viewer)}"]
@@ -171,13 +209,13 @@ def _edge_tooltip(rel: Relationship) -> str:
 def _legend(shown: Subgraph) -> list[dict[str, str]]:
     present = Counter(label_of(n) for n in shown.nodes.values())
     return [
-        {"color": style.color, "text": f"{label_zh(label)}（{present[label]}）"}
+        {"color": style.color, "text": f"{label_zh(label)}（{present[label]}）", "label": label, "zh": label_zh(label)}
         for label, style in LABEL_STYLES.items()
         if present[label]
     ]
 
 
-def _options(count: int) -> dict[str, Any]:
+def vis_options(count: int) -> dict[str, Any]:
     big = count > BIG_GRAPH
     return {
         "autoResize": True,
@@ -213,7 +251,7 @@ def _offline(text: str) -> str:
 
 @cache
 def _vis_asset(name: str) -> str:
-    return _offline((_VIS_DIR / name).read_text(encoding="utf-8"))
+    return _offline((VIS_DIR / name).read_text(encoding="utf-8"))
 
 
 @cache

@@ -14,8 +14,8 @@ from bidgraph.cases.masking import RECIPIENTS
 from bidgraph.masking import mask_text
 from bidgraph.services import cases as case_service
 from bidgraph.viewer import Viewer
-from bidgraph.viz import render_html
 from bidgraph.workbench import ui
+from bidgraph.workbench.graph_panel import graph_panel, reset_view
 
 st.title("线索")
 ui.sidebar_identity()
@@ -161,8 +161,11 @@ if selected is not None:
         tabs = st.tabs(["关系图", "研判发现", "证据明细", "办理过程", "备注", "导出移交包"])
         with tabs[0]:
             drawn = case_service.drawing(case, viewer)
-            html = render_html(drawn, viewer=viewer, height="560px", title=case.title)
-            st.iframe(html, height=640)
+            shape = (case.id, len(drawn.nodes), len(drawn.relationships))
+            if st.session_state.get("case:drawn") != shape:  # another case, or evidence added since
+                reset_view("case", drawn)
+                st.session_state["case:drawn"] = shape
+            graph_panel("case", ui.store())
         with tabs[1]:
             findings_tab(case)
         with tabs[2]:
