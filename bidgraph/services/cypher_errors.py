@@ -42,7 +42,7 @@ def explain(error: QueryError, written: str, executed: str) -> QueryError:
         return error
     line, column = _line_column(written, offset) if offset is not None else (None, None)
     kind = CypherSyntaxError if isinstance(error, CypherSyntaxError) or line is not None else QueryError
-    return kind(f"查询有误：{message}", query=written, line=line, column=column)
+    return kind(message, query=written, line=line, column=column)
 
 
 def _server_offset(text: str, line: int | None, column: int | None) -> int | None:
@@ -80,7 +80,7 @@ def _near(text: str, offset: int | None) -> str:
 
 def _expected(listed: str) -> str:
     """The server's list of what could come next, short and with its words in Chinese."""
-    items = [_EXPECTED_ZH.get(x.strip(), x.strip()) for x in listed.split(",") if x.strip()]
+    items = [_EXPECTED_ZH.get(x.strip(), x.strip()) for x in re.split(r",| or ", listed) if x.strip()]
     return "、".join(items[:6]) + (" 等" if len(items) > 6 else "")
 
 

@@ -3,23 +3,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
+from bidgraph.errors import BidgraphError
 from bidgraph.graph.model import Result
 from bidgraph.services import query_history
 from bidgraph.viz.display import local_time
 from bidgraph.workbench import ui
 
 
-def remember_run(data_dir: Path, user: str, text: str, result: Result | None) -> None:
-    """Record one run (``result`` None: it failed and the page has shown why)."""
+def run_and_remember(
+    data_dir: Path, user: str, text: str, run: Callable[[], Result]
+) -> tuple[Result | None, str | None]:
+    """Run the statement and record it; (result, None) or (None, the failure message in Chinese)."""
+    try:
+        result, failure = run(), None
+    except BidgraphError as e:
+        result, failure = None, ui.failure("查询", e)
     with ui.guarded("记录查询历史"):
-        if result is None:
-            query_history.record(data_dir, user, text, error="运行失败")
-        else:
-            query_history.record(data_dir, user, text, rows=len(result))
+        query_history.record(data_dir, user, text, rows=None if result is None else len(result), error=failure)
+    return result, failure
 
 
 def history_picker(data_dir: Path, user: str, text_key: str) -> None:

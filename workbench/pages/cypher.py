@@ -19,7 +19,7 @@ from bidgraph.services.cypher import (
 from bidgraph.viewer import Role
 from bidgraph.workbench import ui
 from bidgraph.workbench.components.cypher_editor import cypher_editor, schema_browser
-from bidgraph.workbench.components.query_history import history_picker, remember_run
+from bidgraph.workbench.components.query_history import history_picker, run_and_remember
 from bidgraph.workbench.graph_panel import graph_panel, reset_view
 
 EXAMPLE = """// 与某企业同场投标的企业（示例）
@@ -106,8 +106,10 @@ timeout_s = cols[1].number_input("超时（秒）", 1, 120, 10, key="cypher:time
 clicked = st.button("运行", type="primary", key="cypher:run", disabled=len(params) != len(names))
 if clicked or (submitted and len(params) == len(names)):
     with st.spinner("正在查询……"):
-        result = ui.attempt(
-            "查询",
+        result, failure = run_and_remember(
+            settings.data_dir,
+            viewer.user,
+            text,
             lambda: run_cypher(
                 store,
                 text,
@@ -118,11 +120,13 @@ if clicked or (submitted and len(params) == len(names)):
                 slots=settings.user_query_slots,
             ),
         )
-    st.session_state["cypher:result"] = result
-    remember_run(settings.data_dir, viewer.user, text, result)
+    st.session_state["cypher:result"], st.session_state["cypher:failure"] = result, (text, failure)
     if result is not None:
         reset_view("cypher", result.to_subgraph())
 
+failed_text, failure = st.session_state.get("cypher:failure", (None, None))
+if failure and failed_text == text:  # kept over the editor's own reruns, gone once the text is edited
+    st.error(failure)
 result = st.session_state.get("cypher:result")
 if result is not None and len(result) == 0:
     st.info(f"查询成功，没有符合条件的结果（用时 {result.elapsed_ms:.0f} 毫秒）。")

@@ -55,6 +55,7 @@ def evidence_drawing(case: Case, font: str = "Helvetica") -> Drawing | None:
         )
 
     drawing = Drawing(WIDTH, HEIGHT)
+    drawing.initialFontName = font  # else the renderer starts in Helvetica, a font the PDF does not embed
     for rel in rels:
         (x1, y1), (x2, y2) = at(rel.start), at(rel.end)
         drawing.add(Line(x1, y1, x2, y2, strokeColor=colors.HexColor("#9ca3af"), strokeWidth=0.6))
