@@ -12,7 +12,7 @@ from bidgraph.loaders.identity import id_hash
 from bidgraph.masking import mask_text
 from bidgraph.services import access
 from bidgraph.services.access import TENDER_SCOPE, scope_params
-from bidgraph.services.name_index import names
+from bidgraph.services.name_index import IndexedName, data_version, names
 from bidgraph.services.name_match import TYPO_SCORE, NameForms, NameMatch, match_forms, squash
 from bidgraph.services.search_ids import search_identifiers
 from bidgraph.viewer import Viewer
@@ -53,10 +53,11 @@ def search(store: GraphStore, text: str, viewer: Viewer, *, limit: int = 20) -> 
     if not raw:
         return []
     exact = squash(raw)
+    version = data_version(store)  # the name index is read once per data version
     hits: list[SearchHit] = []
     for label in ("Company", "Agency", "Tenderer"):
-        hits += _orgs(store, label, raw, exact, limit)
-    hits += _people(store, raw, exact, viewer, limit)
+        hits += _orgs(names(store, label, version), label, raw, exact, limit)
+    hits += _people(store, names(store, "Person", version), raw, exact, viewer, limit)
     seen = {(h.label, h.key) for h in hits}
     for found in search_identifiers(store, raw, limit=limit):
         if (found.label, found.key) not in seen:
@@ -83,8 +84,7 @@ def _best(scored: list[tuple[NameMatch, dict]], limit: int) -> list[tuple[NameMa
     return sorted(scored, key=lambda s: (-s[0].score, len(s[1]["name"] or "")))[:limit]
 
 
-def _orgs(store: GraphStore, label: str, raw: str, exact: str, limit: int) -> list[SearchHit]:
-    indexed = names(store, label)
+def _orgs(indexed: list[IndexedName], label: str, raw: str, exact: str, limit: int) -> list[SearchHit]:
     if _USCC.match(exact):  # a USCC is matched exactly, never as a substring or a fuzzy name
         scored = [
             (NameMatch(100.0, "统一社会信用代码相同"), n.record)
@@ -100,8 +100,9 @@ def _orgs(store: GraphStore, label: str, raw: str, exact: str, limit: int) -> li
     ]
 
 
-def _people(store: GraphStore, raw: str, exact: str, viewer: Viewer, limit: int) -> list[SearchHit]:
-    indexed = names(store, "Person")
+def _people(
+    store: GraphStore, indexed: list[IndexedName], raw: str, exact: str, viewer: Viewer, limit: int
+) -> list[SearchHit]:
     rows = [n.record for n in indexed]
     if _ID_NUMBER.match(exact):
         wanted = id_hash(exact)
