@@ -138,7 +138,7 @@ def ring_names(store) -> list[str]:
 
 def test_overview(page, app_url):
     visit(page, app_url, "", "总览")
-    assert page.get_by_text("标段/包").first.is_visible()
+    page.get_by_text("标段/包").first.wait_for()  # the figures come after the heading (a slow first run)
     page.get_by_role("tab", name="高风险标段").wait_for(timeout=180_000)  # computed in the background
     settle(page)
     page.screenshot(path=str(SHOTS / "overview.png"))
