@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from bidgraph.analysis.findings import RankedItem
+from bidgraph.analysis.riskfindings import DETECTOR as RISK_SCORE
 from bidgraph.graph import GraphStore
 from bidgraph.services import access, detectors
 from bidgraph.services.common import NodeRef
@@ -25,8 +26,9 @@ def evidence_view(store: GraphStore, viewer: Viewer, item: RankedItem, key: str)
     name = access.readable(item.name, viewer, aliases)
     kind = "标段" if item.kind == "tender" else "企业群组"
     st.subheader(f"证据：{ui.plain(name)}")
+    rules = [r for r in item.rules if r != RISK_SCORE]  # the continuous score is a finding, not a rule
     st.markdown(
-        f"**{kind}风险分 {item.score:.0f}**，由 {len(item.rules)} 条规则的 {len(findings)} 条发现合成。"
+        f"**{kind}风险分 {item.score:.0f}**，由 {len(findings)} 条发现合成（命中 {len(rules)} 类规则）。"
         f"{ui.plain(access.readable(item.explanation, viewer, aliases))}"
     )
     actions = st.columns([2, 2, 5])
