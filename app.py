@@ -1,4 +1,4 @@
-"""bidgraph workbench entry point: page configuration and navigation only.
+"""bidgraph workbench entry point: page configuration, the Chinese chrome and navigation only.
 
 Run with ``streamlit run app.py``; the pages live in ``workbench/pages``."""
 
@@ -8,9 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from bidgraph.workbench import ui
+
 st.set_page_config(
     page_title="关系图谱研判工作台", page_icon=str(Path(__file__).parent / "workbench" / "icon.png"), layout="wide"
 )
+
+ui.apply_chrome()
 
 # (file, title, icon)
 LAYOUT = {

@@ -11,12 +11,12 @@
 //   - {name: region, type: str, default: "", label: 地区（空为全部）}
 //   - {name: industry, type: str, default: "", label: 行业（空为全部）}
 //   - {name: min_pct, type: float, default: 50, min: 0, max: 100, label: 控股最低持股比例（%）}
-// columns: [tender, a, b, holder, pct_a, pct_b, path_a, path_b]
+// columns: [tender, a, b, holder, pct_a, pct_b, path_a, path_b, lead]
 // evidence: [path_a, path_b]
 // finding:
 //   group_by: [tender, a, b]
 //   score: 90
-//   summary: "{holder}控制{a}（{pct_a}%）与{b}（{pct_b}%），两家共同投标{tender}"
+//   summary: "{lead}{b}（{pct_b}%），两家共同投标{tender}"
 //   figures: {pct_a: 对甲方持股（%）, pct_b: 对乙方持股（%）}
 // tags: [股权关联, 第34条]
 MATCH role_a = (holder)-[ra:SHAREHOLDER_OF]->(a:Company), role_b = (holder)-[rb:SHAREHOLDER_OF]->(b:Company)
@@ -29,7 +29,8 @@ WHERE ba <> bb AND t.bid_open >= $date_from AND t.bid_open <= $date_to
   AND (ra.start IS NULL OR ra.start <= t.bid_open) AND (ra.end IS NULL OR ra.end >= t.bid_open)
   AND (rb.start IS NULL OR rb.start <= t.bid_open) AND (rb.end IS NULL OR rb.end >= t.bid_open)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
-RETURN t.code AS tender, a, b, holder, ra.pct AS pct_a, rb.pct AS pct_b, [role_a, bid_a] AS path_a, [role_b, bid_b] AS path_b
+RETURN t.code AS tender, a, b, holder, ra.pct AS pct_a, rb.pct AS pct_b, [role_a, bid_a] AS path_a, [role_b, bid_b] AS path_b,
+       coalesce(holder.name, holder.key) + '控制' + coalesce(a.name, a.key) + '（' + toString(toInteger(round(ra.pct))) + '%）与' AS lead
 UNION
 MATCH role_a = (a:Company)-[ra:SHAREHOLDER_OF]->(b:Company)
 WHERE ra.pct >= $min_pct
@@ -40,4 +41,6 @@ WHERE ba <> bb AND t.bid_open >= $date_from AND t.bid_open <= $date_to
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (ra.start IS NULL OR ra.start <= t.bid_open) AND (ra.end IS NULL OR ra.end >= t.bid_open)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
-RETURN t.code AS tender, a, b, a AS holder, 100.0 AS pct_a, ra.pct AS pct_b, [role_a, bid_a] AS path_a, bid_b AS path_b
+// a holds b itself: the summary says so instead of 「甲控制甲（100%）」
+RETURN t.code AS tender, a, b, a AS holder, 100.0 AS pct_a, ra.pct AS pct_b, [role_a, bid_a] AS path_a, bid_b AS path_b,
+       coalesce(a.name, a.key) + '持有' AS lead

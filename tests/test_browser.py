@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import socket
 import subprocess
 import time
@@ -137,11 +138,33 @@ def ring_names(store) -> list[str]:
 
 def test_overview(page, app_url):
     visit(page, app_url, "", "总览")
-    assert page.get_by_text("标段/包").first.is_visible()
+    page.get_by_text("标段/包").first.wait_for()  # the figures come after the heading (a slow first run)
     page.get_by_role("tab", name="高风险标段").wait_for(timeout=180_000)  # computed in the background
     settle(page)
     page.screenshot(path=str(SHOTS / "overview.png"))
     assert page.get_by_text("失败").count() == 0
+
+
+def test_triage_row_opens_its_evidence_and_adds_all_to_a_case(page, app_url):
+    """One click from the ranking to the group's evidence, one more (and a confirm) into a case."""
+    visit(page, app_url, "", "总览")
+    page.get_by_role("tab", name="高风险企业群组").wait_for(timeout=180_000)
+    settle(page)
+    page.get_by_role("tab", name="高风险企业群组").click()
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').filter(visible=True).last  # 最近导入 is above
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 52)  # the first row's selection cell
+    settle(page)
+    heading = page.get_by_role("heading", name="证据：").first
+    heading.wait_for()
+    assert "风险分" in page.get_by_text("企业群组风险分").first.inner_text()
+    assert drawn_nodes(page) >= 2  # the combined evidence graph
+    page.screenshot(path=str(SHOTS / "triage-evidence.png"))
+    page.get_by_role("button", name="全部加入线索").click()
+    page.get_by_role("button", name="确认加入").click()
+    page.get_by_text("已加入线索").wait_for()
+    assert re.search(r"已加入线索 XS-\d{5}：\d+ 条发现", page.get_by_text("已加入线索").inner_text())
 
 
 def test_search_opens_profile_with_graph(page, app_url, store):
@@ -193,11 +216,12 @@ def test_detector_finds_the_planted_ring(page, app_url, store):
 
 def test_saved_query_shows_up_among_detectors(page, app_url):
     visit(page, app_url, "cypher", "查询")
-    editor = page.get_by_label("Cypher 查询（只读执行；值请用 $参数；中文别名自动加反引号）")
-    editor.fill("MATCH (c:Company)-[r:SUBMITTED]->(b:Bid) RETURN c, r, b LIMIT 30")
-    editor.press("Control+Enter")
-    settle(page)
-    page.get_by_role("button", name="运行").click()
+    ace = next(f for f in page.frames if "code_editor" in f.url)  # the Ace component's iframe
+    ace.locator(".ace_text-input").focus()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text("MATCH (c:Company)-[r:SUBMITTED]->(b:Bid) RETURN c, r, b LIMIT 30")
+    page.keyboard.press("Escape")  # close the completion list, then run from the editor
+    page.keyboard.press("Control+Enter")
     settle(page)
     page.get_by_role("tab", name="关系图").click()
     assert drawn_nodes(page) > 10

@@ -104,6 +104,10 @@ def test_corporate_control_as_of_and_consortium(store: GraphStore, g: Builder) -
     assert common.entity_keys("Person") == {"id:liu"}
     assert rel_types(common) == ["FOR", "FOR", "SHAREHOLDER_OF", "SHAREHOLDER_OF", "SUBMITTED", "SUBMITTED"]
     assert common.figures == {"对甲方持股（%）": 60.0, "对乙方持股（%）": 70.0, "证据行数": 1}
+    assert common.summary.startswith("刘")  # the common controller, then both companies
+    assert "控制戊（60%）与己（70%）" in common.summary
+    direct = next(f for f in findings if f.tender_codes == ("T1",))
+    assert direct.summary.startswith("甲持有丙（80%）") and "控制" not in direct.summary  # not 「甲控制甲（100%）」
     assert pairs(run_detector(store, "corporate_control", {"min_pct": 65})) == [("T1", ("A", "C")), ("T2", ("A", "C"))]
 
 

@@ -4,6 +4,7 @@ recipient, and a PDF that renders Chinese with its font embedded."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -375,3 +376,17 @@ def test_i2_identities_are_stable_across_two_overlapping_cases(cases: CaseStore,
     assert "统一社会信用代码:91330100MA27XXXX1A" in shared
     assert any(i.startswith("自然人:id:") for i in shared)
     assert all(not i.isdigit() for i in shared)  # never the database's internal ids
+
+
+def test_report_shows_the_evidence_graph_as_an_image(packages: dict[str, ExportResult]) -> None:
+    html = read(packages["公安机关"], "report.html").decode("utf-8")
+    found = re.search(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="证据关系图"', html)
+    assert found, "the HTML report must carry the evidence graph"
+    svg = base64.b64decode(found.group(1)).decode("utf-8")
+    assert "<svg" in svg and "杭州甲建设有限公司" in svg and "法定代表人" in svg  # a node caption, an edge name
+    for internal in ("Person:id:", "LEGAL_REP_OF", "91330100MA27XXXX1A"):  # captions only, no ids or keys
+        assert internal not in svg, internal
+    pdf_text = subprocess.run(
+        ["pdftotext", "-", "-"], input=read(packages["公安机关"], "report.pdf"), capture_output=True, check=True
+    ).stdout.decode()
+    assert "证据关系图：" in pdf_text and "Person:id:" not in pdf_text

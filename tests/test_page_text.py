@@ -21,6 +21,9 @@ PAGES = sorted(p.stem for p in (ROOT / "workbench" / "pages").glob("*.py"))
 ENGLISH = re.compile(r"\b(None|nan|NaN|True|False|high|medium|low|fact|source|load_id|row)\b")
 UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?\+00:00")
 RAW_FLOAT = re.compile(r"\b\d{5,}\.0\b")
+# 查询's schema browser lists the names one types in Cypher (labels, types, property keys):
+# code, not text, so English there is right.
+SCHEMA_TABLES = ("标签", "关系类型")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +44,8 @@ def page_text(app: AppTest) -> str:
         parts += [str(e.value) for e in getattr(app, kind)]
     parts += [f"{m.label} {m.value}" for m in app.metric]
     for frame in app.dataframe:
+        if frame.value.columns[0] in SCHEMA_TABLES:
+            continue
         shown = frame.value.select_dtypes(exclude="bool")  # booleans are drawn as checkboxes
         parts += [" ".join(map(str, shown.columns)), shown.astype(str).to_string()]
     return "\n".join(parts)

@@ -68,3 +68,12 @@ def test_person_by_name_id_certificate_phone_address(sample, text):
 def test_a_partial_phone_number_finds_nobody(sample):
     """The graph keeps phones only as hashes of the whole number (bidgraph.protected)."""
     assert not [h for h in search(sample, "1516746", DEMO_VIEWER) if h.reason.startswith("电话")]
+
+
+@pytest.mark.parametrize("text", ["4109812217172583686", "4109 8122 1717 2583 686"])
+def test_a_bank_account_finds_the_bidder_whose_deposit_it_paid(sample, text):
+    """Accounts are hashed in the graph like phones: the typed number is hashed and matched whole."""
+    hits = [h for h in search(sample, text, DEMO_VIEWER) if h.key == JINDA]
+    assert hits and hits[0].reason.startswith("保证金账户"), hits
+    assert "4109812217172583686" not in hits[0].reason  # shown masked
+    assert not [h for h in search(sample, "41098122171725", DEMO_VIEWER) if h.reason.startswith("保证金账户")]

@@ -11,9 +11,9 @@ from bidgraph.analysis.findings import TriageList
 from bidgraph.errors import BidgraphError
 from bidgraph.graph import GraphStore
 from bidgraph.services import detectors
-from bidgraph.services.common import NodeRef
 from bidgraph.viewer import Viewer
 from bidgraph.workbench import ui
+from bidgraph.workbench.components.triage_evidence import evidence_view
 
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
 
@@ -47,8 +47,9 @@ def cached_triage(store: GraphStore, viewer: Viewer) -> TriageList | None:
             return None
 
 
-def show_triage(ranked: TriageList, viewer: Viewer, key: str, limit: int | None = None) -> None:
-    """The ranked tenders and company groups as two tabs; picking a row opens a profile."""
+def show_triage(ranked: TriageList, store: GraphStore, viewer: Viewer, key: str, limit: int | None = None) -> None:
+    """The ranked tenders and company groups as two tabs; picking a row opens its evidence
+    (findings, combined graph, timeline, 「全部加入线索」) right below the table."""
     tabs = st.tabs(["高风险标段", "高风险企业群组"])
     sections = ((ranked.tenders[:limit], "tenders"), (ranked.groups[:limit], "groups"))
     for tab, (items, kind) in zip(tabs, sections, strict=True):
@@ -65,11 +66,7 @@ def show_triage(ranked: TriageList, viewer: Viewer, key: str, limit: int | None 
                 selection_mode="single-row",
                 key=f"{key}:{kind}",
             )
-            st.caption("点选一行打开画像（企业群组打开其中第一家企业）；各条线索见「研判」页。")
-            if event.selection.rows:
-                item = items[event.selection.rows[0]]
-                if kind == "tenders":
-                    ui.open_profile(NodeRef("Tender", item.key))
-                company = next((e for e in item.entities if e[0] == "Company"), None)
-                if company:
-                    ui.open_profile(NodeRef("Company", company[1], company[2]))
+            if not event.selection.rows:
+                st.caption("点选一行，查看构成其风险分的全部发现、合并证据关系图和时间线，并可全部加入线索。")
+                continue
+            evidence_view(store, viewer, items[event.selection.rows[0]], f"{key}:{kind}:evidence")

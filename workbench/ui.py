@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import streamlit as st
@@ -184,3 +185,11 @@ def empty_graph_hint() -> None:
         "想先看看效果，可在命令行运行 `bidgraph demo` 载入示例数据。"
     )
     st.page_link(DATA_PAGE, label="前往数据导入", icon=":material/upload:")
+
+
+_CHROME = Path(__file__).with_name("chrome.css")
+
+
+def apply_chrome() -> None:
+    """Streamlit's own English strings replaced or hidden, metrics that wrap (workbench/chrome.css)."""
+    st.html(f"<style>{_CHROME.read_text(encoding='utf-8')}</style>")

@@ -18,11 +18,12 @@ import yaml
 from bidgraph.errors import QueryError
 from bidgraph.graph import GraphStore
 from bidgraph.graph.model import Result
-from bidgraph.graph.store import strip_literals
+from bidgraph.graph.store import push_limit, strip_literals
 from bidgraph.masking import mask_text
 from bidgraph.queries.library import SavedQuery, delete_user_query, quote_names, save_user_query, user_queries
 from bidgraph.queries.params import QueryParam
 from bidgraph.services import access
+from bidgraph.services.cypher_errors import explain
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
@@ -59,8 +60,12 @@ def run_cypher(
     of the server's workers, never all of them."""
     access.check_unscoped(viewer, "自由编写的 Cypher 查询")
     _refuse_huge_range(text)
+    executed = quote_names(text)
     with _user_slot(viewer.user, slots):
-        return store.run(quote_names(text), dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+        try:
+            return store.run(executed, dict(params), read_only=True, timeout_ms=timeout_ms, limit=limit)
+        except QueryError as e:
+            raise explain(e, text, push_limit(executed, limit)) from e
 
 
 # range() builds its whole list at once, past the server's memory and time checks

@@ -58,20 +58,38 @@ class NameMatch:
     reason: str  # why it matched, in Chinese, shown to the user
 
 
+@dataclass(frozen=True)
+class NameForms:
+    """A name's normalised forms, computed once (the search index keeps these per data version)."""
+
+    name: str
+    squashed: str
+    core: str
+
+    @classmethod
+    def of(cls, name: str) -> NameForms:
+        return cls(name, squash(name), core_name(name))
+
+
 def match_name(query: str, name: str) -> NameMatch | None:
     """How ``query`` matches ``name``, or None. Exact before substring before pinyin before typo."""
     if not query.strip() or not name:
         return None
-    q_core, n_core = core_name(query), core_name(name)
-    if not q_core:
+    return match_forms(NameForms.of(query), NameForms.of(name))
+
+
+def match_forms(query: NameForms, name: NameForms) -> NameMatch | None:
+    """``match_name`` on forms computed beforehand (the query's once per search, the names' once per load)."""
+    q_core, n_core = query.core, name.core
+    if not q_core or not name.name:
         return None
     if q_core == n_core:
         return NameMatch(100.0, "名称相同（忽略括号、空格、标点和公司类型）")
-    if q_core in squash(name):
+    if q_core in name.squashed:
         return NameMatch(90.0, "名称包含所输入文字（忽略括号、空格和标点）")
     lowered = q_core.lower()
     if _ASCII_LETTERS.match(lowered) and len(lowered) >= 2:
-        full, initials = pinyin_forms(name)
+        full, initials = pinyin_forms(name.name)
         if lowered == initials or (len(lowered) >= 3 and lowered in initials):
             return NameMatch(80.0, f"拼音首字母 {initials.upper()}")
         if len(lowered) >= 4 and lowered in full:

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 
 from bidgraph.graph import GraphStore
-from bidgraph.graph.schema import schema
 from bidgraph.loaders.identity import id_hash
 from bidgraph.masking import mask_text
 from bidgraph.services import access
 from bidgraph.services.access import TENDER_SCOPE, scope_params
-from bidgraph.services.name_match import TYPO_SCORE, NameMatch, match_name, squash
+from bidgraph.services.name_index import IndexedName, data_version, names
+from bidgraph.services.name_match import TYPO_SCORE, NameForms, NameMatch, match_forms, squash
 from bidgraph.services.search_ids import search_identifiers
 from bidgraph.viewer import Viewer
 from bidgraph.viz.style import label_zh
@@ -22,13 +22,6 @@ _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _MASKED_ID = re.compile(r"^\d{4,}\*+[\dX*]*$")
 
-_ORGS = """
-MATCH (n:{label}) RETURN n.key AS key, n.name AS name, n.uscc AS uscc, n.region AS region
-"""
-_PEOPLE = """
-MATCH (p:Person) RETURN p.key AS key, p.name AS name, p.id_masked AS id_masked,
-       p.id_hash AS id_hash, p.expert_no AS expert_no
-"""
 _PERSON_ORGS = """
 MATCH (p:Person) WHERE p.key IN $keys
 OPTIONAL MATCH (p)-[:LEGAL_REP_OF|OFFICER_OF|SHAREHOLDER_OF|EMPLOYED_BY]->(o)
@@ -60,10 +53,11 @@ def search(store: GraphStore, text: str, viewer: Viewer, *, limit: int = 20) -> 
     if not raw:
         return []
     exact = squash(raw)
+    version = data_version(store)  # the name index is read once per data version
     hits: list[SearchHit] = []
     for label in ("Company", "Agency", "Tenderer"):
-        hits += _orgs(store, label, raw, exact, limit)
-    hits += _people(store, raw, exact, viewer, limit)
+        hits += _orgs(names(store, label, version), label, raw, exact, limit)
+    hits += _people(store, names(store, "Person", version), raw, exact, viewer, limit)
     seen = {(h.label, h.key) for h in hits}
     for found in search_identifiers(store, raw, limit=limit):
         if (found.label, found.key) not in seen:
@@ -90,27 +84,34 @@ def _best(scored: list[tuple[NameMatch, dict]], limit: int) -> list[tuple[NameMa
     return sorted(scored, key=lambda s: (-s[0].score, len(s[1]["name"] or "")))[:limit]
 
 
-def _orgs(store: GraphStore, label: str, raw: str, exact: str, limit: int) -> list[SearchHit]:
-    rows = store.run(_ORGS.replace("{label}", schema().label(label))).records()
+def _orgs(indexed: list[IndexedName], label: str, raw: str, exact: str, limit: int) -> list[SearchHit]:
     if _USCC.match(exact):  # a USCC is matched exactly, never as a substring or a fuzzy name
-        scored = [(NameMatch(100.0, "统一社会信用代码相同"), r) for r in rows if exact in (r["uscc"], r["key"])]
+        scored = [
+            (NameMatch(100.0, "统一社会信用代码相同"), n.record)
+            for n in indexed
+            if exact in (n.record["uscc"], n.record["key"])
+        ]
     else:
-        scored = [(m, r) for r in rows if (m := match_name(raw, r["name"] or "")) is not None]
+        query = NameForms.of(raw)
+        scored = [(m, n.record) for n in indexed if (m := match_forms(query, n.forms)) is not None]
     return [
         SearchHit(label, r["key"], r["name"] or r["key"], " · ".join(filter(None, [r["uscc"], r["region"]])), m.reason)
         for m, r in _best(scored, limit)
     ]
 
 
-def _people(store: GraphStore, raw: str, exact: str, viewer: Viewer, limit: int) -> list[SearchHit]:
-    rows = store.run(_PEOPLE).records()
+def _people(
+    store: GraphStore, indexed: list[IndexedName], raw: str, exact: str, viewer: Viewer, limit: int
+) -> list[SearchHit]:
+    rows = [n.record for n in indexed]
     if _ID_NUMBER.match(exact):
         wanted = id_hash(exact)
         scored = [(NameMatch(100.0, "身份证号相同"), r) for r in rows if r["id_hash"] == wanted]
     elif _MASKED_ID.match(raw.upper()):
         scored = [(NameMatch(100.0, "脱敏身份证号相同"), r) for r in rows if r["id_masked"] == raw.upper()]
     else:
-        scored = [(m, r) for r in rows if (m := match_name(raw, r["name"] or "")) is not None]
+        query = NameForms.of(raw)
+        scored = [(m, n.record) for n in indexed if (m := match_forms(query, n.forms)) is not None]
     best = _best(scored, limit)
     orgs = {r["key"]: r["orgs"] for r in store.run(_PERSON_ORGS, {"keys": [r["key"] for _, r in best]}).records()}
     return [_person_hit(r, orgs.get(r["key"], []), m.reason, viewer) for m, r in best]

@@ -1,5 +1,5 @@
 """Find the companies and people behind an identifier an investigator has at hand: a
-certificate number, a whole phone number, an e-mail, an address fragment or an upload IP."""
+certificate number, a whole phone or bank account number, an e-mail, an address fragment or an upload IP."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ _IP = IdentifierKind(
 )
 
 
+# accounts are hashed like phones; the account paid a bid's deposit, so its owners are the bidders
+_ACCOUNT = IdentifierKind(
+    "保证金账户",
+    "MATCH (o:Company)-[:SUBMITTED]->(:Bid)-[:DEPOSIT_FROM]->(i:BankAccount) WHERE i.key = $text "
+    "RETURN DISTINCT o.key AS key, o.name AS name, 'Company' AS label, i.value AS value LIMIT $limit",
+)
+
+
 @dataclass(frozen=True)
 class IdentifierHit:
     label: str
@@ -64,6 +72,8 @@ def _variants(text: str) -> list[tuple[IdentifierKind, str]]:
     found: list[tuple[IdentifierKind, str]] = [(_CERT, re.sub(r"\s+", "", raw).upper())]
     if len(digits) >= 7 and re.fullmatch(r"[\d\s()+\-]+", raw):
         found.append((_PHONE, protected.graph_key(protected.PHONE, normalize.phone(raw))))
+    if len(digits) >= 8 and re.fullmatch(r"[\d\s\-]+", raw):
+        found.append((_ACCOUNT, protected.graph_key(protected.ACCOUNT, normalize.bank_account(raw))))
     if not raw.isascii():
         found.append((_ADDRESS, re.sub(r"\s+", "", raw)))
     return found

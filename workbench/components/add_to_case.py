@@ -22,9 +22,13 @@ from bidgraph.workbench import ui
 NEW = 0  # the "new case" choice in the case picker
 
 
-def add_to_case(viewer: Viewer, evidence: EvidenceLike, *, key: str, label: str = "加入线索") -> int | None:
-    """A popover with the case picker; returns the case id once the evidence is added."""
+def add_to_case(
+    viewer: Viewer, evidence: EvidenceLike, *, key: str, label: str = "加入线索", title: str | None = None
+) -> int | None:
+    """A popover with the case picker; returns the case id once the evidence is added.
+    ``title`` is the suggested title of a new case (default: the first finding's)."""
     gathered = as_evidence(evidence)
+    suggested = title or _suggested_title(gathered.findings, viewer)
     with st.popover(label, disabled=gathered.empty, help="将当前证据作为快照保存到线索中"):
         st.caption(f"将加入：{ui.plain(gathered.describe())}。加入后按当时的数据保存，之后数据变化不影响线索内容。")
         cases = CaseStore(ui.settings())
@@ -32,16 +36,16 @@ def add_to_case(viewer: Viewer, evidence: EvidenceLike, *, key: str, label: str 
         choice = st.selectbox(
             "加入到",
             [NEW, *existing],
-            format_func=lambda cid: "➕ 新建线索" if cid == NEW else existing[cid],
+            format_func=lambda cid: "新建线索" if cid == NEW else existing[cid],
             key=f"{key}:case",
         )
-        title = summary = ""
+        new_title = summary = ""
         if choice == NEW:
-            title = st.text_input("线索标题", value=_suggested_title(gathered.findings, viewer), key=f"{key}:title")
+            new_title = st.text_input("线索标题", value=suggested, key=f"{key}:title")
             summary = st.text_area("概要", key=f"{key}:summary", placeholder="线索来源、主要疑点")
         if st.button("确认加入", type="primary", key=f"{key}:submit"):
             with ui.guarded("加入线索"):
-                case_id = choice if choice != NEW else cases.create(title, summary, actor=viewer.user)
+                case_id = choice if choice != NEW else cases.create(new_title, summary, actor=viewer.user)
                 counts = cases.add_evidence(case_id, gathered, actor=viewer.user)
                 st.session_state["cases:selected"] = case_id
                 st.success(

@@ -18,6 +18,8 @@ from bidgraph.services.cypher import (
 )
 from bidgraph.viewer import Role
 from bidgraph.workbench import ui
+from bidgraph.workbench.components.cypher_editor import cypher_editor, schema_browser
+from bidgraph.workbench.components.query_history import history_picker, run_and_remember
 from bidgraph.workbench.graph_panel import graph_panel, reset_view
 
 EXAMPLE = """// 与某企业同场投标的企业（示例）
@@ -55,6 +57,7 @@ def _as_text(value: object) -> str:
 
 
 library = ui.attempt("读取查询库", lambda: saved_queries(settings)) or []
+history_picker(settings.data_dir, viewer.user, "cypher:text")
 with st.expander(f"我的查询库（{len(library)}）", expanded=False):
     if not library:
         st.caption("还没有保存的查询。写好查询并运行后，可在下方「保存到查询库」。")
@@ -75,7 +78,11 @@ with st.expander(f"我的查询库（{len(library)}）", expanded=False):
                 st.toast(f"已删除查询 {picked}")
                 st.rerun()
 
-text = st.text_area("Cypher 查询（只读执行；值请用 $参数；中文别名自动加反引号）", key="cypher:text", height=180)
+editor_col, schema_col = st.columns([3, 2])
+with schema_col:
+    schema_browser()
+with editor_col:
+    text, submitted = cypher_editor("cypher:text", "Cypher 查询（只读执行；值请用 $参数；中文别名自动加反引号）")
 st.session_state["cypher:kept_text"] = text
 names = parameter_names(text)
 params: list[QueryParam] = []
@@ -96,10 +103,13 @@ for name in names:
 cols = st.columns([1, 1, 4])
 limit = cols[0].number_input("最多返回行数", 1, 10_000, 500, step=100, key="cypher:limit")
 timeout_s = cols[1].number_input("超时（秒）", 1, 120, 10, key="cypher:timeout")
-if st.button("运行", type="primary", key="cypher:run", disabled=len(params) != len(names)):
+clicked = st.button("运行", type="primary", key="cypher:run", disabled=len(params) != len(names))
+if clicked or (submitted and len(params) == len(names)):
     with st.spinner("正在查询……"):
-        result = ui.attempt(
-            "查询",
+        result, failure = run_and_remember(
+            settings.data_dir,
+            viewer.user,
+            text,
             lambda: run_cypher(
                 store,
                 text,
@@ -110,10 +120,13 @@ if st.button("运行", type="primary", key="cypher:run", disabled=len(params) !=
                 slots=settings.user_query_slots,
             ),
         )
-    st.session_state["cypher:result"] = result
+    st.session_state["cypher:result"], st.session_state["cypher:failure"] = result, (text, failure)
     if result is not None:
         reset_view("cypher", result.to_subgraph())
 
+failed_text, failure = st.session_state.get("cypher:failure", (None, None))
+if failure and failed_text == text:  # kept over the editor's own reruns, gone once the text is edited
+    st.error(failure)
 result = st.session_state.get("cypher:result")
 if result is not None and len(result) == 0:
     st.info(f"查询成功，没有符合条件的结果（用时 {result.elapsed_ms:.0f} 毫秒）。")

@@ -9,10 +9,12 @@ from bidgraph.graph import GraphStore
 from bidgraph.queries.library import SavedQuery
 from bidgraph.services import detectors
 from bidgraph.services.cypher import result_table, saved_queries
+from bidgraph.services.timeline import timeline
 from bidgraph.viewer import Viewer
 from bidgraph.workbench import ui
 from bidgraph.workbench.components.add_to_case import add_to_case
 from bidgraph.workbench.components.similarity_view import similarity_panel
+from bidgraph.workbench.components.timeline_chart import timeline_chart
 from bidgraph.workbench.graph_panel import graph_panel, reset_view
 from bidgraph.workbench.params_form import param_widgets
 from bidgraph.workbench.triage_cache import cached_triage, show_triage, triage_future
@@ -72,6 +74,10 @@ def show_findings(store: GraphStore, viewer: Viewer, chosen: str, found: list[Fi
         reset_view("detector", finding.evidence)
         st.session_state["detector:shown"] = ("finding", chosen, index)
     graph_panel("detector", store, highlight=finding.evidence)
+    with st.expander("时间线（涉及主体的投标、任职、持股、处罚）"):
+        dated = ui.attempt("读取时间线", lambda: timeline(store, [(e[0], e[1]) for e in finding.entities], viewer))
+        if dated is not None:
+            timeline_chart(dated)
     similarity_panel(finding)
     if finding.sources:
         with st.expander(f"事实来源（{len(finding.sources)} 条）"):
@@ -120,4 +126,4 @@ with triage_tab:
     if triage_future(store, viewer).done() or st.button("等待风险排序结果", key="detector:triage"):
         ranked = cached_triage(store, viewer)
         if ranked is not None:
-            show_triage(ranked, viewer, "detector:triage")
+            show_triage(ranked, store, viewer, "detector:triage")

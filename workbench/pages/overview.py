@@ -60,7 +60,7 @@ def triage_section() -> None:
     ranked = cached_triage(store, viewer)
     if ranked is None:
         return
-    show_triage(ranked, viewer, "overview", limit=10)
+    show_triage(ranked, store, viewer, "overview", limit=10)
 
 
 st.session_state["overview:triage_pending"] = not future.done()

@@ -11,8 +11,10 @@ from bidgraph.services.graphview import neighbourhood
 from bidgraph.services.mentions import mentions
 from bidgraph.services.profiles import Profile, company_profile, get_node, person_profile
 from bidgraph.services.tender import tender_profile
+from bidgraph.services.timeline import timeline
 from bidgraph.viz import label_zh
 from bidgraph.workbench import ui
+from bidgraph.workbench.components.timeline_chart import timeline_chart
 from bidgraph.workbench.graph_panel import graph_panel, reset_view
 from bidgraph.workbench.search_box import search_box
 from bidgraph.workbench.triage_cache import cached_triage, triage_future
@@ -102,7 +104,13 @@ SECTIONS = {
 sections = [s for s in SECTIONS.get(ref.label, [("基本信息", None)]) if s[1] is None or s[1][0] in profile.tables]
 published = ui.attempt("读取公告出处", lambda: mentions(store, ref.label, ref.key, viewer))
 extra = ["出现在公告"] if published is not None and len(published) else []
-tabs = st.tabs([title for title, _ in sections] + extra + ["研判线索", "关系图"])
+dated = ["时间线"] if ref.label in ("Company", "Person") else []
+tabs = st.tabs([title for title, _ in sections] + extra + dated + ["研判线索", "关系图"])
+if dated:
+    with tabs[-3]:
+        frame = ui.attempt("读取时间线", lambda: timeline(store, [(ref.label, ref.key)], viewer))
+        if frame is not None:
+            timeline_chart(frame)
 if extra:
     with tabs[len(sections)]:
         st.caption("该对象在已导入公告中的出处；【】内为抽取出的内容，可据此回到原文核对。")

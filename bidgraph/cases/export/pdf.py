@@ -95,6 +95,9 @@ def report_pdf(context: dict[str, Any]) -> bytes:
             f"{len(context['findings'])} 条研判发现。"
         )
     )
+    drawing = context["graph_drawing"](FONT)
+    if drawing is not None:
+        story += [drawing, p(context["graph_caption"], "cell")]
     story.append(p("二、研判发现", "h2"))
     if not context["findings"]:
         story.append(p("（本线索未包含研判发现，仅含手工选取的节点与关系。）"))

@@ -4,16 +4,18 @@ PDF in ``pdf.py``, so both say exactly the same thing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bidgraph.cases.export import graph_image
 from bidgraph.cases.export.naming import fact_text, node_name, relationship_text, rule_title
+from bidgraph.cases.export.pdf import FONT, register_font
 from bidgraph.cases.export.tables import finding_rows, source_rows, timeline_rows
 from bidgraph.cases.masking import MaskReport, Recipient
-from bidgraph.cases.model import Case, FindingSnapshot
+from bidgraph.cases.model import Case, CaseError, FindingSnapshot
 from bidgraph.viz.display import local_time
 
 TEMPLATES = Path(__file__).parent
@@ -52,6 +54,10 @@ def report_context(case: Case, meta: ExportMeta) -> dict[str, Any]:
         "findings": findings,
         "entity_count": len(case.nodes),
         "relationship_count": len(case.relationships),
+        "graph_image": graph_image.evidence_svg_uri(case, _measuring_font()),
+        "graph_caption": graph_image.caption_text(case),
+        # the PDF draws the same picture as vectors, in its embedded CJK font
+        "graph_drawing": partial(graph_image.evidence_drawing, case),
         "sources": source_rows(case),
         "timeline": timeline_rows(case),
         "notes": [(local_time(n.at), n.author, n.text) for n in case.notes],
@@ -91,6 +97,15 @@ def _finding(case: Case, finding: FindingSnapshot, row: dict[str, Any]) -> dict[
 def _edge_line(case: Case, rel: dict[str, Any]) -> str:
     stored = case.relationships.get(rel["id"])
     return relationship_text(case, rel["type"], rel["start"], rel["end"], stored.properties if stored else {})
+
+
+def _measuring_font() -> str:
+    """The PDF's CJK font when installed (caption widths then match), else Helvetica."""
+    try:
+        register_font()
+    except CaseError:
+        return "Helvetica"
+    return FONT
 
 
 @cache
