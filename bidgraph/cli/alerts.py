@@ -48,10 +48,7 @@ def raise_command(user: str = UserOption) -> None:
     started = time.perf_counter()
     with open_store(settings) as graph:
         result = raise_alerts(graph, settings, actor=_actor(user), failures=failures)
-    console.print(
-        f"新预警 {len(result.new)} 条，证据增加 {len(result.grown)} 条，重新打开 {len(result.reopened)} 条，"
-        f"未变化 {result.unchanged} 条（用时 {time.perf_counter() - started:.1f} 秒）"
-    )
+    console.print(f"{result.summary()}（用时 {time.perf_counter() - started:.1f} 秒）")
     for detector, error in failures.items():
         console.print(f"[yellow]规则 {detector} 未完成：{error}[/]")
 
