@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus import Table as Grid
 
-from bidgraph.cases.export.pdf import _page_footer, _styles, _table, register_font
+from bidgraph.cases.export.pdf import FONT, _page_footer, _styles, _table, register_font
 from bidgraph.report import tables
 from bidgraph.report.build import SectorReport
 
@@ -40,7 +40,7 @@ def render_pdf(report: SectorReport, images: dict[str, bytes] | None = None) -> 
         if rings:  # two to a row
             rows = [rings[i : i + 2] for i in range(0, len(rings), 2)]
             rows[-1] += [""] * (2 - len(rows[-1]))
-            story.append(Grid(rows, colWidths=[WIDTH / 2] * 2))
+            story.append(Grid(rows, colWidths=[WIDTH / 2] * 2, style=[("FONTNAME", (0, 0), (-1, -1), FONT)]))
         for name, caption in section.images:
             story += [] if name[:5] == "ring-" else _image(drawn[name], caption, s, WIDTH)
         for caption, table in section.tables:
@@ -58,6 +58,7 @@ def render_pdf(report: SectorReport, images: dict[str, bytes] | None = None) -> 
         bottomMargin=18 * mm,
         title=f"{report.sector} 行业交易监督分析报告（{report.start} 至 {report.end}）",
         author="bidgraph",
+        initialFontName=FONT,  # else the canvas names Helvetica, unembedded
     )
     doc.build(story, onFirstPage=_page_footer, onLaterPages=_page_footer)
     return buf.getvalue()

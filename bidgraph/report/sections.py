@@ -21,7 +21,8 @@ MIN_WIN_BIDS = 3  # a win rate over fewer bids says nothing
 class Group:
     """A co-bidding ring (抱团) touching the sector's tenders in the period."""
 
-    members: tuple[str, ...]  # names, in the ring's order
+    keys: tuple[str, ...]  # the members' company keys
+    members: tuple[str, ...]  # their names, in the same order
     tenders: int  # tenders where three or more members bid together (all periods)
     in_period: int  # of those, the sector's tenders in the period
     lift: float  # median triple lift: how many times the market's expectation
@@ -43,6 +44,7 @@ def groups(run: Analysis, findings: Iterable[Finding], codes: set[str]) -> list[
         links = tuple((run.name(str(a)), run.name(str(b)), int(n)) for a, b, n in pairs)
         out.append(
             Group(
+                keys=tuple(ring.members),
                 members=tuple(run.name(k) for k in ring.members),
                 tenders=len(ring.tenders),
                 in_period=len(shared),
