@@ -39,6 +39,12 @@ RETURN t.code
 """
 
 
+SECTORS = """
+MATCH (t:Tender) WHERE t.industry IS NOT NULL AND t.bid_open IS NOT NULL
+RETURN t.industry AS sector, max(t.bid_open) AS last ORDER BY sector
+"""
+
+
 class ReportError(BidgraphError):
     """The report cannot be made as asked (bad period, unknown sector)."""
 
@@ -65,6 +71,17 @@ class SectorReport:
     @property
     def file_stem(self) -> str:
         return f"{self.sector}-{self.start:%Y%m%d}-{self.end:%Y%m%d}"
+
+
+def latest_half_years(graph: GraphStore) -> dict[str, tuple[date, date]]:
+    """Each sector with the half-year (1–6 or 7–12) of its newest opened tender: the
+    period a report is usually asked for."""
+    out = {}
+    for sector, last in graph.run(SECTORS, limit=0).rows:
+        day = date.fromisoformat(str(last)[:10])
+        first = date(day.year, 1 if day.month <= 6 else 7, 1)
+        out[str(sector)] = (first, date(day.year, 6, 30) if day.month <= 6 else date(day.year, 12, 31))
+    return out
 
 
 def build_report(
