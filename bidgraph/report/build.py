@@ -26,13 +26,8 @@ from bidgraph.graph.store import GraphStore
 from bidgraph.report import sections
 from bidgraph.settings import Settings
 
-# Report section -> the detectors whose findings it lists.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "抱团关系分析": ("cobid_ring", "rotation"),
-    "交易价格离散度分析": ("price_screen",),
-    "中标率分析": ("high_win_rate", "cover_bidder"),
-}
-DETECTORS = tuple(d for ids in SECTIONS.values() for d in ids)
+# the market detectors the three analyses draw on (all share one bid table)
+DETECTORS = ("cobid_ring", "rotation", "price_screen", "high_win_rate", "cover_bidder")
 TENDERS = """
 MATCH (t:Tender) WHERE t.industry = $sector AND t.bid_open >= $start AND t.bid_open <= $end
 RETURN t.code
@@ -59,7 +54,6 @@ class SectorReport:
     params: dict[str, Any]  # every detector parameter as bound
     changed: dict[str, Any]  # those given by the caller (the rest are defaults)
     tenders: int
-    sections: dict[str, list[Finding]] = field(default_factory=dict)
     groups: list[sections.Group] = field(default_factory=list)
     prices: pd.DataFrame = field(default_factory=pd.DataFrame)
     wins: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -113,9 +107,6 @@ def build_report(
     at = now or utcnow()
     changed = {k: bound[k] for k in params or {}}
     report = SectorReport(sector, start, end, at, data_version(graph), bound, changed, len(codes), failures=failures)
-    for title, detectors in SECTIONS.items():
-        hits = [f for f in findings if f.detector in detectors and codes & set(f.tender_codes)]
-        report.sections[title] = sorted(hits, key=lambda f: -f.score)
     report.groups = sections.groups(run, findings, codes)
     report.prices = sections.price_screens(run, codes)
     report.wins = sections.win_rates(run, codes, findings)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from bidgraph.alerts import DISMISS_REASONS, STATES, AlertStore
+from bidgraph.alerts.digest import digests
 from bidgraph.alerts.model import ACTION_ZH, SEVERITY_ZH, Alert
 from bidgraph.alerts.service import Board, board, raise_alerts, to_case
 from bidgraph.workbench import ui
@@ -122,6 +123,20 @@ def figures(view: Board) -> None:
     by_rule.dataframe(rules, hide_index=True)
 
 
+def daily_digest() -> None:
+    """Today's digest per department (the files `bidgraph alerts digest` writes)."""
+    items = [d for d in digests(settings, viewer=viewer) if d.new or d.overdue]
+    label = f"今日预警日报：{len(items)} 个监督部门有新预警或逾期预警"
+    with st.expander(label, expanded=False, icon=":material/mail:"):
+        st.caption("命令行 bidgraph alerts digest 为每个监督部门写出日报文件；配置 SMTP 服务器后同时发邮件。")
+        for d in items:
+            st.markdown(f"**{ui.plain(d.subject)}**")
+            for heading, lines in d.sections():
+                st.markdown(f"{heading}\n" + "\n".join(f"- {ui.plain(x)}" for x in lines))
+        if not items:
+            st.write("今日没有新预警，也没有逾期预警。")
+
+
 raise_button()
 current = board(settings, viewer)
 open_count = sum(a.is_open() for a in current.alerts)
@@ -134,3 +149,4 @@ if selected is not None:
     handle(selected)
 if current.alerts:
     figures(current)
+    daily_digest()
