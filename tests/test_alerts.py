@@ -145,6 +145,8 @@ def test_deadline_by_severity_and_overdue_counted_with_a_controlled_clock(graph,
     rules = {r.detector: r for r in by_rule(alerts.list())}
     assert rules["cobid_ring"].confirmation_rate == 1.0
     assert (rules["price_screen"].confirmation_rate, rules["price_screen"].dismiss_reasons) == (0.0, {"数据错误": 1})
+    assert (rules["cobid_ring"].precision, rules["price_screen"].precision) == (1.0, 0.0)
+    assert rules["cobid_ring"].precision_text() == "精确率 100%（已处置 1 条）"
 
 
 def test_daily_digest_per_department_lists_new_and_overdue_alerts_and_sends_nothing_offline(graph, settings) -> None:
@@ -236,6 +238,7 @@ def test_sector_report_covers_the_period_and_its_alert_handling(graph, settings)
     assert report.tenders == 2  # W-3 opened after the period
     assert report.groups == [] and report.prices.empty  # no bids in this graph: nothing to analyse
     assert [(r.detector, r.dismissed) for r in report.rules] == [("cobid_ring", 1)]  # the 交通 alert is not 水利's
+    assert report.rules[0].precision == 1.0  # dismissed as 已有处理: the alert was right
     html = render_html(report)
     assert "甲市水利局" in html and "本期本行业未发现抱团团伙" in html
     assert "<script" not in html and "http" not in html  # renders offline

@@ -73,6 +73,11 @@ class Board:
         return sum(a.overdue(self.now) for a in self.alerts)
 
 
+def rule_precision(settings: Settings, viewer: Viewer | None = None) -> dict[str, RuleFigures]:
+    """Per detector, what handling its alerts says about it (the 研判 page shows it)."""
+    return {r.detector: r for r in by_rule(AlertStore(settings).list(viewer))}
+
+
 def board(settings: Settings, viewer: Viewer | None, *, now: datetime | None = None) -> Board:
     at = now or utcnow()
     # 督办 order: overdue first, then open by deadline, then the closed ones

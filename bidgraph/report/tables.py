@@ -104,10 +104,11 @@ def departments(r: SectorReport) -> Table:
 def rules(r: SectorReport) -> Table:
     rows = [
         [rule_title(x.detector), str(x.total), str(x.to_case), str(x.dismissed),
-         "—" if x.confirmation_rate is None else _pct(x.confirmation_rate)]
+         "—" if x.confirmation_rate is None else _pct(x.confirmation_rate),
+         "—" if x.precision is None else _pct(x.precision)]
         for x in r.rules
     ]  # fmt: skip
-    return Table(["规则", "预警", "转线索", "排除", "转线索率"], rows)
+    return Table(["规则", "预警", "转线索", "排除", "转线索率", "精确率"], rows)
 
 
 def cases(r: SectorReport) -> Table:

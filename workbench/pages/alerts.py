@@ -115,6 +115,7 @@ def figures(view: Board) -> None:
                 "转线索": r.to_case,
                 "排除": r.dismissed,
                 "转线索率": "—" if r.confirmation_rate is None else f"{r.confirmation_rate:.0%}",
+                "精确率": "—" if r.precision is None else f"{r.precision:.0%}",
                 "排除理由": "、".join(f"{k} {v}" for k, v in r.dismiss_reasons.items()),
             }
             for r in view.rules
