@@ -68,11 +68,11 @@ def digests(
     for alert in AlertStore(settings).list(viewer):
         groups[(alert.department, alert.department_name)].append(alert)
     out = []
-    for (code, name), alerts in sorted(groups.items(), key=lambda kv: kv[0][1]):
+    for (code, name), alerts in groups.items():
         new = [a for a in alerts if a.raised_at.astimezone(SHANGHAI).date() == day]
         overdue = sorted((a for a in alerts if a.raised_at < end and a.overdue(at)), key=lambda a: a.deadline)
         out.append(Digest(day, code, name, new, overdue))
-    return out
+    return sorted(out, key=lambda d: (-len(d.overdue), -len(d.new), d.name))  # who is late first
 
 
 def write_digests(items: list[Digest], folder: Path) -> list[Path]:

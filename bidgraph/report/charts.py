@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter  # no pyplot: no display, safe in the workbench's threads
+from matplotlib.ticker import FuncFormatter, NullFormatter  # no pyplot: no display, safe in the workbench's threads
 
 from bidgraph.cases.export.pdf import register_font
 from bidgraph.report.sections import MIN_WIN_BIDS, Group
@@ -86,6 +86,7 @@ def price_chart(table: pd.DataFrame) -> bytes:
     ax.set_yticks(range(len(markets)), [_wrap(m, 16) for m in markets], fontsize=7)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # plain numbers, no mathtext glyphs
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("投标报价变异系数 CV（对数坐标；越小报价越集中）", fontsize=8)
     ax.set_title("各市场标段报价离散度分布", fontsize=10)
     _legend(ax)
