@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter  # no pyplot: no display, safe in the workbench's threads
+from matplotlib.ticker import FuncFormatter  # no pyplot: no display, safe in the workbench's threads
 
 from bidgraph.cases.export.pdf import register_font
 from bidgraph.report.sections import MIN_WIN_BIDS, Group
@@ -82,11 +82,13 @@ def price_chart(table: pd.DataFrame) -> bytes:
         y = i + rng.uniform(-0.18, 0.18, len(rows))
         flagged = rows["flagged"].to_numpy()
         ax.scatter(rows["cv"][~flagged], y[~flagged], s=8, color=GREY, alpha=0.6)
-        ax.scatter(rows["cv"][flagged], y[flagged], s=40, color=RED, marker="x", label="异常（市场内离群）")
+        if flagged.any():
+            ax.scatter(rows["cv"][flagged], y[flagged], s=40, color=RED, marker="x", label="异常（市场内离群）")
     ax.set_yticks(range(len(markets)), [_wrap(m, 16) for m in markets], fontsize=7)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # plain numbers, no mathtext glyphs
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else ""))
+    ax.tick_params(axis="x", which="both", labelsize=7)
     ax.set_xlabel("投标报价变异系数 CV（对数坐标；越小报价越集中）", fontsize=8)
     ax.set_title("各市场标段报价离散度分布", fontsize=10)
     _legend(ax)
@@ -106,6 +108,8 @@ def win_chart(stats: pd.DataFrame) -> bytes:
     right.scatter(plain["expected"], plain["wins"], s=10, color=GREY, alpha=0.6, label="其他企业")
     for role, color in (("标王", RED), ("陪标专业户", ORANGE)):
         rows = stats[stats["role"] == role]
+        if rows.empty:
+            continue
         right.scatter(rows["expected"], rows["wins"], s=45, color=color, label=f"{role}候选")
         for _, r in rows.iterrows():
             right.annotate(_wrap(r["name"], 10), (r["expected"], r["wins"]), fontsize=6, xytext=(3, 3),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bidgraph.analysis.detectors import PYTHON_DETECTORS
+from bidgraph.alerts.service import rule_titles
 from bidgraph.report import charts
 from bidgraph.report.build import SectorReport
 
@@ -26,7 +26,7 @@ def _pct(value: float) -> str:
 
 
 def rule_title(detector: str) -> str:
-    return PYTHON_DETECTORS[detector].title if detector in PYTHON_DETECTORS else detector
+    return rule_titles().get(detector, detector)
 
 
 def command(r: SectorReport) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 from bidgraph.alerts import DISMISS_REASONS, STATES, AlertStore
 from bidgraph.alerts.digest import digests
 from bidgraph.alerts.model import ACTION_ZH, SEVERITY_ZH, Alert
-from bidgraph.alerts.service import Board, board, raise_alerts, to_case
+from bidgraph.alerts.service import Board, board, raise_alerts, rule_titles, to_case
 from bidgraph.workbench import ui
 
 st.title("预警督办")
@@ -110,7 +110,7 @@ def figures(view: Board) -> None:
     rules = pd.DataFrame(
         [
             {
-                "规则": r.detector,
+                "规则": rule_titles().get(r.detector, r.detector),
                 "预警": r.total,
                 "转线索": r.to_case,
                 "排除": r.dismissed,

@@ -46,4 +46,4 @@ if st.session_state.get("report:last") is not None:
     st.dataframe(pd.DataFrame(figures.rows, columns=figures.header), hide_index=True)
     for key, caption in (("ring-1", "抱团关系图（最强的团伙）"), ("prices", "报价离散度"), ("wins", "中标率")):
         if key in drawn:
-            st.image(drawn[key], caption=caption)
+            st.image(drawn[key], caption=caption, width=900)
