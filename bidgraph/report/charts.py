@@ -78,7 +78,7 @@ def price_chart(table: pd.DataFrame) -> bytes:
     rng = np.random.default_rng(0)  # fixed jitter: the same data gives the same image
     for i, market in enumerate(markets):
         rows = table[(table["market"] == market) & (table["cv"] > 0)]
-        ax.boxplot(rows["cv"], positions=[i], vert=False, widths=0.6, showfliers=False)
+        ax.boxplot(rows["cv"], positions=[i], orientation="horizontal", widths=0.6, showfliers=False)
         y = i + rng.uniform(-0.18, 0.18, len(rows))
         flagged = rows["flagged"].to_numpy()
         ax.scatter(rows["cv"][~flagged], y[~flagged], s=8, color=GREY, alpha=0.6)
