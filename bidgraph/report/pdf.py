@@ -67,7 +67,7 @@ def render_pdf(report: SectorReport, images: dict[str, bytes] | None = None) -> 
 def _widths(table: tables.Table) -> list[float]:
     """Columns as wide as their longest text (within limits), filling the page width."""
     weights = [
-        min(30, max(3, *(len(str(row[i])) for row in [table.header, *table.rows]))) for i in range(len(table.header))
+        min(30, max(6, *(len(str(row[i])) for row in [table.header, *table.rows]))) for i in range(len(table.header))
     ]
     return [WIDTH * w / sum(weights) for w in weights]
 
