@@ -61,10 +61,12 @@ def ring_image(group: Group) -> bytes:
     nx.draw_networkx_edge_labels(g, pos, ax=ax, edge_labels=nx.get_edge_attributes(g, "weight"), font_size=8,
                                  font_family=_font())  # fmt: skip
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=RED, node_size=420)
-    for name, (x, y) in pos.items():
-        ax.text(x, y - 0.17, _wrap(name), ha="center", va="top", fontsize=10)
-    ax.set_title(f"抱团关系图（线上数字为两家共同投标次数；提升度 {group.lift:g}）", fontsize=9)
-    ax.margins(0.25)
+    for name, (x, y) in pos.items():  # names outside the circle, away from the lines
+        ha = "center" if abs(x) < 0.3 else "left" if x > 0 else "right"
+        va = "center" if abs(y) < 0.3 else "bottom" if y > 0 else "top"
+        ax.text(1.18 * x, 1.18 * y, _wrap(name), ha=ha, va=va, fontsize=10)
+    ax.set_title(f"抱团关系图（线上数字为两家共同投标次数；提升度 {group.lift:g}）", fontsize=11)
+    ax.margins(0.45)
     ax.axis("off")
     return _png(fig)
 
