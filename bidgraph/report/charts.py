@@ -72,9 +72,11 @@ def ring_image(group: Group) -> bytes:
 
 
 def price_chart(table: pd.DataFrame) -> bytes:
-    """CV of each tender's bids per market (log scale), boxes for the markets with the
-    most tenders; the tenders flagged as outliers of their market in red."""
-    markets = table["market"].value_counts().index[:MARKETS_SHOWN]
+    """CV of each tender's bids per market (log scale), boxes for the markets with
+    outliers and then the largest; the tenders flagged as outliers of their market in red."""
+    # the markets with outliers first, then the largest: every red × is on the chart
+    flagged_first = [*table.loc[table["flagged"], "market"], *table["market"].value_counts().index]
+    markets = list(dict.fromkeys(flagged_first))[:MARKETS_SHOWN]
     fig = _figure(8, 0.45 * len(markets) + 1.6)
     ax = fig.subplots()
     rng = np.random.default_rng(0)  # fixed jitter: the same data gives the same image
