@@ -89,6 +89,7 @@ def price_chart(table: pd.DataFrame) -> bytes:
         if flagged.any():
             ax.scatter(rows["cv"][flagged], y[flagged], s=40, color=RED, marker="x", label="异常（市场内离群）")
     ax.set_yticks(range(len(markets)), [_wrap(m, 16) for m in markets], fontsize=7)
+    ax.invert_yaxis()  # the first market (with outliers) on top
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # plain numbers, no mathtext glyphs
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else ""))
