@@ -25,6 +25,7 @@ LAYOUT = {
         ("detectors.py", "研判", ":material/policy:"),
         ("leads.py", "线索", ":material/folder_open:"),
         ("alerts.py", "预警督办", ":material/notifications_active:"),
+        ("report.py", "行业报告", ":material/summarize:"),
     ],
     "分析与数据": [
         ("cypher.py", "查询", ":material/terminal:"),

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     )
     alert_days_medium: int = Field(10, ge=1, description="Days to handle an alert of a medium finding (score 40–69).")
     alert_days_low: int = Field(20, ge=1, description="Days to handle an alert of a low finding (score < 40).")
+    alerts_on_load: bool = Field(True, description="Raise alerts at the end of every successful load.")
+    smtp_host: str = Field("", description="SMTP server for the daily alert digest; empty: files only, no network.")
+    smtp_port: int = Field(25, ge=1, description="Port of the SMTP server.")
+    smtp_sender: str = Field("bidgraph@localhost", description="From address of digest e-mails.")
+    digest_recipients: dict[str, str] = Field(
+        default_factory=dict, description="Department code or name → e-mail address(es) for the digest."
+    )
     user: str = Field("", description="Workbench user (login name in the user directory), set by SSO/proxy.")
     audit_key_file: Path | None = Field(
         None, description="HMAC key of the audit log; empty: <data_dir>/audit.key (created 0600 on first use)."

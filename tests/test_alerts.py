@@ -4,6 +4,7 @@ with a controlled clock, reasoned dismissal, alert → case with its evidence, �
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -144,6 +145,31 @@ def test_deadline_by_severity_and_overdue_counted_with_a_controlled_clock(graph,
     rules = {r.detector: r for r in by_rule(alerts.list())}
     assert rules["cobid_ring"].confirmation_rate == 1.0
     assert (rules["price_screen"].confirmation_rate, rules["price_screen"].dismiss_reasons) == (0.0, {"数据错误": 1})
+    assert (rules["cobid_ring"].precision, rules["price_screen"].precision) == (1.0, 0.0)
+    assert rules["cobid_ring"].precision_text() == "精确率 100%（已处置 1 条）"
+
+
+def test_daily_digest_per_department_lists_new_and_overdue_alerts_and_sends_nothing_offline(graph, settings) -> None:
+    from bidgraph.alerts.digest import Digest, digests, send_digests, write_digests
+
+    raise_alerts(graph, settings, actor="t", findings=[RING, LOW], now=T0)  # 17:00 Beijing time, 2026-01-05
+
+    def counts(items: Iterable[Digest]) -> dict[str, tuple[int, int]]:
+        return {d.name: (len(d.new), len(d.overdue)) for d in items}
+
+    first = digests(settings, T0.date(), now=T0 + timedelta(hours=1))
+    assert counts(first) == {"甲市水利局": (1, 0), "甲市交通运输局": (1, 0)}
+    later = {d.name: d for d in digests(settings, (T0 + timedelta(days=4)).date(), now=T0 + timedelta(days=9))}
+    # at the end of day 4 the high alert (3 days) is overdue, the low one (30 days) is not
+    assert counts(later.values()) == {"甲市水利局": (0, 1), "甲市交通运输局": (0, 0)}
+    paths = write_digests(list(later.values()), settings.data_dir / "digests")
+    texts = {p.name: p.read_text(encoding="utf-8") for p in paths}
+    assert set(texts) == {"2026-01-09-甲市水利局.md", "2026-01-09-甲市交通运输局.md"}
+    assert "逾期未办结（1 条）" in texts["2026-01-09-甲市水利局.md"] and "A、B、C" in texts["2026-01-09-甲市水利局.md"]
+    assert "无逾期预警" in texts["2026-01-09-甲市交通运输局.md"]
+    assert send_digests(list(later.values()), settings) == ([], [])  # no SMTP host: nothing goes out
+    water = Viewer(user="w", sectors=frozenset({"水利"}))
+    assert [d.name for d in digests(settings, T0.date(), viewer=water, now=T0)] == ["甲市水利局"]
 
 
 def test_dismissal_needs_a_reason_category_and_a_comment(graph, settings) -> None:
@@ -199,7 +225,7 @@ def test_page_shows_the_queue_with_overdue_and_the_figures(graph, settings, monk
     assert [t.label for t in app.tabs] == ["按监督部门", "按承办人", "按规则（转线索率）"]
 
 
-def test_sector_report_lists_the_sectors_findings_and_alert_handling(graph, settings) -> None:
+def test_sector_report_covers_the_period_and_its_alert_handling(graph, settings) -> None:
     from datetime import date
 
     from bidgraph.report import build_report, render_html
@@ -208,13 +234,13 @@ def test_sector_report_lists_the_sectors_findings_and_alert_handling(graph, sett
     graph.write("MATCH (t:Tender) SET t.bid_open = CASE t.code WHEN 'W-3' THEN '2025-09-01' ELSE '2025-03-01' END")
     ring_id, _ = raise_alerts(graph, settings, actor="t", findings=[RING, LOW], now=T0).new
     AlertStore(settings).dismiss(ring_id, "已有处理", "已由纪委立案", actor="chief", now=T0)
-    report = build_report(graph, settings, "水利", date(2025, 1, 1), date(2025, 6, 30), findings=[RING, LOW])
+    report = build_report(graph, settings, "水利", date(2025, 1, 1), date(2025, 6, 30))
     assert report.tenders == 2  # W-3 opened after the period
-    assert [f.detector for f in report.sections["抱团关系分析"]] == ["cobid_ring"]
-    assert report.sections["交易价格离散度分析"] == []  # the price screen is about 交通
-    assert [(r.detector, r.dismissed) for r in report.rules] == [("cobid_ring", 1)]
+    assert report.groups == [] and report.prices.empty  # no bids in this graph: nothing to analyse
+    assert [(r.detector, r.dismissed) for r in report.rules] == [("cobid_ring", 1)]  # the 交通 alert is not 水利's
+    assert report.rules[0].precision == 1.0  # dismissed as 已有处理: the alert was right
     html = render_html(report)
-    assert "A、B、C 在 2 个标段共同投标" in html and "甲市水利局" in html
+    assert "甲市水利局" in html and "本期本行业未发现抱团团伙" in html
     assert "<script" not in html and "http" not in html  # renders offline
     with pytest.raises(ReportError, match="没有开标的标段"):
-        build_report(graph, settings, "水利", date(2020, 1, 1), date(2020, 6, 30), findings=[])
+        build_report(graph, settings, "水利", date(2020, 1, 1), date(2020, 6, 30))

@@ -18,6 +18,7 @@ STATES: tuple[str, ...] = (PENDING, CHECKING, TO_CASE, DISMISSED)
 OPEN: tuple[str, ...] = (PENDING, CHECKING)
 CLOSED: tuple[str, ...] = (TO_CASE, DISMISSED)
 DISMISS_REASONS: tuple[str, ...] = ("正常竞争", "数据错误", "已有处理", "其他")
+HANDLED = DISMISS_REASONS[2]  # dismissed because already handled: the alert was right
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 ACTION_ZH = {"raise": "生成", "assign": "分派", "to_case": "转线索", "dismiss": "排除", "grow": "证据增加",
              "reopen": "证据增加，重新打开"}  # fmt: skip

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from bidgraph.alerts.model import Alert
 from bidgraph.alerts.routing import route, tender_routes
 from bidgraph.alerts.stats import QueueFigures, RuleFigures, by_department, by_person, by_rule
 from bidgraph.alerts.store import AlertStore, RaiseResult, utcnow
-from bidgraph.analysis import run_all
+from bidgraph.analysis import list_detectors, run_all
 from bidgraph.analysis.findings import Finding
 from bidgraph.cases import CaseStore
 from bidgraph.graph.store import GraphStore
@@ -71,6 +72,17 @@ class Board:
 
     def overdue(self) -> int:
         return sum(a.overdue(self.now) for a in self.alerts)
+
+
+@cache
+def rule_titles() -> dict[str, str]:
+    """detector id → its Chinese title (built-in catalogue), for the 督办 figures."""
+    return {q.detector or q.id: q.title for q in list_detectors()}
+
+
+def rule_precision(settings: Settings, viewer: Viewer | None = None) -> dict[str, RuleFigures]:
+    """Per detector, what handling its alerts says about it (the 研判 page shows it)."""
+    return {r.detector: r for r in by_rule(AlertStore(settings).list(viewer))}
 
 
 def board(settings: Settings, viewer: Viewer | None, *, now: datetime | None = None) -> Board:

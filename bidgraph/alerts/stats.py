@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from statistics import median
 
-from bidgraph.alerts.model import DISMISSED, TO_CASE, Alert
+from bidgraph.alerts.model import DISMISSED, HANDLED, TO_CASE, Alert
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,22 @@ class RuleFigures:
         decided = self.to_case + self.dismissed
         return self.to_case / decided if decided else None
 
+    @property
+    def precision(self) -> float | None:
+        """Share of decided alerts that were real: turned into a case, or dismissed as
+        已有处理 (handled elsewhere — true, only not ours to pursue); 正常竞争, 数据错误
+        and 其他 count against the rule. None until one is decided."""
+        decided = self.to_case + self.dismissed
+        return (self.to_case + self.dismiss_reasons.get(HANDLED, 0)) / decided if decided else None
+
+    def precision_text(self) -> str:
+        """「精确率 80%（已处置 5 条）」 for the 研判 page, or 「尚无处置」."""
+        if self.precision is None:
+            return "尚无处置"
+        return f"精确率 {self.precision:.0%}（已处置 {self.to_case + self.dismissed} 条）"
+
     def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "confirmation_rate": self.confirmation_rate}
+        return {**asdict(self), "confirmation_rate": self.confirmation_rate, "precision": self.precision}
 
 
 def queue_figures(alerts: Iterable[Alert], key: Callable[[Alert], str], now: datetime) -> list[QueueFigures]:

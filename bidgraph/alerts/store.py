@@ -59,6 +59,12 @@ class RaiseResult:
     reopened: list[int] = field(default_factory=list)
     unchanged: int = 0
 
+    def summary(self) -> str:
+        return (
+            f"新预警 {len(self.new)} 条，证据增加 {len(self.grown)} 条，重新打开 {len(self.reopened)} 条，"
+            f"未变化 {self.unchanged} 条"
+        )
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)

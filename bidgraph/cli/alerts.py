@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -48,10 +49,7 @@ def raise_command(user: str = UserOption) -> None:
     started = time.perf_counter()
     with open_store(settings) as graph:
         result = raise_alerts(graph, settings, actor=_actor(user), failures=failures)
-    console.print(
-        f"新预警 {len(result.new)} 条，证据增加 {len(result.grown)} 条，重新打开 {len(result.reopened)} 条，"
-        f"未变化 {result.unchanged} 条（用时 {time.perf_counter() - started:.1f} 秒）"
-    )
+    console.print(f"{result.summary()}（用时 {time.perf_counter() - started:.1f} 秒）")
     for detector, error in failures.items():
         console.print(f"[yellow]规则 {detector} 未完成：{error}[/]")
 
@@ -159,3 +157,33 @@ def stats(user: str = UserOption, fmt: str = FormatOption) -> None:
         reasons = "、".join(f"{k}{v}" for k, v in r.dismiss_reasons.items())
         table.add_row(r.detector, str(r.total), str(r.to_case), str(r.dismissed), rate, reasons)
     console.print(table)
+
+
+@app.command()
+def digest(
+    day: Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD（默认今天，北京时间）")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件夹（默认 <数据目录>/digests/<日期>）")] = None,
+    user: str = UserOption,
+) -> None:
+    """每日预警摘要：每个监督部门一个文件（当日新预警、逾期未办结）；配置了 SMTP 服务器时同时发邮件。"""
+    from datetime import date
+
+    from bidgraph.alerts.digest import digests, send_digests, write_digests
+    from bidgraph.errors import BidgraphError
+
+    settings = get_settings()
+    try:
+        when = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise BidgraphError(f"--date 日期「{day}」无效，请写成 YYYY-MM-DD") from None
+    items = digests(settings, when, viewer=_viewer(user))
+    if not items:
+        console.print("没有预警，未生成日报（导入数据后会自动生成预警，或运行 bidgraph alerts raise）。")
+        return
+    folder = out or settings.data_dir / "digests" / str(items[0].day)
+    for path, d in zip(write_digests(items, folder), items, strict=True):
+        late = f"[bold red]{len(d.overdue)}[/]" if d.overdue else "0"
+        console.print(f"{d.name}：新预警 {len(d.new)} 条，逾期 {late} 条 → {path}")
+    sent, missing = send_digests(items, settings)
+    if settings.smtp_host:
+        console.print(f"已发送邮件 {len(sent)} 封；未配置收件人的部门：{'、'.join(missing) or '无'}")

@@ -20,6 +20,7 @@ def demo(
     reload: bool = typer.Option(False, "--reload", help="即使图中已有数据也重新载入示例数据"),
 ) -> None:
     """启动内置数据库，载入示例数据（首次），打开研判工作台。"""
+    from bidgraph.alerts.onload import alerts_after_load
     from bidgraph.graph import open_store
     from bidgraph.graph.schema import apply_schema
     from bidgraph.loaders import load_paths
@@ -38,6 +39,9 @@ def demo(
 
                 report = load_paths(store, files, progress=advance, actor="demo")
             console.print(f"示例数据已载入：{report.rows_loaded:,} 行，用时 {report.elapsed_s:.1f} 秒")
+            raised = alerts_after_load(store, get_settings(), report, actor="demo")
+            if raised is not None:
+                console.print(raised.summary())
         info = store.info()
     console.print(f"图中共有 {info.nodes:,} 个节点、{info.relationships:,} 条关系（{info.location}）")
     console.print(f"工作台地址：http://127.0.0.1:{port}  （Ctrl+C 退出；数据库继续运行，bidgraph db stop 可停止）")

@@ -37,12 +37,14 @@ def load(
 ) -> None:
     """检查并导入数据文件（默认严格模式：任何一行出错则全部不写入）。"""
     from bidgraph import loaders
+    from bidgraph.alerts.onload import alerts_after_load
     from bidgraph.cli.account import print_account
     from bidgraph.graph import open_store
     from bidgraph.settings import get_settings
 
     settings = get_settings()
     actor = "" if dry_run else acting_admin()  # loading is the administrator's, as on the 数据 page
+    raised = None
     with open_store(settings) as store, _progress() as bar:
         task = bar.add_task("检查", total=None)
 
@@ -55,7 +57,11 @@ def load(
             report = loaders.load_paths(
                 store, paths, skip_invalid=skip_invalid, mapping=mapping, progress=progress, actor=actor
             )
+            bar.update(task, total=None, description="生成预警")
+            raised = alerts_after_load(store, settings, report, actor=actor)
     _print_report(report)
+    if raised is not None:
+        console.print(raised.summary())
     print_account(console, report)
     if report.errors:
         target = errors_csv or settings.data_dir / "load-errors" / f"{report.load_id}.csv"

@@ -2,6 +2,7 @@
 价格离散度、中标率 findings for one sector and period, and how its alerts were handled."""
 
 from bidgraph.report.build import SectorReport, build_report
+from bidgraph.report.pdf import render_pdf
 from bidgraph.report.render import render_html
 
-__all__ = ["SectorReport", "build_report", "render_html"]
+__all__ = ["SectorReport", "build_report", "render_html", "render_pdf"]

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from bidgraph.alerts import DISMISS_REASONS, STATES, AlertStore
+from bidgraph.alerts.digest import digests
 from bidgraph.alerts.model import ACTION_ZH, SEVERITY_ZH, Alert
-from bidgraph.alerts.service import Board, board, raise_alerts, to_case
+from bidgraph.alerts.service import Board, board, raise_alerts, rule_titles, to_case
 from bidgraph.workbench import ui
 
 st.title("预警督办")
@@ -109,17 +110,32 @@ def figures(view: Board) -> None:
     rules = pd.DataFrame(
         [
             {
-                "规则": r.detector,
+                "规则": rule_titles().get(r.detector, r.detector),
                 "预警": r.total,
                 "转线索": r.to_case,
                 "排除": r.dismissed,
                 "转线索率": "—" if r.confirmation_rate is None else f"{r.confirmation_rate:.0%}",
+                "精确率": "—" if r.precision is None else f"{r.precision:.0%}",
                 "排除理由": "、".join(f"{k} {v}" for k, v in r.dismiss_reasons.items()),
             }
             for r in view.rules
         ]
     )
     by_rule.dataframe(rules, hide_index=True)
+
+
+def daily_digest() -> None:
+    """Today's digest per department (the files `bidgraph alerts digest` writes)."""
+    items = [d for d in digests(settings, viewer=viewer) if d.new or d.overdue]
+    label = f"今日预警日报：{len(items)} 个监督部门有新预警或逾期预警"
+    with st.expander(label, expanded=False, icon=":material/mail:"):
+        st.caption("命令行 bidgraph alerts digest 为每个监督部门写出日报文件；配置 SMTP 服务器后同时发邮件。")
+        for d in items:
+            st.markdown(f"**{ui.plain(d.subject)}**")
+            for heading, lines in d.sections():
+                st.markdown(f"{heading}\n" + "\n".join(f"- {ui.plain(x)}" for x in lines))
+        if not items:
+            st.write("今日没有新预警，也没有逾期预警。")
 
 
 raise_button()
@@ -134,3 +150,4 @@ if selected is not None:
     handle(selected)
 if current.alerts:
     figures(current)
+    daily_digest()

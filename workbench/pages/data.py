@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from bidgraph.alerts.onload import alerts_after_load
 from bidgraph.loaders import load_paths, validate_paths
 from bidgraph.loaders.account import account_rows
 from bidgraph.loaders.mapping import Mapping, mapping_from_text
@@ -138,6 +139,10 @@ if cols[1].button(
             data_dir=ui.settings().data_dir,
         ),
     )
+    st.session_state["data:alerts"] = None
+    if report is not None:
+        bar.progress(1.0, text="正在生成预警……")
+        st.session_state["data:alerts"] = alerts_after_load(store, ui.settings(), report, actor=viewer.user)
     bar.empty()
     st.session_state["data:report"] = report
     if report is not None and report.written:
@@ -146,6 +151,8 @@ if cols[1].button(
             shutil.rmtree(upload_dir, ignore_errors=True)
 if st.session_state.get("data:report") is not None:
     show_report(st.session_state["data:report"])
+if st.session_state.get("data:alerts") is not None:
+    st.info(st.session_state["data:alerts"].summary() + "，见「预警督办」。")
 
 st.subheader("导入历史")
 history = ui.attempt("读取导入历史", lambda: recent_loads(store, limit=50))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from bidgraph.alerts.service import rule_precision
 from bidgraph.analysis.findings import Finding
 from bidgraph.graph import GraphStore
 from bidgraph.queries.library import SavedQuery
@@ -28,6 +29,7 @@ if catalogue is None:
 known = {q.id for q in catalogue}
 catalogue += [q for q in ui.attempt("读取查询库", lambda: saved_queries(ui.settings())) or [] if q.id not in known]
 by_id = {q.id: q for q in catalogue}
+handled = rule_precision(ui.settings(), viewer)  # dismissed / turned-into-case alerts per rule
 
 
 def show_findings(store: GraphStore, viewer: Viewer, chosen: str, found: list[Finding]) -> None:
@@ -89,7 +91,11 @@ with run_tab:
     chosen = st.selectbox(
         "检测规则",
         list(by_id),
-        format_func=lambda qid: f"{by_id[qid].title}" + ("" if by_id[qid].builtin else "（自定义）"),
+        format_func=lambda qid: (
+            f"{by_id[qid].title}"
+            + ("" if by_id[qid].builtin else "（自定义）")
+            + (f"　{handled[qid].precision_text()}" if qid in handled and handled[qid].precision is not None else "")
+        ),
         key="detector:id",
         index=list(by_id).index(st.query_params["detector"]) if st.query_params.get("detector") in by_id else 0,
     )
@@ -97,6 +103,13 @@ with run_tab:
     st.markdown(f"**{ui.plain(query.title)}** · {ui.plain(query.description)}")  # user queries have these too
     if query.legal_ground:
         st.caption(f"法律依据：{ui.plain(query.legal_ground)}")
+    if chosen in handled:
+        r = handled[chosen]
+        reasons = "、".join(f"{k} {v}" for k, v in r.dismiss_reasons.items()) or "无"
+        st.caption(
+            f"预警处置：{r.precision_text()}；预警 {r.total} 条，转线索 {r.to_case}，排除 {r.dismissed}（{reasons}）。"
+            "精确率 =（转线索 + 以「已有处理」排除）/ 已处置。"
+        )
     with st.form("detector:form", border=False):
         values = param_widgets(query.parameters, f"detector:{chosen}")
         submitted = st.form_submit_button("运行", type="primary")
