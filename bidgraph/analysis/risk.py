@@ -144,7 +144,7 @@ def _firms(
     f["partners"] = f["partners"].fillna(0).astype(int)
     concentration = -np.log10(f["top_p"].astype(float).clip(lower=1e-300))
     f["concentration"] = concentration.fillna(0.0).where(f["bids"] >= 2)
-    f["meetings_collusive"] = f["market"].map(checks["collusive"]).fillna(False).astype(bool)
+    f["meetings_collusive"] = f["market"].map(checks["collusive"]).eq(True)  # unknown market: not collusive
     columns = {"price": "involvement", "cobid": "concentration"}
     components = f[[columns[fam] for fam in families]].copy()
     if "concentration" in components:
