@@ -14,7 +14,7 @@ from typing import Any
 
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders import identity
+from bidgraph.loaders import bulk, identity
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References, Renames
@@ -248,7 +248,8 @@ def write_plan(store: GraphStore, plan: Plan, batch_size: int, progress: Progres
     skip = plan.invalid
     usable = {s.label: s for s in plan.sources if s.label not in plan.bad_sources}
     assert plan.records is not None, "check(keep=True) keeps the rows for the write pass"
-    with Writer(store, batch_size, on_batch=tick) as writer:
+    sender = bulk.sender_for(store, report.load_id)  # an empty graph: built by GRAPH.BULK
+    with Writer(store, batch_size, on_batch=tick, sender=sender) as writer:
         for label, row, record in plan.records:
             source = usable.get(label)
             if source is None or (label, row) in skip:
