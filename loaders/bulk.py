@@ -30,7 +30,7 @@ _ENDS, _COUNT = struct.Struct("<QQ"), struct.Struct("<I")
 _NULL, _TRUE, _FALSE = b"\x00", b"\x01\x01", b"\x01\x00"
 
 
-def sender_for(store: GraphStore, load_id: str) -> BulkSender | None:
+def sender_for(store: GraphStore | None, load_id: str) -> BulkSender | None:
     """The bulk sender when ``store`` is an empty FalkorDB graph (and bulk first loads
     are on), else ``None``: the Writer keeps its MERGE sender."""
     if not isinstance(store, FalkorStore) or not store.bulk_first_load:
@@ -43,7 +43,7 @@ def sender_for(store: GraphStore, load_id: str) -> BulkSender | None:
 class BulkSender:
     """Takes the Writer's batches in place of ``write.Sender``; ``close`` sends the graph."""
 
-    def __init__(self, store: FalkorStore, load_id: str) -> None:
+    def __init__(self, store: FalkorStore | None, load_id: str) -> None:
         self.store = store
         self.load_id = load_id
         self.model = GraphModel()
@@ -57,7 +57,7 @@ class BulkSender:
         self.model.apply(statement, rows, prov)
 
     def close(self, *, abort: bool = False) -> None:
-        if not abort:
+        if not abort and self.store is not None:  # no store: the model is all a caller wants
             started = time.perf_counter()
             build(self.store, self.model, self.load_id)
             self.seconds = time.perf_counter() - started
