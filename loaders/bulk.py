@@ -25,6 +25,7 @@ from bidgraph.loaders.bulk_model import GraphModel
 TOKEN_BYTES = 8 << 20  # one token (label file) at most ~8 MB
 COMMAND_BYTES = 64 << 20  # one GRAPH.BULK command at most ~64 MB (Redis allows 512 MB per argument)
 STAGING = "{graph}~bulk~{load_id}"
+STRING_CACHE = 200_000
 _LONG, _DOUBLE, _ARRAY = struct.Struct("<Bq"), struct.Struct("<Bd"), struct.Struct("<Bq")
 _ENDS, _COUNT = struct.Struct("<QQ"), struct.Struct("<I")
 _NULL, _TRUE, _FALSE = b"\x00", b"\x01\x01", b"\x01\x00"
@@ -138,7 +139,8 @@ def _node_tokens(model: GraphModel, wire: list[int]) -> Iterator[tuple[bytes, in
         for n in members:
             wire[n] = next_id
             next_id += 1
-        yield from _tokens(":".join(labels), keys, (_values(model.node_props[n], keys) for n in members))
+        strings: dict[str, bytes] = {}
+        yield from _tokens(":".join(labels), keys, (_values(model.node_props[n], keys, strings) for n in members))
 
 
 def _rel_tokens(model: GraphModel, wire: list[int]) -> Iterator[tuple[bytes, int]]:
@@ -147,12 +149,11 @@ def _rel_tokens(model: GraphModel, wire: list[int]) -> Iterator[tuple[bytes, int
         groups.setdefault(rel_type, []).append(rel)
     for rel_type, members in groups.items():
         keys = _keys(model.rel_props[r] for r in members)
-        ends = model.ends
-        yield from _tokens(
-            rel_type,
-            keys,
-            (_ENDS.pack(wire[ends[r][0]], wire[ends[r][1]]) + _values(model.rel_props[r], keys) for r in members),
+        ends, strings = model.ends, {}
+        entities = (
+            _ENDS.pack(wire[ends[r][0]], wire[ends[r][1]]) + _values(model.rel_props[r], keys, strings) for r in members
         )
+        yield from _tokens(rel_type, keys, entities)
 
 
 def _keys(props: Iterator[dict[str, Any]]) -> list[str]:
@@ -175,8 +176,22 @@ def _tokens(name: str, keys: list[str], entities: Iterator[bytes]) -> Iterator[t
         yield b"".join(parts), len(parts) - 1
 
 
-def _values(props: dict[str, Any], keys: list[str]) -> bytes:
-    return b"".join([value_bytes(props.get(k)) for k in keys])
+def _values(props: dict[str, Any], keys: list[str], strings: dict[str, bytes]) -> bytes:
+    """The entity's values in header order; strings (sources, load ids, regions… repeat a
+    lot) are encoded once via ``strings``."""
+    out = []
+    for key in keys:
+        value = props.get(key)
+        if type(value) is str:
+            data = strings.get(value)
+            if data is None:
+                data = value_bytes(value)
+                if len(strings) < STRING_CACHE:
+                    strings[value] = data
+            out.append(data)
+        else:
+            out.append(value_bytes(value))
+    return b"".join(out)
 
 
 def value_bytes(value: Any) -> bytes:

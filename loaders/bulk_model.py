@@ -38,7 +38,7 @@ class GraphModel:
         self._expert_no: dict[Any, dict[int, None]] = {}  # expert_no -> nodes (ordered set)
         self._bid_open = "bid_open"
         self._fresh: set[int] = set()  # nodes created by the batch being applied
-        self._assigned: set[tuple[str, int, str]] = set()  # (kind, element, property) set by this batch
+        self._assigned: dict[tuple[str, int], list[Props]] = {}  # what this batch's SETs gave each element
         self._apply: dict[str, Callable[[tuple[Any, ...], list[Any], Props], None]] = {
             "node": self._node,
             "edge": self._edge,
@@ -50,7 +50,7 @@ class GraphModel:
 
     def apply(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
         """One batch of one statement, as ``cypher(statement)`` runs it."""
-        self._fresh, self._assigned = set(), set()
+        self._fresh, self._assigned = set(), {}
         self._apply[statement[0]](statement, rows, prov)
 
     # -- primitives ---------------------------------------------------------------------
@@ -73,17 +73,22 @@ class GraphModel:
             return
         node = kind == "node"
         props = self.node_props[element] if node else self.rel_props[element]
-        last_wins = node and element in self._fresh
-        for name, value in values.items():
-            if not last_wins:
-                token = (kind, element, name)
-                if token in self._assigned:
-                    continue
-                self._assigned.add(token)
-            if value is None:
-                props.pop(name, None)
+        if not (node and element in self._fresh):  # first value per property wins
+            earlier = self._assigned.setdefault((kind, element), [])
+            if earlier:
+                given = {k for v in earlier for k in v}
+                earlier.append(values)
+                values = {k: v for k, v in values.items() if k not in given}
             else:
-                props[name] = value
+                earlier.append(values)
+        if None in values.values():
+            for name, value in values.items():
+                if value is None:
+                    props.pop(name, None)
+                else:
+                    props[name] = value
+        else:
+            props.update(values)
         self.counters["properties_set"] += len(values)
         if node and self._expert in self.labels[element] and "expert_no" in props:
             self._expert_no.setdefault(props["expert_no"], {})[element] = None

@@ -31,7 +31,7 @@ LOAD_TIMES = {"load_id", "loaded_at", "first_load"}  # differ between any two lo
 # keeps follows its internal record order (neither first nor last). Every other value is
 # compared, ``row`` of every other element included.
 UNORDERED = {("EVALUATED", "row")}
-PART_ROWS, BATCH = 1500, 300
+PART_ROWS, BATCH = 1000, 250
 pytestmark = pytest.mark.skipif(not (SAMPLE / "ground_truth.json").exists(), reason="data/sample 尚未生成")
 
 
