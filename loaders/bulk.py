@@ -180,17 +180,13 @@ def _values(props: dict[str, Any], keys: list[str], strings: dict[str, bytes]) -
     """The entity's values in header order; strings (sources, load ids, regions… repeat a
     lot) are encoded once via ``strings``."""
     out = []
-    for key in keys:
-        value = props.get(key)
-        if type(value) is str:
-            data = strings.get(value)
-            if data is None:
-                data = value_bytes(value)
-                if len(strings) < STRING_CACHE:
-                    strings[value] = data
-            out.append(data)
-        else:
-            out.append(value_bytes(value))
+    for value in map(props.get, keys):
+        data = strings.get(value) if type(value) is str else None
+        if data is None:
+            data = value_bytes(value)
+            if type(value) is str and len(strings) < STRING_CACHE:
+                strings[value] = data
+        out.append(data)
     return b"".join(out)
 
 

@@ -99,7 +99,7 @@ class GraphModel:
         matched = []
         for a, b, on in pairs:
             found = self.rels.setdefault((rel_type, a, b), [])
-            hits = [r for r in found if all(self.rel_props[r].get(k) == v for k, v in on.items())]
+            hits = [r for r in found if all(self.rel_props[r].get(k) == v for k, v in on.items())] if on else found[:]
             if not hits:
                 hits = [len(self.rel_types)]
                 self.rel_types.append(rel_type)
