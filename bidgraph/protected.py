@@ -124,10 +124,11 @@ MATCH (e:Expert) WHERE e.name IS NULL OR e.name <> $prefix + coalesce(e.expert_n
    OR {" OR ".join(f"e.{f} IS NOT NULL" for f in EXPERT_FIELDS[1:])}
 RETURN e.key AS key, e.expert_no AS expert_no, {", ".join(f"e.{f} AS {f}" for f in EXPERT_FIELDS)}
 """
-_SEAL = f"""
-UNWIND $rows AS row MATCH (e:Expert {{key: row.key}})
-SET e.name = row.alias REMOVE {", ".join(f"e.{f}" for f in EXPERT_FIELDS[1:])}
-"""
+_SEAL = "UNWIND $rows AS row MATCH (e:Expert {key: row.key}) SET e.name = row.alias"
+# One property per statement: FalkorDB 4.16.3 removes the wrong properties when one
+# clause removes several (measured: REMOVE e.employer, e.id_masked, e.title_level took
+# `specialty` and left `title_level`).
+_REMOVE_FIELD = "UNWIND $rows AS row MATCH (e:Expert {{key: row.key}}) WHERE e.{f} IS NOT NULL REMOVE e.{f}"
 
 
 def seal_experts(store: GraphStore, vault: ProtectedStore) -> int:
@@ -148,4 +149,6 @@ def seal_experts(store: GraphStore, vault: ProtectedStore) -> int:
     vault.put(values)
     sealed = [{"key": r["key"], "alias": expert_alias(r["expert_no"])} for r in rows]
     store.write(_SEAL, {"rows": sealed})
+    for field in EXPERT_FIELDS[1:]:
+        store.write(_REMOVE_FIELD.format(f=field), {"rows": sealed})
     return len(sealed)

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     query_memory_mb: int = Field(1024, ge=0, description="Memory one query may use in the embedded server; 0: no cap.")
     user_query_slots: int = Field(1, ge=1, description="Free Cypher queries one analyst may run at the same time.")
     write_batch_size: int = Field(2_000, ge=1, description="Rows per UNWIND write statement.")
+    bulk_first_load: bool = Field(
+        True, description="Load into an empty FalkorDB graph with GRAPH.BULK (same graph as MERGE, much faster)."
+    )
     price_warn_yuan: float = Field(
         10_000_000_000, gt=0, description="Amounts (元) above this load with a warning naming file, row, column."
     )

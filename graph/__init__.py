@@ -109,5 +109,6 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         ) from e
     store = FalkorStore(db, settings.graph_name, location=location, embedded=backend == "embedded", **limits)
     store.data_dir = settings.data_dir
+    store.bulk_first_load = settings.bulk_first_load
     recover(store, settings.data_dir)  # a load that died part-way is rolled back first
     return store

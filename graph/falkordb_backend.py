@@ -25,6 +25,7 @@ _ALREADY_INDEXED = "already indexed"
 
 class FalkorStore(GraphStore):
     backend = "falkordb"
+    bulk_first_load = True  # BIDGRAPH_BULK_FIRST_LOAD (set by open_store)
 
     def __init__(
         self,
@@ -190,6 +191,48 @@ class FalkorStore(GraphStore):
                 if "already exists" not in str(e).lower():
                     raise _query_error(e, "GRAPH.CONSTRAINT", self.timeout_ms) from e
         return True
+
+    # -- first loads by GRAPH.BULK (``loaders/bulk.py``) ----------------------------------
+    def staging(self, name: str) -> FalkorStore:
+        """A store on another graph key of the same server (a bulk first load builds the
+        graph there, then ``replace_with`` swaps it in)."""
+        return FalkorStore(
+            self._db,
+            name,
+            location=self._location,
+            timeout_ms=self.timeout_ms,
+            row_limit=self.row_limit,
+            batch_size=self.batch_size,
+            embedded=self._embedded,
+        )
+
+    def bulk_insert(self, args: list[Any]) -> None:
+        """One GRAPH.BULK command into this graph key (``BEGIN`` creates it)."""
+        try:
+            self._db.connection.execute_command("GRAPH.BULK", self._name, *args)
+        except redis.ResponseError as e:
+            raise QueryError(f"批量导入被数据库拒绝：{e}", query="GRAPH.BULK") from e
+        except (redis.RedisError, OSError) as e:
+            raise unavailable(e, self._location) from e
+
+    def replace_with(self, staging: FalkorStore) -> None:
+        """Put the ``staging`` graph in this key's place in one step (RENAME: no fork, no
+        copy; readers see the old graph or the new one, never half of it)."""
+        try:
+            self._db.connection.rename(staging.graph_name, self._name)
+        except (redis.RedisError, OSError) as e:
+            raise unavailable(e, self._location) from e
+
+    def drop(self) -> None:
+        """Delete this graph key (a staging graph left by a failed bulk load)."""
+        try:
+            self._db.connection.delete(self._name)
+        except (redis.RedisError, OSError) as e:
+            raise unavailable(e, self._location) from e
+
+    def keys(self, pattern: str) -> list[str]:
+        """Graph keys of the server matching ``pattern`` (stale staging graphs)."""
+        return [k.decode() if isinstance(k, bytes) else k for k in self._db.connection.keys(pattern)]
 
     def clear(self) -> None:
         if self._exists():

@@ -27,6 +27,12 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TIME = re.compile(r"^(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?(?:\s*:?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?$")
 _MONEY = re.compile(r"^(-?)[¥￥]?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|万|元)?$")
+# compiled once: these run per cell on every bid row (the check pass's hot loop)
+_SPACES = re.compile(r"\s+")
+_MAC_SEPARATORS = re.compile(r"[-:.\s]")
+_MAC = re.compile(r"[0-9A-F]{12}")
+_ACCOUNT_SEPARATORS = re.compile(r"[\s-]")
+_NON_DIGITS = re.compile(r"\D")
 _MASKED_ID = re.compile(r"^[0-9]{6}[0-9*]{8,11}[0-9Xx*]$")
 _TRUE = {"是", "y", "yes", "true", "1", "t", "中标", "有效", "√"}
 _FALSE = {"否", "n", "no", "false", "0", "f", "未中标", "无效", "×"}
@@ -238,7 +244,7 @@ def company_name(name: str) -> str:
 def phone(value: str) -> str:
     """Digits only, without +86/0086; a landline keeps (or gets back) its trunk 0:
     ``+86 371 6688 1234`` and ``0371-66881234`` are the same number."""
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGITS.sub("", value)
     international = re.match(r"^(0086|86)(\d{10,11})$", digits)
     if international and (value.strip().startswith(("+", "00")) or len(digits) == 13):
         digits = international.group(2)
@@ -248,8 +254,8 @@ def phone(value: str) -> str:
 
 
 def mac(value: str) -> str:
-    raw = re.sub(r"[-:.\s]", "", value).upper()
-    if not re.fullmatch(r"[0-9A-F]{12}", raw):
+    raw = _MAC_SEPARATORS.sub("", value).upper()
+    if not _MAC.fullmatch(raw):
         raise ValueError("MAC 地址应为 12 位十六进制（如 AA-BB-CC-DD-EE-FF）")
     return raw
 
@@ -262,7 +268,7 @@ def ip(value: str) -> str:
 
 
 def bank_account(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", value)
+    digits = _ACCOUNT_SEPARATORS.sub("", value)
     if not digits.isdigit():
         raise ValueError("银行账号应只含数字")
     return digits
@@ -281,4 +287,4 @@ def email(value: str) -> str:
 
 def serial(value: str) -> str:
     """CPU/disk/dongle serials and file IDs: no spaces, upper case."""
-    return re.sub(r"\s+", "", value).upper()
+    return _SPACES.sub("", value).upper()

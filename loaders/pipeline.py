@@ -14,7 +14,7 @@ from typing import Any
 
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders import identity
+from bidgraph.loaders import bulk, identity
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References, Renames
@@ -231,9 +231,17 @@ def _learn(resolver: Resolver, references: References, table: str, record: dict[
         resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
 
 
-def write_plan(store: GraphStore, plan: Plan, batch_size: int, progress: Progress | None = None) -> None:
-    """The write pass: the valid rows of the usable sources, as batched MERGEs, from
-    the rows ``check(keep=True)`` kept. The caller holds ``store.atomic()``."""
+def write_plan(
+    store: GraphStore | None,
+    plan: Plan,
+    batch_size: int,
+    progress: Progress | None = None,
+    *,
+    sender: Any = None,
+) -> None:
+    """The write pass: the valid rows of the usable sources, as batched MERGEs (or, into
+    an empty graph, one GRAPH.BULK build), from the rows ``check(keep=True)`` kept. The
+    caller holds ``store.atomic()``. ``sender`` replaces the store's (benchmarks)."""
     report = plan.report
     loaded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     total = plan.rows_valid
@@ -248,7 +256,8 @@ def write_plan(store: GraphStore, plan: Plan, batch_size: int, progress: Progres
     skip = plan.invalid
     usable = {s.label: s for s in plan.sources if s.label not in plan.bad_sources}
     assert plan.records is not None, "check(keep=True) keeps the rows for the write pass"
-    with Writer(store, batch_size, on_batch=tick) as writer:
+    sender = sender or bulk.sender_for(store, report.load_id)  # an empty graph: built by GRAPH.BULK
+    with Writer(store, batch_size, on_batch=tick, sender=sender) as writer:
         for label, row, record in plan.records:
             source = usable.get(label)
             if source is None or (label, row) in skip:

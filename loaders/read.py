@@ -271,8 +271,8 @@ def shape_problem(width: int, cells: list[object]) -> str:
     extra = sum(1 for c in cells[width:] if c not in (None, ""))
     if extra:
         return f"本行比表头多 {extra} 个非空单元格（可能有未加引号的逗号），请检查本行"
-    for cell in cells:
-        lines = cell.split("\n")[1:] if isinstance(cell, str) and width > 1 else ()
+    for cell in cells if width > 1 else ():
+        lines = cell.split("\n")[1:] if isinstance(cell, str) and "\n" in cell else ()
         if any(line.count(",") >= width - 1 for line in lines):
             return "一个带引号的字段包含了多行完整的数据（疑似引号未闭合，后面的行被并入），请检查本行的引号"
     return ""

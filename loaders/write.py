@@ -123,6 +123,10 @@ class Sender(threading.Thread):
             raise self.error
         self.queue.put((query, params))
 
+    def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
+        """One batch of one statement (``bulk.BulkSender`` takes the same call)."""
+        self.send(cypher(statement), {"rows": rows, "prov": prov})
+
     def close(self, *, abort: bool = False) -> None:
         """Wait until every statement sent has run (or, with ``abort``, drop the rest)."""
         self.abort = abort
@@ -137,8 +141,14 @@ class Writer:
     buffer in ``RANK`` order, so a statement never looks for a node still buffered.
     Use as a context manager: leaving it waits for the last statement."""
 
-    def __init__(self, store: GraphStore, batch_size: int, on_batch: Callable[[int], None] | None = None) -> None:
-        self.sender = Sender(store)
+    def __init__(
+        self,
+        store: GraphStore,
+        batch_size: int,
+        on_batch: Callable[[int], None] | None = None,
+        sender: Sender | None = None,
+    ) -> None:
+        self.sender = sender or Sender(store)
         self.batch_size = batch_size
         self.on_batch = on_batch
         self.buffers: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
@@ -172,7 +182,7 @@ class Writer:
     def flush(self) -> None:
         for statement, rows in sorted(self.buffers.items(), key=lambda item: RANK.get(item[0][0], 3)):
             if rows:
-                self.sender.send(cypher(statement), {"rows": rows, "prov": self.prov})
+                self.sender.send_facts(statement, rows, self.prov)
                 self.buffers[statement] = []
                 self.statements += 1
         if self.on_batch:

@@ -1,0 +1,194 @@
+"""What the MERGE statements of ``write.py`` make of an EMPTY graph, computed in
+memory, so a first load can be sent with GRAPH.BULK (``bulk.py``) and still give the
+same graph. Each statement kind of ``write.cypher`` has its twin here, and the batches
+arrive in the order the MERGE path runs them (``Writer.flush``).
+
+Within one batch FalkorDB runs each clause over all rows before the next (MATCH, MERGE
+and SET are eager), and when several rows of a batch write the same element, measured
+on FalkorDB 4.16: a SET keeps the FIRST row's value of each property on an element that
+existed before the batch and on every relationship, the LAST row's on a node the batch
+created; ON CREATE SET keeps only the last referencing row's values. Across batches the
+later batch wins. The model applies the same rules clause by clause."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bidgraph.graph.schema import KEY, schema
+from bidgraph.loaders.write import COUNTERS, EXPERT_LINKS, MERGE_ON
+
+Props = dict[str, Any]
+
+
+class GraphModel:
+    """Nodes and relationships by internal number, as lists (compact and ordered)."""
+
+    def __init__(self) -> None:
+        s = schema()
+        self.labels: list[list[str]] = []
+        self.node_props: list[Props] = []
+        self.nodes: dict[tuple[str, str], int] = {}  # (label, key) -> node
+        self.rel_types: list[str] = []
+        self.ends: list[tuple[int, int]] = []
+        self.rel_props: list[Props] = []
+        self.rels: dict[tuple[str, int, int], list[int]] = {}  # (type, a, b) -> relationships
+        self.counters = dict.fromkeys(COUNTERS, 0)
+        self._expert = s.node("Expert").label
+        self._expert_no: dict[Any, dict[int, None]] = {}  # expert_no -> nodes (ordered set)
+        self._bid_open = "bid_open"
+        self._fresh: set[int] = set()  # nodes created by the batch being applied
+        self._assigned: dict[tuple[str, int], list[Props]] = {}  # what this batch's SETs gave each element
+        self._apply: dict[str, Callable[[tuple[Any, ...], list[Any], Props], None]] = {
+            "node": self._node,
+            "edge": self._edge,
+            "bid": self._bid,
+            "win": self._win,
+            "evaluated": self._expert_link,
+            "scored": self._expert_link,
+        }
+
+    def apply(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+        """One batch of one statement, as ``cypher(statement)`` runs it."""
+        self._fresh, self._assigned = set(), {}
+        self._apply[statement[0]](statement, rows, prov)
+
+    # -- primitives ---------------------------------------------------------------------
+    def _merge(self, label: str, key: Any, load_id: str) -> tuple[int, bool]:
+        node = self.nodes.get((label, key))
+        if node is not None:
+            return node, False
+        node = len(self.labels)
+        self.nodes[(label, key)] = node
+        self.labels.append([label])
+        self.node_props.append({KEY: key, "first_load": load_id})
+        self._fresh.add(node)
+        self.counters["nodes_created"] += 1
+        return node, True
+
+    def _update(self, kind: str, element: int, values: Props | None) -> None:
+        """``SET x += values`` by one row of the batch (rules in the module doc); a null
+        value removes the property."""
+        if not values:
+            return
+        node = kind == "node"
+        props = self.node_props[element] if node else self.rel_props[element]
+        if not (node and element in self._fresh):  # first value per property wins
+            earlier = self._assigned.setdefault((kind, element), [])
+            if earlier:
+                given = {k for v in earlier for k in v}
+                earlier.append(values)
+                values = {k: v for k, v in values.items() if k not in given}
+            else:
+                earlier.append(values)
+        if None in values.values():
+            for name, value in values.items():
+                if value is None:
+                    props.pop(name, None)
+                else:
+                    props[name] = value
+        else:
+            props.update(values)
+        self.counters["properties_set"] += len(values)
+        if node and self._expert in self.labels[element] and "expert_no" in props:
+            self._expert_no.setdefault(props["expert_no"], {})[element] = None
+
+    def _merge_rels(self, rel_type: str, pairs: list[tuple[int, int, Props]], load_id: str) -> list[list[int]]:
+        """``MERGE (a)-[r:T {on}]->(b)`` for each row: every existing match, else one new
+        relationship holding the pattern's properties (found by later rows)."""
+        matched = []
+        for a, b, on in pairs:
+            found = self.rels.setdefault((rel_type, a, b), [])
+            hits = [r for r in found if all(self.rel_props[r].get(k) == v for k, v in on.items())] if on else found[:]
+            if not hits:
+                hits = [len(self.rel_types)]
+                self.rel_types.append(rel_type)
+                self.ends.append((a, b))
+                self.rel_props.append({**on, "first_load": load_id})
+                found.append(hits[0])
+                self.counters["relationships_created"] += 1
+            matched.append(hits)
+        return matched
+
+    def _set_rels(self, matched: list[list[int]], values: list[tuple[Props | None, ...]]) -> None:
+        for rels, row_values in zip(matched, values, strict=True):
+            for r in rels:
+                for v in row_values:
+                    self._update("rel", r, v)
+
+    # -- statements ---------------------------------------------------------------------
+    def _node(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+        s = schema()
+        _, label, extra = statement
+        label, extra = s.node(label).label, s.node(extra).label if extra else ""
+        nodes = [self._merge(label, row[KEY], prov["load_id"])[0] for row in rows]
+        for node, row in zip(nodes, rows, strict=True):
+            if extra and extra not in self.labels[node]:
+                self.labels[node].append(extra)
+            self._update("node", node, row["props"])
+            self._update("node", node, prov)
+
+    def _edge(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+        s = schema()
+        _, a, rel, b, merge_on, a_known, b_known = statement
+        spec = s.rel(rel)
+        on = [(p, MERGE_ON + i) for i, p in enumerate(merge_on) if p in spec.properties]
+        ends = ((s.node(a).label, a_known, 0, 3), (s.node(b).label, b_known, 1, 4))
+        load_id = prov["load_id"]
+        # known ends are MATCHed first: a missing one drops the row before any MERGE
+        live = [row for row in rows if all(not known or (lb, row[i]) in self.nodes for lb, known, i, _ in ends)]
+        found: list[list[int]] = [[] for _ in live]
+        for label, known, i, init in ends:
+            created: set[int] = set()
+            for ends_of_row, row in zip(found, live, strict=True):
+                node, new = self._merge(label, row[i], load_id)
+                if not known and (new or node in created):
+                    created.add(node)
+                    self._on_create(node, row[i], (row[init], prov, {"row": row[2].get("row")}), load_id)
+                ends_of_row.append(node)
+        pairs = [(x, y, {p: row[i] for p, i in on}) for (x, y), row in zip(found, live, strict=True)]
+        self._set_rels(self._merge_rels(spec.type, pairs, load_id), [(row[2], prov) for row in live])
+
+    def _on_create(self, node: int, key: Any, values: tuple[Props | None, ...], load_id: str) -> None:
+        """ON CREATE SET of a MERGEd end: each referencing row of the batch replaces the last."""
+        props = self.node_props[node] = {KEY: key, "first_load": load_id}
+        for v in values:
+            props.update((k, x) for k, x in (v or {}).items() if x is not None)
+            self.counters["properties_set"] += len(v or ())
+
+    def _bid(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+        s = schema()
+        tender_label, bid_label, for_type = s.node("Tender").label, s.node("Bid").label, s.rel("FOR").type
+        live = [(row, t) for row in rows if (t := self.nodes.get((tender_label, row["tender"]))) is not None]
+        bids = [self._merge(bid_label, row[KEY], prov["load_id"])[0] for row, _ in live]
+        for bid, (row, tender) in zip(bids, live, strict=True):
+            self._update("node", bid, row["props"])
+            self._update("node", bid, prov)
+            self._update("node", bid, {self._bid_open: self.node_props[tender].get(self._bid_open)})
+        matched = self._merge_rels(
+            for_type, [(bid, t, {}) for bid, (_, t) in zip(bids, live, strict=True)], prov["load_id"]
+        )
+        self._set_rels(matched, [(row["prov"], prov) for row, _ in live])
+
+    def _win(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+        tender_label = schema().node("Tender").label
+        for row in rows:
+            tender = self.nodes.get((tender_label, row[KEY]))
+            if tender is not None:
+                self._update("node", tender, {"win_price": row["price"]})
+
+    def _expert_link(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+        s = schema()
+        rel, label = EXPERT_LINKS[statement[0]]
+        rel_type, label = s.rel(rel).type, s.node(label).label
+        pairs, values = [], []
+        for row in rows:
+            number = row["expert_no"]
+            target = self.nodes.get((label, row["target"]))
+            if target is None:
+                continue
+            for expert in self._expert_no.get(number, ()):
+                if self.node_props[expert].get("expert_no") == number:
+                    pairs.append((expert, target, {}))
+                    values.append((row["props"], prov))
+        self._set_rels(self._merge_rels(rel_type, pairs, prov["load_id"]), values)
