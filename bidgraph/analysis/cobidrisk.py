@@ -25,7 +25,9 @@ def pair_surprise(market: Market, tender_market: pd.Series) -> pd.DataFrame:
     """Pairs meeting ≥ 2 times with expected meetings within their markets, lift and p."""
     bids = market.bids.assign(segment=market.bids["tender"].map(tender_market).fillna("全部"))
     table = cobid.pair_stats(Market(bids, market.members, market.params), min_count=2).table.copy()
-    table["p"] = np.maximum(stats.poisson.sf(table["count"] - 1, table["expected"]), 1e-300)
+    # float: an empty table (no pair met twice) has object columns, which scipy rejects
+    count, expected = table["count"].astype(float), table["expected"].astype(float)
+    table["p"] = np.maximum(stats.poisson.sf(count - 1, expected), 1e-300)
     return table
 
 
