@@ -1,0 +1,63 @@
+"""The detector-result cache: a second run reads it (no detector runs again), another
+parameter or data version misses it, and a load drops it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bidgraph import loaders
+from bidgraph.analysis.detectors import detector_ids
+from bidgraph.analysis.resultcache import ResultCache
+from bidgraph.analysis.service import run_all, triage
+from bidgraph.graph import GraphStore
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def loaded(store: GraphStore, data_dir: Path) -> GraphStore:
+    assert loaders.load_paths(store, [SAMPLE], skip_invalid=True, actor="test", data_dir=data_dir).written
+    return store
+
+
+def _summaries(store: GraphStore, cache: ResultCache) -> list[tuple[str, str, float]]:
+    return sorted((f.detector, f.summary, f.score) for f in run_all(store, cache=cache))
+
+
+def test_a_second_run_reads_every_detector_from_the_cache(loaded: GraphStore) -> None:
+    first = ResultCache(loaded)
+    found = _summaries(loaded, first)
+    assert first.misses == detector_ids() and first.hits == []
+    second = ResultCache(loaded)
+    assert _summaries(loaded, second) == found
+    assert second.hits == detector_ids() and second.misses == []
+
+
+def test_triage_and_a_changed_parameter(loaded: GraphStore) -> None:
+    run_all(loaded)
+    cache = ResultCache(loaded)
+    run_all(loaded, params={"min_confidence": 0.9}, cache=cache)
+    # only the detectors that declare the parameter run again
+    assert sorted(cache.misses) == ["expert_conflict", "kinship", "kinship_conflict"]
+    assert triage(loaded).tenders  # triage answers from the cache too
+
+
+def test_a_load_or_another_data_version_is_never_answered_from_the_cache(
+    loaded: GraphStore, data_dir: Path, tmp_path: Path
+) -> None:
+    stored = run_all(loaded)[:1]  # from the cache of the tests above when they ran
+    ResultCache(loaded).put("kinship", {"min_confidence": 0.5}, ["query"], stored)
+    assert ResultCache(loaded).get("kinship", {"min_confidence": 0.5}, ["query"]) == stored
+    assert ResultCache(loaded).get("kinship", {"min_confidence": 0.5}, ["edited query"]) is None
+    shutil.copy(SAMPLE / "agencies.csv", tmp_path / "agencies.csv")
+    assert loaders.load_paths(loaded, [tmp_path], actor="test", data_dir=data_dir).rows_loaded
+    after_load = ResultCache(loaded)
+    assert not after_load.path.exists()  # the load dropped the file
+    ResultCache(loaded).put("kinship", {"min_confidence": 0.5}, ["query"], stored)
+    loaded.write("CREATE (:Company {key: 'co:cache-test', name: '缓存测试公司'})")  # no load: the version moves
+    after_write = ResultCache(loaded)
+    assert after_write.get("kinship", {"min_confidence": 0.5}, ["query"]) is None
+    assert after_write.misses == ["kinship"]
