@@ -1,18 +1,26 @@
-"""The detector-result cache: a second run reads it (no detector runs again), another
-parameter or data version misses it, and a load drops it."""
+"""Detectors that scale, on the sample (one load for the module):
+- the fast path of the Cypher detectors (``analysis.anchors``): each shortcut has ids
+  to start from, and every query gives exactly the findings of the plain saved query;
+- the detector-result cache: a second run reads it (no detector runs again), another
+  parameter or data version misses it, and a load drops it (these tests write: last)."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bidgraph import loaders
+from bidgraph.analysis import anchors
 from bidgraph.analysis.detectors import detector_ids
 from bidgraph.analysis.resultcache import ResultCache
+from bidgraph.analysis.rows import findings_from_rows
 from bidgraph.analysis.service import run_all, triage
 from bidgraph.graph import GraphStore
+from bidgraph.queries.library import builtin_query, run_query
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -21,6 +29,42 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 def loaded(store: GraphStore, data_dir: Path) -> GraphStore:
     assert loaders.load_paths(store, [SAMPLE], skip_invalid=True, actor="test", data_dir=data_dir).written
     return store
+
+
+def _canonical(store: GraphStore, query_id: str, *, fast: bool) -> list[tuple[Any, ...]]:
+    query = builtin_query(query_id)
+    bound = query.bind({})
+    rows = anchors.run_detector_query(store, query, bound) if fast else run_query(store, query, bound, limit=0)
+    return sorted(
+        (
+            f.summary,
+            f.entities,
+            f.tender_codes,
+            round(f.score, 6),
+            repr(sorted(f.figures.items())),
+            tuple(sorted(f.evidence.nodes)),
+            tuple(sorted(f.evidence.relationships)),
+        )
+        for f in findings_from_rows(query, bound, rows)
+    )
+
+
+@pytest.mark.parametrize("query_id", sorted(anchors.SHORTCUTS))
+def test_the_fast_path_finds_exactly_what_the_saved_query_finds(loaded: GraphStore, query_id: str) -> None:
+    query = builtin_query(query_id)
+    assert anchors.anchored(query, loaded)
+    tables = anchors.side_tables(loaded)
+    for shortcut in anchors.SHORTCUTS[query_id]:
+        assert shortcut.anchors(tables, query.bind({})), shortcut.param  # the sample exercises every shortcut
+    fast = _canonical(loaded, query_id, fast=True)
+    assert fast  # findings on the sample
+    assert fast == _canonical(loaded, query_id, fast=False)
+
+
+def test_an_edited_query_runs_plain(loaded: GraphStore) -> None:
+    query = builtin_query("shared_staff")
+    edited = dataclasses.replace(query, text=query.text.replace("WHERE size(bids) >= 2", "WHERE size(bids) >= 3"))
+    assert not anchors.anchored(edited, loaded)
 
 
 def _summaries(store: GraphStore, cache: ResultCache) -> list[tuple[str, str, float]]:
