@@ -260,7 +260,11 @@ SHORTCUTS: dict[str, tuple[Shortcut, ...]] = {
 def anchored(query: SavedQuery, store: GraphStore) -> bool:
     """Whether ``query`` runs through its shortcuts on this store."""
     shortcuts = SHORTCUTS.get(query.id, ())
-    return bool(shortcuts) and store.backend == "falkordb" and all(s.original in query.text for s in shortcuts)
+    return (
+        bool(shortcuts)
+        and store.backend == "falkordb"
+        and all(query.text.count(s.original) == 1 for s in shortcuts)  # exactly the lines it stands for
+    )
 
 
 def run_detector_query(store: GraphStore, query: SavedQuery, params: Mapping[str, Any]) -> Result:
