@@ -105,3 +105,10 @@ def test_a_load_or_another_data_version_is_never_answered_from_the_cache(
     after_write = ResultCache(loaded)
     assert after_write.get("kinship", {"min_confidence": 0.5}, ["query"]) is None
     assert after_write.misses == ["kinship"]
+
+
+def test_a_graph_written_without_loads_is_never_cached(graph: GraphStore) -> None:
+    graph.write("CREATE (:Company {key: 'co:no-load', name: '未导入公司'})")
+    cache = ResultCache(graph)
+    cache.put("kinship", {}, ["query"], [])
+    assert not cache.enabled and cache.get("kinship", {}, ["query"]) is None

@@ -7,7 +7,8 @@ stored with the data version it was computed on (``bidtable.data_version``): a r
 another version is never returned. A load rewrites the bid table (``bidtable.refresh``),
 which drops the whole cache file as well. The file is SQLite next to the bid table, in
 the data directory (private to its owner, like the graph server's own files); findings
-are pickled because their evidence subgraphs are our own model objects."""
+are pickled because their evidence subgraphs are our own model objects. A graph without
+any load is never cached."""
 
 from __future__ import annotations
 
@@ -35,13 +36,16 @@ class ResultCache:
 
     def __init__(self, store: GraphStore, data_dir: Path | None = None) -> None:
         self.version = data_version(store)
+        # Only loaded data is cached: a graph written without loads (a test, a hand-made
+        # graph) can change property values while keeping its counts, i.e. its version.
+        self.enabled = bool(self.version.rsplit(":", 1)[-1])
         self.path = table_dir(store, data_dir) / FILE
         self.hits: list[str] = []
         self.misses: list[str] = []
 
     def get(self, detector_id: str, params: Mapping[str, Any], texts: Sequence[str]) -> list[Finding] | None:
         key = result_key(detector_id, params, texts)
-        if not self.path.exists():
+        if not self.enabled or not self.path.exists():
             self.misses.append(detector_id)
             return None
         with closing(self._connect()) as connection:
@@ -53,6 +57,8 @@ class ResultCache:
         return pickle.loads(row[1])
 
     def put(self, detector_id: str, params: Mapping[str, Any], texts: Sequence[str], findings: list[Finding]) -> None:
+        if not self.enabled:
+            return
         key = result_key(detector_id, params, texts)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as connection, connection:
