@@ -87,6 +87,7 @@ def test_triage_and_a_changed_parameter(loaded: GraphStore) -> None:
     # only the detectors that declare the parameter run again
     assert sorted(cache.misses) == ["expert_conflict", "kinship", "kinship_conflict"]
     assert triage(loaded).tenders  # triage answers from the cache too
+    assert ResultCache(loaded).get("risk_score", {"sectors": "*"}, []), "the risk-score findings are kept as well"
 
 
 def test_a_load_or_another_data_version_is_never_answered_from_the_cache(

@@ -78,7 +78,18 @@ def run_all(
 
 
 def _risk_findings(store: GraphStore, viewer: Viewer | None) -> list[Finding]:
-    """Every tender's and firm's continuous score as a finding (see ``riskfindings``)."""
+    """Every tender's and firm's continuous score as a finding (see ``riskfindings``),
+    kept in the result cache per data version and the viewer's sectors (they filter)."""
+    cache = ResultCache(store)
+    scope = {"sectors": sorted(viewer.sectors) if viewer is not None else "*"}
+    found = cache.get(riskfindings.DETECTOR, scope, [])
+    if found is None:
+        found = _scored(store, viewer)
+        cache.put(riskfindings.DETECTOR, scope, [], found)
+    return found
+
+
+def _scored(store: GraphStore, viewer: Viewer | None) -> list[Finding]:
     market, scores = riskservice.scores(store)
     rows = store.run("MATCH (c:Company) RETURN c.key, c.name", read_only=True, limit=0).rows
     names = {key: name or key for key, name in rows}
