@@ -155,8 +155,7 @@ class FalkorStore(GraphStore):
         memory = self._db.connection.info("memory")
         modules = {m["name"]: m["ver"] for m in self._db.connection.module_list()}
         version = f"FalkorDB {_module_version(modules.get('graph', 0))} (Redis {server.get('redis_version', '?')})"
-        nodes = self.run("MATCH (n) RETURN count(n)").value(0) if self._exists() else 0
-        rels = self.run("MATCH ()-[r]->() RETURN count(r)").value(0) if self._exists() else 0
+        nodes, rels = self._counts() if self._exists() else (0, 0)
         return StoreInfo(
             backend=self.backend,
             version=version,
@@ -165,6 +164,17 @@ class FalkorStore(GraphStore):
             relationships=rels,
             memory=str(memory.get("used_memory_human", "")),
         )
+
+    def _counts(self) -> tuple[int, int]:
+        """Node and relationship counts from the graph's own statistics: counting the
+        relationships with ``MATCH ()-[r]->()`` scans every edge (18 s on 1.4M edges,
+        and every data-version check asks)."""
+        try:
+            row = self.run("CALL db.meta.stats() YIELD nodeCount, relCount RETURN nodeCount, relCount").rows[0]
+            return int(row[0]), int(row[1])
+        except QueryError:  # a server without the procedure
+            nodes = self.run("MATCH (n) RETURN count(n)").value(0)
+            return nodes, self.run("MATCH ()-[r]->() RETURN count(r)").value(0)
 
     def _exists(self) -> bool:
         return self._name in self._db.list_graphs()

@@ -79,6 +79,9 @@ def refresh(store: GraphStore, data_dir: Path | None = None) -> BidTables:
     # The version file goes last: a reader never pairs it with half-written tables.
     (directory / ".version.tmp").write_text(json.dumps({"version": version}), encoding="utf-8")
     (directory / ".version.tmp").replace(directory / "version.json")
+    from bidgraph.analysis import resultcache  # imports this module
+
+    resultcache.drop(directory)  # a load: no detector result of the graph is reused
     return tables
 
 

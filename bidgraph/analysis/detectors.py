@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bidgraph.analysis import patterns
+from bidgraph.analysis import anchors, patterns
 from bidgraph.analysis.findings import Finding
 from bidgraph.analysis.rows import findings_from_rows
 from bidgraph.errors import QueryError
 from bidgraph.graph.store import GraphStore
-from bidgraph.queries.library import SavedQuery, builtin_query, list_queries, run_query
+from bidgraph.queries.library import SavedQuery, builtin_query, list_queries
 from bidgraph.queries.params import ParameterError, QueryParam, bind, param_from_spec
 from bidgraph.services.access import may_see_sectors
 from bidgraph.settings import Settings
@@ -178,7 +178,7 @@ def run_detector(
         for query in queries:
             own = {k: v for k, v in params.items() if k in {p.name for p in query.parameters}}
             bound = query.bind(own)
-            findings += findings_from_rows(query, bound, run_query(store, query, bound, limit=0))
+            findings += findings_from_rows(query, bound, anchors.run_detector_query(store, query, bound))
     if viewer is not None:
         findings = [f for f in findings if visible(f, viewer)]
     return sorted(findings, key=lambda f: -f.score)

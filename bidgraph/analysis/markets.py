@@ -102,8 +102,9 @@ def assign_markets(tenders: pd.DataFrame, spec: MarketSpec) -> pd.Series:
 
 
 def _labels(dims: pd.DataFrame, kept: list[str]) -> pd.Series:
-    parts = [dims[d].map(lambda v, d=d: f"{ZH[d]}:{v}" if v else "") for d in kept]
-    if not parts:
+    if not kept:
         return pd.Series("全部", index=dims.index)
-    joined = pd.concat(parts, axis=1).apply(lambda row: "|".join(v for v in row if v), axis=1)
-    return joined.replace("", "全部")
+    # plain lists, not a row-wise ``apply`` (33 s on 15k tenders × 5 levels with Arrow strings)
+    columns = [[f"{ZH[d]}:{v}" if v else "" for v in dims[d].astype(object)] for d in kept]
+    joined = ["|".join(part for part in row if part) or "全部" for row in zip(*columns, strict=True)]
+    return pd.Series(joined, index=dims.index, dtype=object)

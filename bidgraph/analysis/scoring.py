@@ -103,10 +103,12 @@ def rank_groups(findings: list[Finding]) -> list[RankedItem]:
     # a firm that only has a continuous score is ranked on its own (one list ranks every firm)
     scored = {k for f in findings if f.detector == "risk_score" for lab, k, _ in f.entities if lab == "Company"}
     graph.add_nodes_from(scored - set(graph))
+    components = [set(c) for c in nx.connected_components(graph)]
+    hits_of = _hits(findings, components)
     items = []
-    for component in nx.connected_components(graph):
+    for index, component in enumerate(components):
         members = sorted(component)
-        hits = [f for f in findings if _touches(f, component)]
+        hits = hits_of[index]
         score, strongest = combine(hits)
         entities = tuple(("Company", k, names.get(k, k)) for k in members)
         label = "、".join(names.get(k, k) for k in members[:4]) + ("等" if len(members) > 4 else "")
@@ -117,6 +119,20 @@ def rank_groups(findings: list[Finding]) -> list[RankedItem]:
             )
         )
     return sorted(items, key=lambda i: (-i.score, i.key))
+
+
+def _hits(findings: list[Finding], components: list[set[str]]) -> list[list[Finding]]:
+    """The findings touching each component, in finding order. A finding can touch only a
+    component holding one of its companies: checking just those keeps this linear (testing
+    every finding against every group took 180 s for 4,786 groups × 20k findings on medium)."""
+    where = {key: index for index, component in enumerate(components) for key in component}
+    hits: list[list[Finding]] = [[] for _ in components]
+    for finding in findings:
+        touched = {where[k] for label, k, _ in finding.entities if label == "Company" and k in where}
+        for index in sorted(touched):
+            if _touches(finding, components[index]):
+                hits[index].append(finding)
+    return hits
 
 
 def _touches(finding: Finding, group: set[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -158,9 +159,12 @@ def detect() -> None:
     from bidgraph.graph import open_store
     from bidgraph.settings import get_settings
 
+    console.print("load average       " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + " (start)")
     with open_store(get_settings()) as current:
         result = run_detect_benchmark(current)
     console.print(f"bids               {result.bids:,}  findings {result.findings:,}")
+    console.print(f"link side tables   {result.side_seconds:.3f} s (read once per data version, then from Parquet)")
+    console.print(f"all detectors      {sum(result.detector_seconds.values()):.3f} s")
     for detector, seconds in sorted(result.detector_seconds.items(), key=lambda item: -item[1]):
         console.print(f"  {detector:<20} {seconds:7.3f} s")
     console.print(
@@ -172,6 +176,7 @@ def detect() -> None:
         f"duckdb pairs       {result.duckdb_pairs:,} pairs in {result.duckdb_seconds:.3f} s (same member table)"
     )
     console.print(f"ratio              {result.ratio:.2f}× DuckDB")
+    console.print("load average       " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + " (end)")
 
 
 @app.command("similarity")
