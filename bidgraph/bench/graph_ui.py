@@ -21,9 +21,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS, ROOT, graph_of
+from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS, ROOT, graph_of, page_load_ms
 from bidgraph.graph import GraphStore
 from bidgraph.services.graphview import expand
 from bidgraph.viewer import DEMO_VIEWER
@@ -100,7 +99,9 @@ def run_graph_ui_benchmark(store: GraphStore, *, size: int = 500, samples: int =
         _expansions(page, frame, store, graph, result, samples)
         _slider_moves(frame, result, samples * 3)
         result.repaint_ms = [frame.evaluate(_REPAINT) for _ in range(samples)]
-        result.full_page_ms = _full_page_loads(browser, render_html(graph, viewer=DEMO_VIEWER, height="700px"))
+        result.full_page_ms = page_load_ms(
+            browser, render_html(graph, viewer=DEMO_VIEWER, height="700px"), height=1000, timeout_ms=120_000
+        )
         browser.close()
     return result
 
@@ -145,18 +146,3 @@ def _slider_moves(frame, result: GraphUiBenchmark, samples: int) -> None:
         )
         frame.wait_for_function("window.__lastAsOfMs !== null")
         result.asof_ms.append(frame.evaluate("window.__lastAsOfMs"))
-
-
-def _full_page_loads(browser, html: str) -> list[float]:
-    timings = []
-    with tempfile.TemporaryDirectory() as folder:
-        page_file = Path(folder) / "graph.html"
-        page_file.write_text(html, encoding="utf-8")
-        for _ in range(3):
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            started = time.perf_counter()
-            page.goto(page_file.as_uri())
-            page.wait_for_selector("body[data-ready='1']", timeout=120_000)
-            timings.append((time.perf_counter() - started) * 1000)
-            page.close()
-    return timings

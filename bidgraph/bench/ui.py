@@ -129,19 +129,26 @@ def _browser_render_ms(html: str, notes: list[str]) -> list[float] | None:
     except ImportError:
         notes.append("未安装 playwright（pip install -e '.[dev]'），跳过浏览器渲染计时")
         return None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        timings = page_load_ms(browser, html, height=900, timeout_ms=60_000)
+        browser.close()
+    return timings
+
+
+def page_load_ms(browser, html: str, *, height: int, timeout_ms: int, loads: int = 3) -> list[float]:
+    """Milliseconds of ``loads`` fresh page loads of ``html`` in ``browser`` until drawn."""
     timings = []
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory() as folder:
         page_file = Path(folder) / "graph.html"
         page_file.write_text(html, encoding="utf-8")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for _ in range(3):
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+        for _ in range(loads):
+            page = browser.new_page(viewport={"width": 1400, "height": height})
             started = time.perf_counter()
             page.goto(page_file.as_uri())
-            page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+            page.wait_for_selector("body[data-ready='1']", timeout=timeout_ms)
             timings.append((time.perf_counter() - started) * 1000)
             page.close()
-        browser.close()
     return timings
 
 
