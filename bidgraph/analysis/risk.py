@@ -111,7 +111,7 @@ def _tenders(
     t["cobid_p"] = calibrated(t["cobid_poisson_p"], t["market"])
     t["anomalous_pairs"] = t["anomalous_pairs"].fillna(0).astype(int)
     checks = cobidrisk.meetings_look_collusive(t.assign(price_index=price["price_index"].reindex(t.index)))
-    t["meetings_collusive"] = t["market"].map(checks["collusive"]).fillna(False).astype(bool)
+    t["meetings_collusive"] = t["market"].map(checks["collusive"]).eq(True)  # unknown market: not collusive
     t = t.join(coalition.tender_coalition(market.members, t["price_z"]))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
     # where meetings look collusive, the coalition's other joint tenders are a second
