@@ -20,6 +20,7 @@ import pytest
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
 from bidgraph.cli.demo import workbench_command
 from bidgraph.loaders import load_paths
+from bidgraph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -28,12 +29,23 @@ OUTSIDE: list[str] = []  # requests the pages made to anything but the workbench
 TRUTH = json.loads((SAMPLE / "ground_truth.json").read_text(encoding="utf-8"))
 RING = next(s for s in TRUTH["schemes"] if s["detector"] == "cobid_ring" and not s.get("decoy"))
 
-pytestmark = [
+BROWSER = [  # every browser test module's marks
     pytest.mark.browser,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason=f"需要 Debian 的 Chromium（{CHROMIUM}），请运行 scripts/system-deps.sh"
     ),
 ]
+pytestmark = BROWSER
+
+
+def workbench_env(data_dir: Path, settings: Settings) -> dict[str, str]:
+    """The environment that serves the test's graph (embedded server of ``data_dir``)."""
+    return {
+        **os.environ,
+        "BIDGRAPH_DATA_DIR": str(data_dir),
+        "BIDGRAPH_GRAPH_NAME": settings.graph_name,
+        "BIDGRAPH_GRAPH_URL": "",
+    }
 
 
 def _free_port() -> int:
@@ -46,13 +58,7 @@ def _free_port() -> int:
 def app_url(store, module_settings, data_dir, tmp_path_factory) -> Iterator[str]:
     """The workbench served by ``streamlit run app.py`` on the sample data."""
     load_paths(store, sorted(SAMPLE.glob("*.csv")), actor="test", data_dir=data_dir)
-    env = {
-        **os.environ,
-        "BIDGRAPH_DATA_DIR": str(data_dir),
-        "BIDGRAPH_GRAPH_NAME": module_settings.graph_name,
-        "BIDGRAPH_QUERY_DIR": str(module_settings.user_query_dir),
-        "BIDGRAPH_GRAPH_URL": "",
-    }
+    env = {**workbench_env(data_dir, module_settings), "BIDGRAPH_QUERY_DIR": str(module_settings.user_query_dir)}
     with serve_workbench(env, tmp_path_factory.mktemp("streamlit")) as url:
         yield url
 

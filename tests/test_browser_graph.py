@@ -5,12 +5,11 @@ the shortest path between them is drawn, and the time slider hides an expired ro
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import serve_workbench, settle
+from test_browser import BROWSER, serve_workbench, settle, workbench_env
 from workbench_fixture import COMPANIES, LI, build_fixture
 
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
@@ -21,10 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 EAST = COMPANIES[0]["key"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"需要 Debian 的 Chromium（{CHROMIUM}）"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +31,7 @@ def app_url(store: GraphStore, module_settings: Settings, data_dir: Path, tmp_pa
         "MERGE (p)-[r:OFFICER_OF]->(c) SET r.position = '董事', r.start = '2015-01-01', r.end = '2017-12-31'",
         {"p": LI, "c": EAST},
     )
-    env = {
-        **os.environ,
-        "BIDGRAPH_DATA_DIR": str(data_dir),
-        "BIDGRAPH_GRAPH_NAME": module_settings.graph_name,
-        "BIDGRAPH_GRAPH_URL": "",
-    }
+    env = workbench_env(data_dir, module_settings)
     with serve_workbench(env, tmp_path_factory.mktemp("streamlit")) as url:
         yield url
 

@@ -3,12 +3,11 @@ title and summary and a note are shown literally, and the page fetches nothing o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import serve_workbench, settle
+from test_browser import BROWSER, serve_workbench, settle, workbench_env
 from workbench_fixture import build_fixture
 
 from bidgraph.bench.ui import CHROMIUM, CHROMIUM_ARGS
@@ -23,10 +22,7 @@ HTML = '<img src="http://example.invalid/b.png">'
 COMPANY = f"坏公司{IMAGE}"
 KEY = "91110000MA01XXXX9X"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"需要 Debian 的 Chromium（{CHROMIUM}）"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +34,7 @@ def app_url(store: GraphStore, module_settings: Settings, data_dir: Path, tmp_pa
     case_id = cases.create(f"线索{IMAGE}", f"概要 **粗体** {HTML} {IMAGE}", actor="test")
     cases.add_evidence(case_id, node, actor="test")
     cases.add_note(case_id, f"备注 {IMAGE} [链接](http://example.invalid/c)", actor="test")
-    env = {
-        **os.environ,
-        "BIDGRAPH_DATA_DIR": str(data_dir),
-        "BIDGRAPH_GRAPH_NAME": module_settings.graph_name,
-        "BIDGRAPH_GRAPH_URL": "",
-    }
+    env = workbench_env(data_dir, module_settings)
     env.pop("BIDGRAPH_USER", None)
     with serve_workbench(env, tmp_path_factory.mktemp("streamlit")) as url:
         yield url
