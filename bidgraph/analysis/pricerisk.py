@@ -120,13 +120,14 @@ def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 def tripped_screens(table: pd.DataFrame, *, z: float = OUTLIER_Z, share: float = FLAG_SHARE) -> pd.Series:
     """Per tender, the screens on which it is an outlier of its market on the collusive side."""
-    hits = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
+    groups = pd.Series(pd.factorize(table["market"])[0], index=table.index)  # int groups: fast
+    hits = {}
     for name in FLAGGING:
         sign, raw = DIRECTION[name], table[name].astype(float)
         # log scale floored at LOG_FLOOR: identical bids (CV 0) or equal steps are the extreme, not missing
         value = np.log(raw.clip(lower=LOG_FLOOR)) if name in LOG_SCALE else raw.replace([np.inf, -np.inf], np.nan)
         value = value * sign
-        extreme = (modified_z(value, table["market"]) >= z) & (table[f"pct_{name}"] >= 1 - share)
+        extreme = (modified_z(value, groups) >= z) & (table[f"pct_{name}"] >= 1 - share)
         # what the law's words mean, on top of being unusual here: hugging = most bids in
         # the band (not one bid near it); regular differences = steps equal within 5%
         if name == "ceiling_share":
@@ -135,6 +136,6 @@ def tripped_screens(table: pd.DataFrame, *, z: float = OUTLIER_Z, share: float =
             extreme &= raw <= 0.05
         if name == "rd":  # identical covers (zero spread above the winner), not a shape outlier
             extreme = np.isinf(raw) & (table["n"] >= 4)
-        for tender in table.index[extreme.fillna(False).astype(bool)]:
-            hits[tender].append(name)
-    return hits
+        hits[name] = extreme.fillna(False).to_numpy(dtype=bool)
+    rows = np.column_stack([hits[name] for name in FLAGGING]).tolist() if len(table) else []
+    return pd.Series([[n for n, hit in zip(FLAGGING, row) if hit] for row in rows], index=table.index, dtype=object)

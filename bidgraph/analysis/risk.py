@@ -111,7 +111,9 @@ def _tenders(
     t["anomalous_pairs"] = t["anomalous_pairs"].fillna(0).astype(int)
     checks = cobidrisk.meetings_look_collusive(t.assign(price_index=price["price_index"].reindex(t.index)))
     t["meetings_collusive"] = t["market"].map(checks["collusive"]).eq(True)  # unknown market: not collusive
-    t = t.join(coalition.tender_coalition(market.members, t["price_z"]))
+    # coalition evidence counts only where meetings look collusive: computed for those tenders
+    in_collusive = t.index[t["meetings_collusive"]]
+    t = t.join(coalition.tender_coalition(market.members, t["price_z"], only=in_collusive))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
     # where meetings look collusive, the coalition's other joint tenders are a second
     # source beside the tender's own bids (Stouffer, equal weights)

@@ -34,16 +34,18 @@ def market_notes(checks: pd.DataFrame) -> dict[str, str]:
 def screen_texts(price: pd.DataFrame, top: int = 3) -> dict[str, str]:
     """Per priced tender: its most extreme screens, most extreme first, with their values."""
     names = [n for n in pricerisk.DIRECTION if f"pct_{n}" in price]
+    zh = [pricerisk.ZH[n] for n in names]
     pcts = price[[f"pct_{n}" for n in names]].to_numpy(dtype=float)
-    values = price[names].to_numpy(dtype=float)
     # stable sort on −pct: ties keep the screens' documented order; missing screens last
     order = np.argsort(np.where(np.isnan(pcts), np.inf, -pcts), axis=1, kind="stable")[:, :top]
+    top_pct = np.take_along_axis(pcts, order, axis=1).tolist()
+    top_value = np.take_along_axis(price[names].to_numpy(dtype=float), order, axis=1).tolist()
     out = {}
-    for tender, row_order, row_pct, row_value in zip(price.index, order, pcts, values, strict=True):
+    for tender, row_order, row_pct, row_value in zip(price.index, order.tolist(), top_pct, top_value, strict=True):
         shown = [
-            f"{pricerisk.ZH[names[j]]}={_fmt(row_value[j])}（市场内第{row_pct[j]:.0%}分位）"
-            for j in row_order
-            if not np.isnan(row_pct[j])
+            f"{zh[j]}={_fmt(v)}（市场内第{pct:.0%}分位）"
+            for j, pct, v in zip(row_order, row_pct, row_value, strict=True)
+            if pct == pct  # not nan
         ]
         out[tender] = "、".join(shown)
     return out
@@ -62,7 +64,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
         t, columns
     ):
         parts = [f"市场〔{market}〕内第{pct:.0f}百分位"]
-        if pd.notna(own_p):
+        if _known(own_p):
             flag = "，报价指标列入本市场最异常的5%" if flagged else ""
             parts.append(f"报价：市场内p={own_p:.3f}{flag}（{screens.get(code, '')}）")
             if coal_n and collusive:
@@ -72,7 +74,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
                 )
         else:
             parts.append("报价：有效报价不足3个，无报价指标")
-        if pd.notna(cobid_p):
+        if _known(cobid_p):
             parts.append(
                 f"共同投标：{pairs}对投标人的共同投标显著超出本市场预期"
                 f"（最异常一对的Poisson p按组合数校正后={pois:.3g}，市场内p={cobid_p:.3f}）"
@@ -107,4 +109,9 @@ def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
 
 
 def _fmt(value: float) -> str:
-    return "∞" if np.isinf(value) else f"{value:.4g}"
+    return "∞" if value in (np.inf, -np.inf) else f"{value:.4g}"
+
+
+def _known(value: object) -> bool:
+    """Not missing (a plain comparison: pd.notna per row costs more than the text)."""
+    return value is not None and value == value
