@@ -138,4 +138,5 @@ def tripped_screens(table: pd.DataFrame, *, z: float = OUTLIER_Z, share: float =
             extreme = np.isinf(raw) & (table["n"] >= 4)
         hits[name] = extreme.fillna(False).to_numpy(dtype=bool)
     rows = np.column_stack([hits[name] for name in FLAGGING]).tolist() if len(table) else []
-    return pd.Series([[n for n, hit in zip(FLAGGING, row) if hit] for row in rows], index=table.index, dtype=object)
+    names = [[n for n, hit in zip(FLAGGING, row, strict=True) if hit] for row in rows]
+    return pd.Series(names, index=table.index, dtype=object)
