@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from bidgraph.analysis import screens
 
@@ -91,12 +91,18 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3) -> 
         table[f"pct_{name}"] = by_market.rank(method="min") / by_market.transform("count")
     table["price_index"] = table["pct_cv"]
     level = table["ceiling_ratio"].where(table["ceiling_ratio"] > 0)
-    z_cv, z_level = both_views(-table["cv"], codes), both_views(level, codes)
+    z_cv, z_level = both_views(-table["cv"] / c4(table["n"]), codes), both_views(level, codes)
     table["price_z"] = ((z_cv + z_level) / np.sqrt(2)).fillna(z_cv)
     table["price_p"] = stats.norm.sf(table["price_z"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
     return table
+
+
+def c4(n: pd.Series) -> pd.Series:
+    """E[s]/σ for n normal draws: CV / c4(n) is unbiased at every n (3 bids: s runs 11% low)."""
+    n = n.astype(float)
+    return np.sqrt(2 / (n - 1)) * np.exp(special.gammaln(n / 2) - special.gammaln((n - 1) / 2))
 
 
 def both_views(values: pd.Series, codes: pd.Series) -> pd.Series:
