@@ -57,6 +57,8 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterator[tuple]:
 
 def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     screens, notes = screen_texts(price), market_notes(checks)
+    level = price["ceiling_ratio"].where(price["ceiling_ratio"] > 0).dropna()
+    levels = {code: f"，平均报价为最高限价的{r:.1%}" for code, r in zip(level.index, level.tolist(), strict=True)}
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
     out = []
@@ -66,7 +68,10 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
         parts = [f"市场〔{market}〕内第{pct:.0f}百分位"]
         if _known(own_p):
             flag = "，报价指标列入本市场最异常的5%" if flagged else ""
-            parts.append(f"报价：市场内p={own_p:.3f}{flag}（{screens.get(code, '')}）")
+            parts.append(
+                f"报价：p={own_p:.3f}（离散度与报价水平，各按本市场和全部数据评估后合并）{flag}"
+                f"{levels.get(code, '')}（{screens.get(code, '')}）"
+            )
             if coal_n and collusive:
                 parts.append(
                     f"投标人组合：其中2家以上共同参与的其他{coal_n}个标段报价集中程度Z={coal_z:.2f}"
