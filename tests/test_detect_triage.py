@@ -95,3 +95,11 @@ def test_triage_command(store: GraphStore, g: Builder, cli_env: None) -> None:
     done = CliRunner().invoke(app, ["triage", "--top", "5"])
     assert done.exit_code == 0, done.output
     assert "企业团伙" in done.output and "甲、丙" in done.output
+
+
+def test_bench_risk_times_scores_for_every_tender_and_firm(g: Builder, store: GraphStore) -> None:
+    from bidgraph.bench.risk import run_risk_benchmark
+
+    result = run_risk_benchmark(store, runs=1)
+    assert (result.bids, result.tenders, result.firms) == (5, 2, 4)
+    assert result.scores.cpu > 0 and result.reference.cpu >= 0 and result.ratio > 0

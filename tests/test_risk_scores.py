@@ -128,10 +128,29 @@ def test_bids_above_the_ceiling_are_not_hugging_it() -> None:
     assert table.loc["A", "above_ceiling"] == 3  # reported as data quality instead
 
 
-def test_bid_count_classes_merge_adjacent_counts_until_full() -> None:
-    # market a: 20 tenders with 3 bids, 15 with 4, 40 with 8, 5 with 12 → classes 3–4, 8–12
-    n = pd.Series([3] * 20 + [4] * 15 + [8] * 40 + [12] * 5 + [5] * 10)
-    market = pd.Series(["a"] * 80 + ["b"] * 10)
-    classes = pricerisk.count_class(n, market, 30)
-    assert classes[:35].eq("3–4").all() and classes[35:80].eq("8–12").all()
-    assert classes[80:].eq("5–5").all()  # a small market keeps one class
+def test_a_cartel_holding_a_whole_market_still_stands_out_pooled() -> None:
+    # market "ring": every tender clustered (CV 0.2–0.5%); market "open": CV 3–8%. Within its
+    # own market a ring tender is ordinary; the pooled half of the score still ranks it high.
+    rng = np.random.default_rng(4)
+    ring, open_ = _priced(list(rng.uniform(0.002, 0.005, 40))), _priced(list(rng.uniform(0.03, 0.08, 40)))
+    open_["tender"] = "O" + open_["tender"]
+    bids = pd.concat([ring, open_])
+    markets = pd.Series(["ring"] * 40 + ["open"] * 40, index=bids["tender"].unique())
+    table = pricerisk.price_table(bids, markets)
+    in_ring = table["market"] == "ring"
+    # within-market only, both markets would average 0: the ring's market is not "normal"
+    assert table.loc[in_ring, "price_z"].mean() > 0.25 > -0.25 > table.loc[~in_ring, "price_z"].mean()
+    assert (table.loc[in_ring, "price_p"] < 0.5).mean() > 0.6 > (table.loc[~in_ring, "price_p"] < 0.5).mean()
+
+
+def test_a_higher_price_level_at_equal_dispersion_scores_higher() -> None:
+    cvs = list(np.random.default_rng(6).uniform(0.03, 0.08, 40))
+    low, high = _priced(cvs, ceiling_ratio=0.85), _priced(cvs, ceiling_ratio=0.97)
+    high["tender"] = "H" + high["tender"]
+    bids = pd.concat([low, high])
+    table = pricerisk.price_table(bids, pd.Series("m", index=bids["tender"].unique()))
+    gain = (
+        table.loc[[f"HT{t:03d}" for t in range(40)], "price_z"].to_numpy()
+        - table.loc[[f"T{t:03d}" for t in range(40)], "price_z"].to_numpy()
+    )
+    assert (gain > 0).all()  # same CV, bids nearer the buyer's estimate

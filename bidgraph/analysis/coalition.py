@@ -25,21 +25,25 @@ MIN_SHARED = 2  # two firms meeting again is the smallest coalition
 
 def _incidence(members: pd.DataFrame) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     pairs = members[["tender", "company"]].drop_duplicates()
-    tenders, t_idx = np.unique(pairs["tender"].to_numpy(dtype=str), return_inverse=True)
-    firms, f_idx = np.unique(pairs["company"].to_numpy(dtype=str), return_inverse=True)
+    t_idx, tenders = pd.factorize(pairs["tender"].to_numpy(dtype=object))
+    f_idx, firms = pd.factorize(pairs["company"].to_numpy(dtype=object))
     matrix = sparse.csr_matrix((np.ones(len(pairs)), (t_idx, f_idx)), shape=(len(tenders), len(firms)))
     return matrix, tenders, firms
 
 
-def tender_coalition(members: pd.DataFrame, price_z: pd.Series) -> pd.DataFrame:
-    """Per tender: ``coalition_tenders`` (other priced tenders sharing ≥ 2 of its bidders)
-    and ``coalition_z`` (their Stouffer Z; nan where there are none)."""
+def tender_coalition(members: pd.DataFrame, price_z: pd.Series, only: Iterable[str] | None = None) -> pd.DataFrame:
+    """Per tender (of ``only``, default all): ``coalition_tenders`` (other priced tenders
+    sharing ≥ 2 of its bidders) and ``coalition_z`` (their Stouffer Z; nan where none)."""
+    columns = ["coalition_tenders", "coalition_z"]
     if members.empty:
-        return pd.DataFrame(columns=["coalition_tenders", "coalition_z"], dtype=float)
+        return pd.DataFrame(columns=columns, dtype=float)
     incidence, tenders, _ = _incidence(members)
-    shared = (incidence @ incidence.T).tocsr()
-    shared.setdiag(0)
+    rows = np.arange(len(tenders)) if only is None else np.flatnonzero(pd.Index(tenders).isin(list(only)))
+    if not len(rows):
+        return pd.DataFrame(columns=columns, dtype=float)
+    shared = (incidence[rows] @ incidence.T).tocsr()
     shared.data = (shared.data >= MIN_SHARED).astype(float)
+    shared[np.arange(len(rows)), rows] = 0  # leave-one-out: not its own bids
     shared.eliminate_zeros()
     z = price_z.reindex(tenders)
     priced = z.notna().to_numpy(dtype=float)
@@ -47,7 +51,7 @@ def tender_coalition(members: pd.DataFrame, price_z: pd.Series) -> pd.DataFrame:
     total = shared @ z.fillna(0.0).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         stouffer = np.where(count > 0, total / np.sqrt(count), np.nan)
-    return pd.DataFrame({"coalition_tenders": count.astype(int), "coalition_z": stouffer}, index=tenders)
+    return pd.DataFrame({"coalition_tenders": count.astype(int), "coalition_z": stouffer}, index=tenders[rows])
 
 
 def stouffer(z: pd.Series) -> float:

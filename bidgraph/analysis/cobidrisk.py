@@ -39,12 +39,11 @@ def firm_cobid(pairs: pd.DataFrame) -> pd.DataFrame:
     )
     if both.empty:
         return pd.DataFrame(columns=["partners", "top_partner", "top_count", "top_lift", "top_p"])
-    both = both.sort_values(["firm", "p"])
+    both = both.sort_values(["firm", "p"], kind="stable")
     top = both.drop_duplicates("firm").set_index("firm")
-    grouped = both.groupby("firm")["p"]
     return pd.DataFrame(
         {
-            "partners": grouped.apply(lambda p: int((p < SIGNIFICANT).sum())),
+            "partners": (both["p"] < SIGNIFICANT).groupby(both["firm"]).sum().astype(int),
             "top_partner": top["partner"],
             "top_count": top["count"],
             "top_lift": top["lift"],
@@ -57,15 +56,47 @@ def tender_cobid(members: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """Per tender: the Šidák-corrected p of its strongest bidder pair among the pairs that
     met twice or more, and how many of those pairs are anomalous."""
     firms = members[["tender", "company"]].drop_duplicates()
-    p_of = pd.Series(pairs["p"].to_numpy(), index=pd.MultiIndex.from_arrays([pairs["a"], pairs["b"]])).to_dict()
-    rows = {}
-    for tender, group in firms.groupby("tender")["company"]:
-        names = sorted(group)
-        known = [p_of[(x, y)] for i, x in enumerate(names) for y in names[i + 1 :] if (x, y) in p_of]
-        if known:
+    columns = ["cobid_p", "anomalous_pairs"]
+    if firms.empty or pairs.empty:
+        return pd.DataFrame(columns=columns, dtype=float)
+    company, names = pd.factorize(firms["company"])
+    tender, codes = pd.factorize(firms["tender"])
+    left, right = _pairs_within(tender)
+    a, b = np.minimum(company[left], company[right]), np.maximum(company[left], company[right])
+    # the known pairs as one int key each, looked up by binary search
+    index = pd.Index(names)
+    pa, pb = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
+    known = (pa >= 0) & (pb >= 0)
+    keys = np.minimum(pa, pb)[known].astype(np.int64) * len(names) + np.maximum(pa, pb)[known]
+    order = np.argsort(keys)
+    keys, p_known = keys[order], pairs["p"].to_numpy(dtype=float)[known][order]
+    wanted = a.astype(np.int64) * len(names) + b
+    at = np.clip(np.searchsorted(keys, wanted), 0, max(len(keys) - 1, 0))
+    hit = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+    found = pd.DataFrame({"tender": tender[left][hit], "p": p_known[at[hit]]})
+    grouped = found.groupby("tender")["p"]
+    k, best = grouped.size(), grouped.min()
+    out = pd.DataFrame(
+        {
             # Šidák: the strongest pair, corrected for how many known pairs the tender has
-            rows[tender] = (1 - (1 - min(known)) ** len(known), sum(p < SIGNIFICANT for p in known))
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["cobid_p", "anomalous_pairs"])
+            "cobid_p": 1 - (1 - best) ** k,
+            "anomalous_pairs": (found["p"] < SIGNIFICANT).groupby(found["tender"]).sum(),
+        }
+    )
+    out.index = codes[out.index]
+    return out
+
+
+def _pairs_within(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (i, j), i < j, of every two rows with the same group code."""
+    order = np.argsort(group, kind="stable")
+    sizes = np.bincount(group)
+    starts = np.repeat(np.cumsum(sizes) - sizes, sizes)  # per sorted row: its group's start
+    position = np.arange(len(group)) - starts
+    after = np.repeat(sizes, sizes) - position - 1  # partners after each sorted row
+    first = np.repeat(np.arange(len(group)), after)
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after) + 1
+    return order[first], order[first + offset]
 
 
 def meetings_look_collusive(tenders: pd.DataFrame, *, alpha: float = ALPHA, min_group: int = 5) -> pd.DataFrame:
@@ -76,14 +107,23 @@ def meetings_look_collusive(tenders: pd.DataFrame, *, alpha: float = ALPHA, min_
     tenders with an anomalous pair (p < ``SIGNIFICANT``) against the market's other priced
     tenders. ``effect`` = P(a tender with such a pair is more clustered than one without).
     ``tenders``: market, anomalous_pairs, price_index."""
-    rows = {}
-    for name, group in tenders.dropna(subset=["price_index"]).groupby("market"):
-        meets = group["anomalous_pairs"].fillna(0) > 0
-        inside, outside = group.loc[meets, "price_index"], group.loc[~meets, "price_index"]
-        if min(len(inside), len(outside)) < min_group:
-            rows[name] = (np.nan, np.nan, len(inside), len(outside), False)
-            continue
-        u, p = stats.mannwhitneyu(inside, outside, alternative="greater")
-        rows[name] = (float(u / (len(inside) * len(outside))), float(p), len(inside), len(outside), bool(p < alpha))
-    columns = ["effect", "p", "with_pair", "without_pair", "collusive"]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    priced = tenders.dropna(subset=["price_index"])
+    meets = priced["anomalous_pairs"].fillna(0).to_numpy() > 0
+    market = priced["market"]
+    n1 = pd.Series(meets, index=priced.index).groupby(market).sum()
+    n2 = market.value_counts().reindex(n1.index) - n1
+    # U from within-market ranks, p by the normal approximation with tie and continuity
+    # corrections (scipy's "asymptotic" method) for all markets at once: one rule for every
+    # market; it differs from the exact test of tiny samples by < 0.007 in p on the medium set
+    ranks = priced["price_index"].groupby(market).rank()
+    u = ranks[meets].groupby(market[meets]).sum().reindex(n1.index).fillna(0) - n1 * (n1 + 1) / 2
+    ties = priced.groupby(["market", "price_index"]).size()
+    ties = (ties**3 - ties).groupby(level="market").sum().reindex(n1.index)
+    n = n1 + n2
+    sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))))
+    p = pd.Series(stats.norm.sf((u - n1 * n2 / 2 - 0.5) / sigma), index=n1.index)
+    enough = np.minimum(n1, n2) >= min_group
+    out = pd.DataFrame({"effect": (u / (n1 * n2)).where(enough), "p": p.where(enough)})
+    out["with_pair"], out["without_pair"] = n1.astype(int), n2.astype(int)
+    out["collusive"] = (out["p"] < alpha) & enough
+    return out

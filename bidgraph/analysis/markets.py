@@ -104,7 +104,9 @@ def assign_markets(tenders: pd.DataFrame, spec: MarketSpec) -> pd.Series:
 def _labels(dims: pd.DataFrame, kept: list[str]) -> pd.Series:
     if not kept:
         return pd.Series("全部", index=dims.index)
-    # plain lists, not a row-wise ``apply`` (33 s on 15k tenders × 5 levels with Arrow strings)
-    columns = [[f"{ZH[d]}:{v}" if v else "" for v in dims[d].astype(object)] for d in kept]
+    # one label per distinct combination (a few hundred), then spread to the tenders by code
+    codes = dims.groupby(kept, sort=False).ngroup().to_numpy()
+    first = dims[kept][~pd.Series(codes).duplicated().to_numpy()]
+    columns = [[f"{ZH[d]}:{v}" if v else "" for v in first[d].astype(object)] for d in kept]
     joined = ["|".join(part for part in row if part) or "全部" for row in zip(*columns, strict=True)]
-    return pd.Series(joined, index=dims.index, dtype=object)
+    return pd.Series(np.asarray(joined, dtype=object)[codes], index=dims.index, dtype=object)

@@ -10,24 +10,34 @@ step CV (covers at regular steps), a high share of bids within 0.98–1.0 of the
 A bid ABOVE the ceiling is not "close to the ceiling": it is a data-quality finding
 (the ceiling is wrong, an estimate, or the bid is invalid) and is reported as such.
 
-Each tender's price index is the rank average of its dispersion screens (CV, spread,
-RD, kurtosis: ``DISPERSION``; equal weights, nothing is fitted), and its empirical
-p-value is the share of its market's tenders whose index is at least as high: the
-continuous score. A tender is *flagged* (a finding) only when one of the screens the
+The continuous score (``price_z``, N(0, 1) for a tender priced like the others) reads the
+two canonical marks of collusion (Porter & Zona 1993; Abrantes-Metz et al. 2006): bids less
+dispersed (CV) and a higher price level (mean valid bid / the buyer's estimate, 最高投标限价)
+than competition gives. Only screens whose null under independent bids does not move with
+the number of bids n enter it (CV: s is ~unbiased for σ at any n; a mean): spread and RD grow
+or shrink with n by construction (the range of 12 draws is wider than of 3), kurtosis is
+bounded by n, so they would read "few bidders" as collusion. Each of the two is judged
+within the tender's market AND pooled over the data set, (z_market + z_pooled)/√2: a cartel
+that holds a whole market makes its own prices that market's normal, which only the pooled
+view sees; a market whose honest prices are structurally tight is judged fairly only by the
+within-market view. The two marks are summed the same way, (z_cv + z_level)/√2 (z_cv alone
+where no estimate is known); ``price_p`` = Φ(−z). Equal weights throughout, nothing fitted.
+``price_index`` (the CV percentile in the market) is the dispersion the co-bid market check uses.
+A tender is *flagged* (a finding) only when one of the screens the
 law names — bids abnormally alike (CV, spread, identical covers), at regular
 differences (steps), or all at the ceiling (《招标投标法实施条例》第40条④) — is an
 outlier of its market on the collusive side — modified z-score ≥ ``OUTLIER_Z``
 (Iglewicz & Hoaglin's 3.5, on log scale for the positive dispersion screens) — and
 within the market's top ``FLAG_SHARE`` on that screen, so a market whose CVs all run
 high still flags its own outliers, and only them.
-Skewness, KS, steps and ceiling share stay out of the continuous index (weak or about one
-legal pattern, they would dilute it); steps and ceiling hugging raise flags instead."""
+The other screens are shown with each tender (its most extreme ones) and steps and ceiling
+hugging raise flags."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from bidgraph.analysis import screens
 
@@ -39,19 +49,7 @@ FLAGGING = ("cv", "spread", "step_cv", "ceiling_share", "rd")  # rd: only identi
 CEILING_BAND = (0.98, 1.0)
 DIRECTION = {"cv": -1, "spread": -1, "rd": 1, "kurtosis": 1, "skewness": -1, "ks": 1, "step_cv": -1}
 DIRECTION["ceiling_share"] = 1
-# the screens the literature finds strongest and most robust; they move together when bids
-# cluster, so the price index is their rank average (the others would only dilute them)
-DISPERSION = ("cv", "spread", "rd", "kurtosis")
 ZH = {**screens.SCREEN_ZH, "ceiling_share": "限价98%–100%内报价占比", "above_ceiling": "高于最高限价的报价数"}
-
-
-def upper_p(values: pd.Series, groups: pd.Series) -> pd.Series:
-    """Empirical p-value within each group: share of the group's non-missing values ≥ this one
-    (ties count against the item, so p is never optimistic). Missing values stay missing."""
-    frame = pd.DataFrame({"v": values, "g": groups})
-    ranks = frame.groupby("g")["v"].rank(method="max", ascending=False)
-    counts = frame.groupby("g")["v"].transform("count")
-    return ranks / counts
 
 
 def normal_score(values: pd.Series, groups: pd.Series) -> pd.Series:
@@ -76,64 +74,42 @@ def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def price_table(
-    bids: pd.DataFrame,
-    market: pd.Series,
-    *,
-    min_bids: int = 3,
-    used: tuple[str, ...] = DISPERSION,
-    min_class: int = 30,
-) -> pd.DataFrame:
+def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3) -> pd.DataFrame:
     """One row per tender with ≥ ``min_bids`` priced valid bids: the raw screens, each
-    screen's percentile on its collusive side (pct_*), the price index, its p-value in
-    the market (``price_p``) and whether it is flagged. ``market``: tender → market."""
+    screen's percentile on its collusive side (pct_*), the price index, ``price_z`` and its
+    p-value (see the module note) and whether it is flagged. ``market``: tender → market."""
     table = screens.tender_screens(bids.assign(segment=""), min_bids=min_bids).set_index("tender")
-    table = table.drop(columns=["segment", "ceiling_ratio"]).join(ceiling_figures(bids))
+    table = table.drop(columns=["segment"]).join(ceiling_figures(bids))
     table["above_ceiling"] = table["above_ceiling"].fillna(0).astype(int)
     # a tender with a bid above its ceiling has no meaningful ceiling screen
     table.loc[table["above_ceiling"] > 0, "ceiling_share"] = np.nan
     table["market"] = market.reindex(table.index).fillna("全部")
+    codes = pd.Series(pd.factorize(table["market"])[0], index=table.index)  # int groups: fast
     for name, sign in DIRECTION.items():
         # an infinite RD (identical covers) stays the most extreme value; only nan is missing
-        value = table[name] * sign
-        by_market = value.groupby(table["market"])
+        by_market = (table[name] * sign).groupby(codes)
         table[f"pct_{name}"] = by_market.rank(method="min") / by_market.transform("count")
-    # the index compares a tender with tenders of its market AND bid count (see count_class)
-    table["count_class"] = count_class(table["n"], table["market"], min_class)
-    cell = table["market"] + "|" + table["count_class"]
-    pct = pd.DataFrame({n: (table[n] * DIRECTION[n]).groupby(cell).rank(pct=True, method="min") for n in used})
-    table["price_index"] = pct.mean(axis=1, skipna=True)
-    table["price_p"] = upper_p(table["price_index"], table["market"])
-    table["price_z"] = normal_score(table["price_index"], table["market"])
+    table["price_index"] = table["pct_cv"]
+    level = table["ceiling_ratio"].where(table["ceiling_ratio"] > 0)
+    z_cv, z_level = both_views(-table["cv"] / c4(table["n"]), codes), both_views(level, codes)
+    table["price_z"] = ((z_cv + z_level) / np.sqrt(2)).fillna(z_cv)
+    table["price_p"] = stats.norm.sf(table["price_z"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
     return table
 
 
-def count_class(n: pd.Series, market: pd.Series, min_class: int) -> pd.Series:
-    """Per tender, its bid-count class within its market: adjacent bid counts merged until a
-    class holds ≥ ``min_class`` tenders (an under-filled last class joins the previous one).
-    Spread and RD move with the number of bids by construction (the range of 12 honest
-    bids is wider than of 3), so the index compares like with like."""
-    out = pd.Series("", index=n.index, dtype=object)
-    for _, counts in n.groupby(market):
-        sizes = counts.value_counts().sort_index()
-        classes: list[list[int]] = [[]]
-        filled = 0
-        for value, size in sizes.items():
-            classes[-1].append(int(value))
-            filled += size
-            if filled >= min_class:
-                classes.append([])
-                filled = 0
-        if not classes[-1]:
-            classes.pop()
-        elif len(classes) > 1:  # the remainder is too small to stand alone
-            rest = classes.pop()
-            classes[-1] += rest
-        label = {v: f"{c[0]}–{c[-1]}" for c in classes for v in c}
-        out[counts.index] = counts.map(label)
-    return out
+def c4(n: pd.Series) -> pd.Series:
+    """E[s]/σ for n normal draws: CV / c4(n) is unbiased at every n (3 bids: s runs 11% low)."""
+    n = n.astype(float)
+    return np.sqrt(2 / (n - 1)) * np.exp(special.gammaln(n / 2) - special.gammaln((n - 1) / 2))
+
+
+def both_views(values: pd.Series, codes: pd.Series) -> pd.Series:
+    """Stouffer of the value's normal score within its market and pooled over all tenders."""
+    pooled = pd.Series(0, index=values.index)
+    values = values.round(12)  # equal up to float rounding is equal (ties, not random order)
+    return (normal_score(values, codes) + normal_score(values, pooled)) / np.sqrt(2)
 
 
 def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
@@ -150,13 +126,14 @@ def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 def tripped_screens(table: pd.DataFrame, *, z: float = OUTLIER_Z, share: float = FLAG_SHARE) -> pd.Series:
     """Per tender, the screens on which it is an outlier of its market on the collusive side."""
-    hits = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
+    groups = pd.Series(pd.factorize(table["market"])[0], index=table.index)  # int groups: fast
+    hits = {}
     for name in FLAGGING:
         sign, raw = DIRECTION[name], table[name].astype(float)
         # log scale floored at LOG_FLOOR: identical bids (CV 0) or equal steps are the extreme, not missing
         value = np.log(raw.clip(lower=LOG_FLOOR)) if name in LOG_SCALE else raw.replace([np.inf, -np.inf], np.nan)
         value = value * sign
-        extreme = (modified_z(value, table["market"]) >= z) & (table[f"pct_{name}"] >= 1 - share)
+        extreme = (modified_z(value, groups) >= z) & (table[f"pct_{name}"] >= 1 - share)
         # what the law's words mean, on top of being unusual here: hugging = most bids in
         # the band (not one bid near it); regular differences = steps equal within 5%
         if name == "ceiling_share":
@@ -165,17 +142,7 @@ def tripped_screens(table: pd.DataFrame, *, z: float = OUTLIER_Z, share: float =
             extreme &= raw <= 0.05
         if name == "rd":  # identical covers (zero spread above the winner), not a shape outlier
             extreme = np.isinf(raw) & (table["n"] >= 4)
-        for tender in table.index[extreme.fillna(False).astype(bool)]:
-            hits[tender].append(name)
-    return hits
-
-
-def strongest_screens(row: pd.Series, top: int = 3) -> list[str]:
-    """The screens that make a tender's price index, most extreme first (zh text)."""
-    pcts = {n: row[f"pct_{n}"] for n in DIRECTION if pd.notna(row.get(f"pct_{n}"))}
-    ordered = sorted(pcts, key=lambda n: -pcts[n])[:top]
-    return [f"{ZH[n]}={_fmt(row[n])}（市场内第{pcts[n]:.0%}分位）" for n in ordered]
-
-
-def _fmt(value: float) -> str:
-    return "∞" if np.isinf(value) else f"{value:.4g}"
+        hits[name] = extreme.fillna(False).to_numpy(dtype=bool)
+    rows = np.column_stack([hits[name] for name in FLAGGING]).tolist() if len(table) else []
+    names = [[n for n, hit in zip(FLAGGING, row, strict=True) if hit] for row in rows]
+    return pd.Series(names, index=table.index, dtype=object)

@@ -1,8 +1,8 @@
 """A continuous risk score for EVERY firm and EVERY tender, with its market and the
 evidence behind it (no gate removes anything from the ranking).
 
-Tenders: the price p is the rank average of the dispersion screens within the tender's
-market (``pricerisk``); the co-bid p is its bidders' pair p-values judged against the
+Tenders: the price p reads how clustered and how high the bids are, within the tender's
+market and over the data set (``pricerisk``); the co-bid p is its bidders' pair p-values judged against the
 market (``cobidrisk``). They are combined by the Šidák-corrected minimum over the families
 with data, 1 − (1 − min p)^k: a family adds when it is strong and never pulls a tender
 down. (Fisher's method let a dull co-bid p — who is in the room is mostly the local
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bidgraph.analysis import coalition, cobidrisk, pricerisk
+from bidgraph.analysis import coalition, cobidrisk, pricerisk, riskexplain
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
 
@@ -85,13 +85,12 @@ def compute(
     spec: MarketSpec | None = None,
     *,
     families: tuple[str, ...] = FAMILIES,
-    screens: tuple[str, ...] = tuple(pricerisk.DIRECTION),
 ) -> RiskScores:
     """Risk scores of every tender and firm in ``market``; ``families`` restricts the
     evidence (used by the ablation in ``bidgraph evaluate``)."""
     spec = spec or MarketSpec()
     tender_market = assign_markets(tender_frame(market.bids), spec)
-    price = pricerisk.price_table(market.bids, tender_market, used=screens)
+    price = pricerisk.price_table(market.bids, tender_market)
     pairs = cobidrisk.pair_surprise(market, tender_market)
     tenders, checks = _tenders(market, tender_market, price, pairs, families)
     firms = _firms(market, tenders, pairs, families, checks)
@@ -112,7 +111,9 @@ def _tenders(
     t["anomalous_pairs"] = t["anomalous_pairs"].fillna(0).astype(int)
     checks = cobidrisk.meetings_look_collusive(t.assign(price_index=price["price_index"].reindex(t.index)))
     t["meetings_collusive"] = t["market"].map(checks["collusive"]).eq(True)  # unknown market: not collusive
-    t = t.join(coalition.tender_coalition(market.members, t["price_z"]))
+    # coalition evidence counts only where meetings look collusive: computed for those tenders
+    in_collusive = t.index[t["meetings_collusive"]]
+    t = t.join(coalition.tender_coalition(market.members, t["price_z"], only=in_collusive))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
     # where meetings look collusive, the coalition's other joint tenders are a second
     # source beside the tender's own bids (Stouffer, equal weights)
@@ -124,7 +125,7 @@ def _tenders(
     combined = sidak_min(used)
     t["evidence"] = -np.log10(combined.clip(lower=1e-300))
     t["percentile"] = within(t["evidence"], t["market"])
-    t["explanation"] = [_tender_text(row, price, checks) for row in t.itertuples()]
+    t["explanation"] = riskexplain.tender_texts(t, price, checks)
     return t.sort_values("evidence", ascending=False), checks
 
 
@@ -133,7 +134,7 @@ def _firms(
 ) -> pd.DataFrame:
     bids = market.members[["tender", "company"]].drop_duplicates()
     bids = bids.assign(market=bids["tender"].map(tenders["market"]), price_p=bids["tender"].map(tenders["own_p"]))
-    f = pd.DataFrame({"market": bids.groupby("company")["market"].agg(lambda s: s.value_counts().index[0])})
+    f = pd.DataFrame({"market": main_market(bids)})
     f["bids"] = bids.groupby("company").size()
     won = market.bids[market.bids["won"]].merge(market.members, on=["tender", "bidder"])
     f["wins"] = won.groupby("company")["tender"].nunique().reindex(f.index).fillna(0).astype(int)
@@ -154,58 +155,12 @@ def _firms(
         components["concentration"] = concentration.where(f["meetings_collusive"] | concentration.isna(), 0.0)
     f["evidence"] = rank_average(components)
     f["percentile"] = within(f["evidence"], f["market"])
-    f["explanation"] = [_firm_text(row, checks) for row in f.itertuples()]
+    f["explanation"] = riskexplain.firm_texts(f, checks)
     return f.sort_values("evidence", ascending=False)
 
 
-def structural_note(market: str, checks: pd.DataFrame) -> str:
-    """Why co-bid evidence does or does not score in ``market`` (the label-free check)."""
-    if market not in checks.index or pd.isna(checks.at[market, "effect"]):
-        return "（本市场数据不足以检验异常共同投标是否伴随报价集中，不计分）"
-    effect, p = checks.at[market, "effect"], checks.at[market, "p"]
-    if checks.at[market, "collusive"]:
-        return f"（本市场有异常共同投标的标段报价也更集中：概率优势{effect:.2f}，p={p:.2g}，计入风险分）"
-    return f"（本市场有异常共同投标的标段报价并不更集中：概率优势{effect:.2f}，p={p:.2g}，视为结构性投标人池，不计分）"
-
-
-def _tender_text(row: object, price: pd.DataFrame, checks: pd.DataFrame) -> str:
-    parts = [f"市场〔{row.market}〕内第{row.percentile:.0f}百分位"]
-    if pd.notna(row.own_p):
-        screens = "、".join(pricerisk.strongest_screens(price.loc[row.Index]))
-        flag = "，报价指标列入本市场最异常的5%" if row.price_flagged else ""
-        parts.append(f"报价：市场内p={row.own_p:.3f}{flag}（{screens}）")
-        if row.coalition_tenders and row.meetings_collusive:
-            parts.append(
-                f"投标人组合：其中2家以上共同参与的其他{row.coalition_tenders}个标段报价集中程度Z={row.coalition_z:.2f}"
-                f"（约为0即与本市场一般标段无异），合并后p={row.price_p:.3g}"
-            )
-    else:
-        parts.append("报价：有效报价不足3个，无报价指标")
-    if pd.notna(row.cobid_p):
-        parts.append(
-            f"共同投标：{row.anomalous_pairs}对投标人的共同投标显著超出本市场预期"
-            f"（最异常一对的Poisson p按组合数校正后={row.cobid_poisson_p:.3g}，市场内p={row.cobid_p:.3f}）"
-            + structural_note(row.market, checks)
-        )
-    else:
-        parts.append("共同投标：投标人之间没有共同投标2次以上的组合")
-    if row.above_ceiling:
-        parts.append(f"数据质量：{row.above_ceiling}个报价高于最高限价（限价可能有误或报价无效，不作“贴近限价”）")
-    return "；".join(parts)
-
-
-def _firm_text(row: object, checks: pd.DataFrame) -> str:
-    parts = [f"主要市场〔{row.market}〕内第{row.percentile:.0f}百分位，投标{row.bids}次、中标{row.wins}次"]
-    if row.partners:
-        parts.append(
-            f"共同投标：与{row.partners}家企业的共同投标显著超出本市场预期（最强：{row.top_partner}，"
-            f"共同投标{row.top_count:.0f}次，为预期的{row.top_lift:.1f}倍，Poisson p={row.top_p:.3g}）"
-            + structural_note(row.market, checks)
-        )
-    else:
-        parts.append("共同投标：无超出预期的合作对象")
-    if row.priced_tenders:
-        parts.append(
-            f"报价：所投{row.priced_tenders}个标段中报价异常程度合计{row.involvement:.1f}（相当于异常标段的期望个数）"
-        )
-    return "；".join(parts)
+def main_market(bids: pd.DataFrame) -> pd.Series:
+    """Per company, the market of most of its bids (ties: the first market by name)."""
+    counts = bids.groupby(["company", "market"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["company", "n", "market"], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("company").set_index("company")["market"]

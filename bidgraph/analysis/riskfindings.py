@@ -32,21 +32,30 @@ def risk_findings(
     """One finding per tender and per firm. ``visible_sectors(industries)`` decides what a
     sector-scoped viewer may see (a firm only when every tender it bid is in scope)."""
     industry = market.bids.drop_duplicates("tender").set_index("tender")["industry"].fillna("").astype(str)
-    firm_sectors = market.members.assign(s=market.members["tender"].map(industry)).groupby("company")["s"].agg(set)
+    firm_sectors: dict[str, set[str]] = {}
+    if visible_sectors:
+        sectors = market.members.assign(s=market.members["tender"].map(industry))
+        firm_sectors = sectors.groupby("company")["s"].agg(set).to_dict()
+    industry = industry.to_dict()  # plain dict: per-row Series lookups cost more than the findings
     out = []
-    for code, row in scores.tenders.iterrows():
+    t = scores.tenders
+    # plain column lists, not iterrows (2.7 s for 20k rows on medium)
+    severity = 100 * (1 - 10 ** (-t["evidence"].to_numpy(dtype=float)))
+    for code, sev, market_name, pct, text in zip(
+        t.index, severity.tolist(), t["market"], t["percentile"].tolist(), t["explanation"], strict=True
+    ):
         if visible_sectors and not visible_sectors({industry.get(code, "")}):
             continue
-        severity = 100 * (1 - 10 ** (-float(row["evidence"])))
-        figures = {"市场": row["market"], "市场内百分位": round(float(row["percentile"]), 1)}
-        out.append(_finding(severity, (), (str(code),), figures, row["explanation"], "标段连续风险分"))
-    for key, row in scores.firms.iterrows():
+        figures = {"市场": market_name, "市场内百分位": round(pct, 1)}
+        out.append(_finding(sev, (), (str(code),), figures, text, "标段连续风险分"))
+    f = scores.firms
+    columns = (f["market"], f["percentile"].tolist(), f["bids"].tolist(), f["evidence"].tolist(), f["explanation"])
+    for key, market_name, pct, bids, evidence, text in zip(f.index, *columns, strict=True):
         if visible_sectors and not visible_sectors(firm_sectors.get(key, set())):
             continue
         entity = ("Company", str(key), company_names.get(key, str(key)))
-        figures = {"市场": row["market"], "市场内百分位": round(float(row["percentile"]), 1)}
-        figures["投标次数"] = int(row["bids"])
-        out.append(_finding(100 * float(row["evidence"]), (entity,), (), figures, row["explanation"], "企业连续风险分"))
+        figures = {"市场": market_name, "市场内百分位": round(pct, 1), "投标次数": int(bids)}
+        out.append(_finding(100 * evidence, (entity,), (), figures, text, "企业连续风险分"))
     return out
 
 

@@ -179,6 +179,25 @@ def detect() -> None:
     console.print("load average       " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + " (end)")
 
 
+@app.command()
+def risk(runs: int = typer.Option(3, help="每项计时取最快的一次")) -> None:
+    """连续风险分（每个标段与企业）在当前图上的耗时：读投标表、计算风险分、生成研判发现；对照同次运行的一次全表排序。"""
+    from bidgraph.bench.risk import run_risk_benchmark
+    from bidgraph.graph import open_store
+    from bidgraph.settings import get_settings
+
+    console.print("load average       " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + " (start)")
+    with open_store(get_settings()) as current:
+        r = run_risk_benchmark(current, runs)
+    console.print(f"bids               {r.bids:,}  tenders {r.tenders:,}  firms {r.firms:,}")
+    rows = (("bid table read", r.read), ("risk scores", r.scores), ("risk findings", r.findings))
+    for label, t in (*rows, ("reference pass", r.reference)):
+        console.print(f"{label:<18} {t.wall:7.3f} s wall  {t.cpu:7.3f} s cpu")
+    console.print("(reference pass: rank every bid's price within its tender, same run)")
+    console.print(f"ratio              {r.ratio:.1f}× the reference pass (scores + findings, cpu)")
+    console.print("load average       " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + " (end)")
+
+
 @app.command("similarity")
 def similarity_bench(
     size: str = typer.Option("small", help="规模：small（60个标段）/ medium（400个标段）"),
