@@ -180,11 +180,12 @@ def _columns(props: list[dict[str, Any]], keys: list[str]) -> list[list[bytes]]:
     column, and strings — sources, load ids, regions… repeat a lot — encoded once)."""
     columns = []
     for key in keys:
-        strings: dict[str, bytes] = {}
+        strings: dict[str | int, bytes] = {}
         column = []
         append = column.append
         for value in [p.get(key) for p in props]:
-            if type(value) is str:
+            kind = type(value)
+            if kind is str or kind is int:  # (not bool: True == 1 would share 1's bytes)
                 data = strings.get(value)
                 if data is None:
                     data = value_bytes(value)
@@ -192,6 +193,8 @@ def _columns(props: list[dict[str, Any]], keys: list[str]) -> list[list[bytes]]:
                         strings[value] = data
             elif value is None:
                 data = _NULL
+            elif kind is float:
+                data = _DOUBLE.pack(2, value)
             else:
                 data = value_bytes(value)
             append(data)
