@@ -34,7 +34,8 @@ class GraphModel:
         self.rel_types: list[str] = []
         self.ends: list[tuple[int, int]] = []
         self.rel_props: list[Props] = []
-        self.rels: dict[tuple[str, int, int], list[int]] = {}  # (type, a, b) -> relationships
+        # (type, a, b) -> the relationship, or a list when several (MERGE patterns with properties)
+        self.rels: dict[tuple[str, int, int], int | list[int]] = {}
         self.counters = dict.fromkeys(COUNTERS, 0)
         self._expert = s.node("Expert").label
         self._expert_no: dict[Any, dict[int, None]] = {}  # expert_no -> nodes (ordered set)
@@ -94,18 +95,22 @@ class GraphModel:
         matched, rels, props = [], self.rels, self.rel_props
         for a, b, on in pairs:
             found = rels.get((rel_type, a, b))
-            if found:
-                hits = [r for r in found if all(props[r].get(k) == v for k, v in on.items())] if on else found[:]
+            if found is not None:
+                candidates = [found] if type(found) is int else found[:]
+                hits = [r for r in candidates if all(props[r].get(k) == v for k, v in on.items())] if on else candidates
                 if hits:
                     matched.append(hits)
                     continue
-            else:
-                found = rels[(rel_type, a, b)] = []
             rel = len(self.rel_types)
             self.rel_types.append(rel_type)
             self.ends.append((a, b))
             props.append({**on, "first_load": load_id})
-            found.append(rel)
+            if found is None:
+                rels[(rel_type, a, b)] = rel
+            elif type(found) is int:
+                rels[(rel_type, a, b)] = [found, rel]
+            else:
+                found.append(rel)
             self.counters["relationships_created"] += 1
             matched.append([rel])
         return matched
