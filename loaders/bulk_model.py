@@ -56,6 +56,10 @@ class GraphModel:
         self._fresh, self._assigned = set(), {}
         self._apply[statement[0]](statement, rows, prov)
 
+    def drop_lookups(self) -> None:
+        """Forget the key and pattern look-ups (no more batches will come)."""
+        self.nodes, self.rels, self._expert_no, self._assigned, self._fresh = {}, {}, {}, {}, set()
+
     # -- primitives ---------------------------------------------------------------------
     def _merge(self, label: str, key: Any, load_id: str) -> tuple[int, bool]:
         node = self.nodes.get((label, key))
