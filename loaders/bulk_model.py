@@ -184,8 +184,10 @@ class GraphModel:
         """ON CREATE SET of a MERGEd end: each referencing row of the batch replaces the last."""
         props = self.node_props[node] = {KEY: key, "first_load": load_id}
         for v in values:
-            props.update((k, x) for k, x in (v or {}).items() if x is not None)
-            self.counters["properties_set"] += len(v or ())
+            if not v:
+                continue
+            props.update(v if None not in v.values() else {k: x for k, x in v.items() if x is not None})
+            self.counters["properties_set"] += len(v)
 
     def _bid(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
         s = schema()

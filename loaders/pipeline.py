@@ -282,8 +282,9 @@ def write_plan(
             source = usable.get(label)
             if source is None or (label, row) in skip:
                 continue
-            current = label
-            writer.provenance({"source": label, "load_id": report.load_id, "loaded_at": loaded_at})
+            if label != current:  # rows come file by file
+                current = label
+                writer.provenance({"source": label, "load_id": report.load_id, "loaded_at": loaded_at})
             for statement, values in builder.facts(source.table, record, {"row": row}):
                 writer.add(statement, values)
             done += 1
