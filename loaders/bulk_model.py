@@ -120,11 +120,13 @@ class GraphModel:
         return matched
 
     def _set_rels(self, matched: list[list[int]], values: list[tuple[Props | None, ...]]) -> None:
-        times = Counter(r for rels in matched for r in rels)
+        flat = [r for rels in matched for r in rels]
+        times = Counter(flat) if len(set(flat)) < len(flat) else None  # None: each set by one row
         props, assigned = self.rel_props, 0
         for rels, row_values in zip(matched, values, strict=True):
             for r in rels:
-                if times[r] > 1:  # several rows of the batch set it: the first value per property wins
+                # several rows of the batch set it: the first value per property wins
+                if times is not None and times[r] > 1:
                     for v in row_values:
                         self._update("rel", r, v)
                     continue
