@@ -72,10 +72,14 @@ class Builder:
         """``a`` and ``b`` are (label, key, properties set only if the node is new); an
         empty dict marks a node this row has just written, which is matched, not merged.
         The row is a list (layout above ``MERGE_ON`` in write.py): sent faster than a map."""
-        a, b = _allowed(a, rel, "sources"), _allowed(b, rel, "targets")
+        if a[0] in _NOT_EVERYWHERE:
+            a = _allowed(a, rel, "sources")
+        if b[0] in _NOT_EVERYWHERE:
+            b = _allowed(b, rel, "targets")
         props = clean(props) if props else {}
         row = [a[1], b[1], {**props, **prov}, clean(a[2]) if a[2] else None, clean(b[2]) if b[2] else None]
-        row.extend(props.get(k, "") for k in merge_on)
+        if merge_on:
+            row.extend(props.get(k, "") for k in merge_on)
         return ("edge", a[0], rel, b[0], merge_on, not a[2], not b[2]), row
 
     def org(self, uscc: str | None, name: str | None, default: str = "Company") -> End | None:
@@ -315,10 +319,13 @@ class Builder:
         yield from staff_facts(self, record, prov)
 
 
+_NOT_EVERYWHERE = ("Tenderer", "Agency")
+
+
 def _allowed(end: End, rel: str, side: str) -> End:
     """A Tenderer or Agency where the schema allows only companies (a tenderer holding
     shares, an agency sanctioned) is written as the Company with the same key."""
-    if end[0] in ("Tenderer", "Agency") and end[0] not in getattr(schema().rel(rel), side):
+    if end[0] in _NOT_EVERYWHERE and end[0] not in getattr(schema().rel(rel), side):
         return ("Company", end[1], end[2] or {"name": None})
     return end
 

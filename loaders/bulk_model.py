@@ -12,6 +12,7 @@ later batch wins. The model applies the same rules clause by clause."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from bidgraph.graph.schema import KEY, schema
 from bidgraph.loaders.write import COUNTERS, EXPERT_LINKS, MERGE_ON
 
 Props = dict[str, Any]
+_NO_PATTERN: Props = {}  # a MERGE without properties in its pattern (never written to)
 
 
 class GraphModel:
@@ -32,13 +34,14 @@ class GraphModel:
         self.rel_types: list[str] = []
         self.ends: list[tuple[int, int]] = []
         self.rel_props: list[Props] = []
-        self.rels: dict[tuple[str, int, int], list[int]] = {}  # (type, a, b) -> relationships
+        # (type, a, b) -> the relationship, or a list when several (MERGE patterns with properties)
+        self.rels: dict[tuple[str, int, int], int | list[int]] = {}
         self.counters = dict.fromkeys(COUNTERS, 0)
         self._expert = s.node("Expert").label
         self._expert_no: dict[Any, dict[int, None]] = {}  # expert_no -> nodes (ordered set)
         self._bid_open = "bid_open"
         self._fresh: set[int] = set()  # nodes created by the batch being applied
-        self._assigned: dict[tuple[str, int], list[Props]] = {}  # what this batch's SETs gave each element
+        self._assigned: dict[tuple[str, int], set[str]] = {}  # properties this batch's SETs gave each element
         self._apply: dict[str, Callable[[tuple[Any, ...], list[Any], Props], None]] = {
             "node": self._node,
             "edge": self._edge,
@@ -52,6 +55,10 @@ class GraphModel:
         """One batch of one statement, as ``cypher(statement)`` runs it."""
         self._fresh, self._assigned = set(), {}
         self._apply[statement[0]](statement, rows, prov)
+
+    def drop_lookups(self) -> None:
+        """Forget the key and pattern look-ups (no more batches will come)."""
+        self.nodes, self.rels, self._expert_no, self._assigned, self._fresh = {}, {}, {}, {}, set()
 
     # -- primitives ---------------------------------------------------------------------
     def _merge(self, label: str, key: Any, load_id: str) -> tuple[int, bool]:
@@ -74,21 +81,14 @@ class GraphModel:
         node = kind == "node"
         props = self.node_props[element] if node else self.rel_props[element]
         if not (node and element in self._fresh):  # first value per property wins
-            earlier = self._assigned.setdefault((kind, element), [])
-            if earlier:
-                given = {k for v in earlier for k in v}
-                earlier.append(values)
-                values = {k: v for k, v in values.items() if k not in given}
+            given = self._assigned.get((kind, element))
+            if given is None:
+                self._assigned[(kind, element)] = set(values)
             else:
-                earlier.append(values)
-        if None in values.values():
-            for name, value in values.items():
-                if value is None:
-                    props.pop(name, None)
-                else:
-                    props[name] = value
-        else:
-            props.update(values)
+                fresh = values.keys() - given
+                given |= fresh
+                values = {k: v for k, v in values.items() if k in fresh}
+        _set(props, values)
         self.counters["properties_set"] += len(values)
         if node and self._expert in self.labels[element] and "expert_no" in props:
             self._expert_no.setdefault(props["expert_no"], {})[element] = None
@@ -96,25 +96,47 @@ class GraphModel:
     def _merge_rels(self, rel_type: str, pairs: list[tuple[int, int, Props]], load_id: str) -> list[list[int]]:
         """``MERGE (a)-[r:T {on}]->(b)`` for each row: every existing match, else one new
         relationship holding the pattern's properties (found by later rows)."""
-        matched = []
+        matched, rels, props = [], self.rels, self.rel_props
         for a, b, on in pairs:
-            found = self.rels.setdefault((rel_type, a, b), [])
-            hits = [r for r in found if all(self.rel_props[r].get(k) == v for k, v in on.items())] if on else found[:]
-            if not hits:
-                hits = [len(self.rel_types)]
-                self.rel_types.append(rel_type)
-                self.ends.append((a, b))
-                self.rel_props.append({**on, "first_load": load_id})
-                found.append(hits[0])
-                self.counters["relationships_created"] += 1
-            matched.append(hits)
+            found = rels.get((rel_type, a, b))
+            if found is not None:
+                candidates = [found] if type(found) is int else found[:]
+                hits = [r for r in candidates if all(props[r].get(k) == v for k, v in on.items())] if on else candidates
+                if hits:
+                    matched.append(hits)
+                    continue
+            rel = len(self.rel_types)
+            self.rel_types.append(rel_type)
+            self.ends.append((a, b))
+            props.append({**on, "first_load": load_id})
+            if found is None:
+                rels[(rel_type, a, b)] = rel
+            elif type(found) is int:
+                rels[(rel_type, a, b)] = [found, rel]
+            else:
+                found.append(rel)
+            self.counters["relationships_created"] += 1
+            matched.append([rel])
         return matched
 
     def _set_rels(self, matched: list[list[int]], values: list[tuple[Props | None, ...]]) -> None:
+        flat = [r for rels in matched for r in rels]
+        times = Counter(flat) if len(set(flat)) < len(flat) else None  # None: each set by one row
+        props, assigned = self.rel_props, 0
         for rels, row_values in zip(matched, values, strict=True):
             for r in rels:
-                for v in row_values:
-                    self._update("rel", r, v)
+                # several rows of the batch set it: the first value per property wins
+                if times is not None and times[r] > 1:
+                    for v in row_values:
+                        self._update("rel", r, v)
+                    continue
+                merged: Props = {}
+                for v in reversed(row_values):  # the same rule between the row's own SET clauses
+                    if v:
+                        merged.update(v)
+                _set(props[r], merged)
+                assigned += len(merged)
+        self.counters["properties_set"] += assigned
 
     # -- statements ---------------------------------------------------------------------
     def _node(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
@@ -136,25 +158,38 @@ class GraphModel:
         ends = ((s.node(a).label, a_known, 0, 3), (s.node(b).label, b_known, 1, 4))
         load_id = prov["load_id"]
         # known ends are MATCHed first: a missing one drops the row before any MERGE
-        live = [row for row in rows if all(not known or (lb, row[i]) in self.nodes for lb, known, i, _ in ends)]
-        found: list[list[int]] = [[] for _ in live]
+        live, nodes = rows, self.nodes
+        for label, known, i, _ in ends:
+            if known:
+                live = [row for row in live if (label, row[i]) in nodes]
+        found: list[list[int]] = []
         for label, known, i, init in ends:
+            if known:
+                found.append([nodes[(label, row[i])] for row in live])
+                continue
             created: set[int] = set()
-            for ends_of_row, row in zip(found, live, strict=True):
+            column = []
+            for row in live:
                 node, new = self._merge(label, row[i], load_id)
-                if not known and (new or node in created):
+                if new or node in created:
                     created.add(node)
                     self._on_create(node, row[i], (row[init], prov, {"row": row[2].get("row")}), load_id)
-                ends_of_row.append(node)
-        pairs = [(x, y, {p: row[i] for p, i in on}) for (x, y), row in zip(found, live, strict=True)]
+                column.append(node)
+            found.append(column)
+        if on:
+            pairs = [(x, y, {p: row[i] for p, i in on}) for x, y, row in zip(*found, live, strict=True)]
+        else:
+            pairs = [(x, y, _NO_PATTERN) for x, y in zip(*found, strict=True)]
         self._set_rels(self._merge_rels(spec.type, pairs, load_id), [(row[2], prov) for row in live])
 
     def _on_create(self, node: int, key: Any, values: tuple[Props | None, ...], load_id: str) -> None:
         """ON CREATE SET of a MERGEd end: each referencing row of the batch replaces the last."""
         props = self.node_props[node] = {KEY: key, "first_load": load_id}
         for v in values:
-            props.update((k, x) for k, x in (v or {}).items() if x is not None)
-            self.counters["properties_set"] += len(v or ())
+            if not v:
+                continue
+            props.update(v if None not in v.values() else {k: x for k, x in v.items() if x is not None})
+            self.counters["properties_set"] += len(v)
 
     def _bid(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
         s = schema()
@@ -192,3 +227,15 @@ class GraphModel:
                     pairs.append((expert, target, {}))
                     values.append((row["props"], prov))
         self._set_rels(self._merge_rels(rel_type, pairs, prov["load_id"]), values)
+
+
+def _set(props: Props, values: Props) -> None:
+    """``SET x += values``: a null value removes the property."""
+    if None in values.values():
+        for name, value in values.items():
+            if value is None:
+                props.pop(name, None)
+            else:
+                props[name] = value
+    else:
+        props.update(values)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bidgraph.certnumbers import (
     BUILDER_NUMBER,
@@ -52,12 +53,19 @@ class Certificate:
 
 def _clean(text: str) -> str:
     """Half-width, so （2022） and ２０２２ read like (2022) and 2022; same length as the text."""
+    if unicodedata.is_normalized("NFKC", text):  # then so is each of its characters
+        return text
     return "".join(unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
 
 
 def find_certificates(text: str) -> list[Certificate]:
     """Every certificate number and masked ID number in ``text``, in order of position."""
-    clean = _clean(text or "")
+    return list(_certificates(text or ""))
+
+
+@lru_cache(maxsize=1 << 16)  # a project manager's cell comes back in each of their bids
+def _certificates(text: str) -> tuple[Certificate, ...]:
+    clean = _clean(text)
     found: list[Certificate] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _FORMS:
@@ -74,7 +82,7 @@ def find_certificates(text: str) -> list[Certificate]:
         start, end = match.span("serial")
         if not any(a < end and start < b for a, b in taken) and not look_alike(match["serial"]):
             found.append(Certificate(TITLE, re.sub(r"\s", "", match["serial"]), (start, end)))
-    return sorted(found, key=lambda c: c.span)
+    return tuple(sorted(found, key=lambda c: c.span))
 
 
 def _hit(kind: str, match: re.Match[str]) -> Certificate:

@@ -57,7 +57,7 @@ class Duplicates:
         values = dict(record)
         if table in ("companies", "tenderers", "agencies") and values.get("name"):
             values["name"] = normalize.company_name(str(values["name"]))  # one company written two ways
-        digest = hash(tuple(sorted((k, repr(v)) for k, v in values.items()))) & DIGEST_MASK
+        digest = hash(repr(sorted(values.items()))) & DIGEST_MASK  # keys are unique: values never compared
         number = self.files.setdefault(file, len(self.files))
         packed = digest << 48 | number << 32 | row
         first = self.seen.setdefault(table, {}).setdefault(hash(key), packed)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bidgraph.errors import DataError
 from bidgraph.loaders import identity, normalize
@@ -58,8 +59,19 @@ ONE_OF = {
 # reversed): refused, since a stripped copy would differ from what the source shows.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes read.py could not decode (surrogateescape)
+_SUSPECT = re.compile(_CONTROL.pattern[:-1] + "\udc80-\udcff]")  # either of the two above
+_LEADING = re.compile("^[=+\\-@]", re.MULTILINE)  # a cell (or a line of one) that may be a formula
 USUAL_YEARS = (1950, 2050)  # dates outside load with a warning; outside normalize.YEARS they are refused
 WARNINGS_SHOWN = 20  # per file; the rest are counted
+
+
+@dataclass(frozen=True)
+class _Problem:
+    reason: str
+    value: str | None
+
+    def at(self, file: str, row: int, column: str) -> DataError:
+        return DataError(self.reason, file=file, row=row, column=column, value=self.value)
 
 
 class RowConverter:
@@ -97,35 +109,68 @@ class RowConverter:
                     DataError(f"缺少必填列（可用表头：{names}）", file=file, row=1, column=column)
                 )
 
-    def convert(self, number: int, cells: list[object]) -> tuple[dict[str, object], list[DataError]]:
-        record: dict[str, object] = {}
-        errors: list[DataError] = []
-        width = len(cells)
-        for column, position, required, kind, choices in self.cells:
-            raw = cells[position] if position < width else None
-            value = raw.strip() if type(raw) is str and "\u3000" not in raw else normalize.text(raw)
-            if not value:
-                if required:
-                    errors.append(DataError("必填列为空", file=self.file, row=number, column=column))
+    def convert(self, rows: list[tuple[int, list[object]]]) -> list[tuple[dict[str, object], list[DataError]]]:
+        """(record, errors) of each (row number, cells) of a chunk, exactly as row by row,
+        but column by column: a column whose cells need no check (no control or undecodable
+        character, no formula-like or over-long cell — one regex over the whole column) is
+        taken as it is."""
+        records: list[dict[str, object]] = [{} for _ in rows]
+        errors: list[list[DataError]] = [[] for _ in rows]
+        odd: list[tuple[int, int, str, str]] = []  # (row index, column index, value, reason)
+        for index, (column, position, required, kind, choices) in enumerate(self.cells):
+            raws = [cells[position] if position < len(cells) else None for _, cells in rows]
+            values = [r.strip() if type(r) is str and "\u3000" not in r else normalize.text(r) for r in raws]
+            joined = "\n".join(values)
+            plain = not _SUSPECT.search(joined) and max(map(len, values), default=0) <= normalize.MAX_CELL
+            if plain and kind == "str" and not choices and not _LEADING.search(joined):
+                for j, value in enumerate(values):
+                    if value:
+                        records[j][column] = value
+                    elif required:
+                        errors[j].append(DataError("必填列为空", file=self.file, row=rows[j][0], column=column))
                 continue
-            problem = _cell_problem(raw, value) if len(value) > normalize.MAX_CELL or value[0] in "=+-@" else ""
-            if not problem and type(raw) is str:
-                problem = _text_problem(value)
-                value = _visible(value) if problem else value
-            if problem:
-                errors.append(DataError(problem, file=self.file, row=number, column=column, value=_shown(value)))
-                continue
-            if kind == "str" and not choices:  # most cells: nothing to parse
-                record[column] = value
-                continue
-            try:
-                _put(record, column, kind, choices, raw, value)
-            except ValueError as e:
-                errors.append(DataError(str(e), file=self.file, row=number, column=column, value=value))
-                continue
-            odd = self._odd(kind, record.get(column))
-            if odd:
-                self._warn(number, column, value, odd)
+            for j, (raw, value) in enumerate(zip(raws, values, strict=True)):
+                problem = self._cell(records[j], column, required, kind, choices, raw, value, plain)
+                if problem:
+                    errors[j].append(problem.at(self.file, rows[j][0], column))
+                elif value and (reason := self._odd(kind, records[j].get(column))):
+                    odd.append((j, index, value, reason))
+        for j, index, value, reason in sorted(odd, key=lambda o: o[:2]):  # in row order, as shown
+            self._warn(rows[j][0], self.cells[index][0], value, reason)
+        for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
+            self._row_checks(number, record, row_errors)
+        return list(zip(records, errors, strict=True))
+
+    def _cell(
+        self,
+        record: dict[str, object],
+        column: str,
+        required: bool,
+        kind: str,
+        choices: tuple[str, ...],
+        raw: object,
+        value: str,
+        plain: bool,
+    ) -> _Problem | None:
+        """Puts one cell into ``record``, or says what is wrong with it."""
+        if not value:
+            return _Problem("必填列为空", None) if required else None
+        problem = _cell_problem(raw, value) if len(value) > normalize.MAX_CELL or value[0] in "=+-@" else ""
+        if not problem and not plain and type(raw) is str:
+            problem = _text_problem(value)
+            value = _visible(value) if problem else value
+        if problem:
+            return _Problem(problem, _shown(value))
+        if kind == "str" and not choices:  # most cells: nothing to parse
+            record[column] = value
+            return None
+        try:
+            _put(record, column, kind, choices, raw, value)
+        except ValueError as e:
+            return _Problem(str(e), value)
+        return None
+
+    def _row_checks(self, number: int, record: dict[str, object], errors: list[DataError]) -> None:
         for column in self.identifier_columns:
             if column in record:
                 try:
@@ -135,7 +180,6 @@ class RowConverter:
         for group in ONE_OF.get(self.table.name, ()):
             if not any(record.get(c) for c in group):
                 errors.append(DataError(f"以下列至少填写一项：{'、'.join(group)}", file=self.file, row=number))
-        return record, errors
 
     def _odd(self, kind: str, parsed: object) -> str:
         if kind in ("date", "datetime") and isinstance(parsed, str):

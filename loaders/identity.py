@@ -4,6 +4,7 @@ person written two ways (or in two files, or two loads) becomes one node."""
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from bidgraph import protected
 from bidgraph.loaders import normalize
@@ -20,6 +21,7 @@ def org_key(uscc: str | None, name: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # asked twice per person reference (key, then properties)
 def id_hash(id_number: str) -> str:
     return hashlib.sha256(id_number.upper().encode("ascii")).hexdigest()[:24]
 

@@ -31,6 +31,7 @@ from bidgraph.loaders.write import Writer
 
 _ZH_COLUMN = {"industry": "行业", "region": "地区", "bid_open": "开标日期"}
 Progress = Callable[[int, int, str], None]
+CHUNK_ROWS = 2_000
 ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 
 
@@ -177,18 +178,19 @@ def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) ->
             shape = fitted.row
             recommended = TENDER_RECOMMENDED if source.table == "tenders" else ()
             lacking: Counter[str] = Counter()
-            for row, cells in rows:
-                report.rows_read += 1
-                account.read += 1
-                report.tables[source.table] = report.tables.get(source.table, 0) + 1
-                record, errors = converter.convert(row, shape(cells) if shape else cells)
-                problem = shape_problem(len(header), cells) if source.kind == "csv" else ""
-                if problem:
-                    errors.append(DataError(problem, file=source.label, row=row))
-                for error in errors:
-                    fail(error)
-                lacking.update(c for c in recommended if not record.get(c))
-                yield source, record, row
+            for chunk in _chunked(rows):
+                shaped = [(row, shape(cells)) for row, cells in chunk] if shape else chunk
+                for (row, cells), (record, errors) in zip(chunk, converter.convert(shaped), strict=True):
+                    report.rows_read += 1
+                    account.read += 1
+                    report.tables[source.table] = report.tables.get(source.table, 0) + 1
+                    problem = shape_problem(len(header), cells) if source.kind == "csv" else ""
+                    if problem:
+                        errors.append(DataError(problem, file=source.label, row=row))
+                    for error in errors:
+                        fail(error)
+                    lacking.update(c for c in recommended if not record.get(c))
+                    yield source, record, row
             report.warnings.extend(converter.warning_lines())
             for column, count in lacking.items():
                 report.warnings.append(
@@ -199,6 +201,24 @@ def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) ->
             report.add_error(e)
             _refuse(plan, source, account, e.reason)
             plan.refused_rows += account.read
+
+
+def _chunked(rows: Iterator[tuple[int, list[object]]]) -> Iterator[list[tuple[int, list[object]]]]:
+    """The rows in chunks of CHUNK_ROWS (converted column by column); a file refused
+    mid-way still gives the rows read before."""
+    chunk: list[tuple[int, list[object]]] = []
+    try:
+        for item in rows:
+            chunk.append(item)
+            if len(chunk) >= CHUNK_ROWS:
+                yield chunk
+                chunk = []
+    except DataError:
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
+        yield chunk
 
 
 def _refuse(plan: Plan, source: Source, account: FileAccount, reason: str) -> None:
@@ -262,8 +282,9 @@ def write_plan(
             source = usable.get(label)
             if source is None or (label, row) in skip:
                 continue
-            current = label
-            writer.provenance({"source": label, "load_id": report.load_id, "loaded_at": loaded_at})
+            if label != current:  # rows come file by file
+                current = label
+                writer.provenance({"source": label, "load_id": report.load_id, "loaded_at": loaded_at})
             for statement, values in builder.facts(source.table, record, {"row": row}):
                 writer.add(statement, values)
             done += 1

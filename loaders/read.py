@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -41,7 +42,7 @@ class Source:
     kind: str  # csv | xlsx | ocds | notice
     sheet: str = ""
 
-    @property
+    @cached_property  # asked for every row
     def label(self) -> str:
         return f"{self.path.name}!{self.sheet}" if self.sheet else self.path.name
 
@@ -268,6 +269,8 @@ def shape_problem(width: int, cells: list[object]) -> str:
     """Why a CSV row does not fit its header: more filled cells than header columns (an
     unquoted comma), or a quoted cell that swallowed whole lines of later rows (a quote
     closed only rows later). '' when it fits."""
+    if len(cells) <= width and "\n" not in "".join(cells):  # the usual row (csv cells are str)
+        return ""
     extra = sum(1 for c in cells[width:] if c not in (None, ""))
     if extra:
         return f"本行比表头多 {extra} 个非空单元格（可能有未加引号的逗号），请检查本行"

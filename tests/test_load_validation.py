@@ -254,3 +254,26 @@ def test_entity_bomb_xlsx_and_deep_json(tmp_path: Path) -> None:
         ),
         ("tenders.json", "无法解析 JSON：嵌套层数过深（不是正常的 OCDS 文件）"),
     ]
+
+
+def test_errors_in_later_chunks_name_their_row(tmp_path: Path) -> None:
+    """Rows are converted column by column in chunks (pipeline.CHUNK_ROWS): a bad value in
+    a later chunk still names its own row and column, a required cell left empty too, and
+    the rows around them stay valid."""
+    from bidgraph.loaders.pipeline import CHUNK_ROWS
+
+    rows = [["code", "name", "bid_open", "ceiling_price"]]
+    rows += [[f"T{n:05d}", f"标段{n}", "2024-01-02", "1000"] for n in range(2 * CHUNK_ROWS + 10)]
+    rows[CHUNK_ROWS + 5][2] = "明年"  # spreadsheet row CHUNK_ROWS + 6
+    rows[2 * CHUNK_ROWS + 3][1] = "标段\u202e"  # a control character, in the third chunk
+    rows[2 * CHUNK_ROWS + 4][0] = ""
+    with (tmp_path / "tenders.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    report = loaders.validate_paths([tmp_path / "tenders.csv"])
+    assert [(e.row, e.column, e.reason[:4]) for e in report.errors] == [
+        (CHUNK_ROWS + 6, "bid_open", "无法识别"),
+        (2 * CHUNK_ROWS + 4, "name", "含控制字"),
+        (2 * CHUNK_ROWS + 5, "code", "必填列为"),
+    ]
+    assert report.rows_read == 2 * CHUNK_ROWS + 10
+    assert report.rows_loaded == report.rows_read - 3
