@@ -46,6 +46,7 @@ class Analysis:
     store: GraphStore
     params: Mapping[str, Any]
     _cache: dict[str, Any] = field(default_factory=dict)
+    prepared: float | None = None  # seconds ``prepare`` took in a catalogue run
 
     @cached_property
     def market(self) -> Market:
@@ -79,6 +80,20 @@ class Analysis:
     @cached_property
     def price_table(self) -> pd.DataFrame:
         return pricerisk.price_table(self.market.bids, self.tender_markets, min_bids=int(self.params["min_price_bids"]))
+
+    @cached_property
+    def price_z(self) -> pd.Series:
+        """The price table's Z per tender, indexed by plain strings (cheap to reindex)."""
+        z = self.price_table["price_z"]
+        return z.set_axis(z.index.astype(object))
+
+    def prepare(self) -> None:
+        """Compute the shared inputs of the Python detectors now (bid table, pair
+        statistics, rings, price table, names), so their cost is timed apart from the
+        first detector that happens to ask for them."""
+        for part in ("rings", "price_z"):
+            getattr(self, part)
+        self._names()
 
     def finish(self, drafts: list[Draft]) -> list[Finding]:
         """Findings from drafts, with the bid paths behind each as evidence (one query)."""
@@ -156,14 +171,19 @@ def group_screen_figures(run: Analysis, members: Sequence[str]) -> dict[str, Any
     """Coalition screens of a candidate group (``coalition``): its joint tenders against
     the tenders where a member bid without another member, and the member without whom
     the joint tenders' price signal drops most (who carries it)."""
-    z = run.price_table["price_z"]
-    screens = coalition.group_screens(run.market.members, z, members)
+    # the group's own rows, as plain Python strings: ``coalition`` filters by (subsets
+    # of) the group anyway, and filtering the whole Arrow-backed member table once per
+    # subgroup was most of cobid_ring's own time
+    rows = run.market.members
+    own = rows.loc[rows["company"].isin(members), ["tender", "company"]].astype(object)
+    z = run.price_z
+    screens = coalition.group_screens(own, z, members)
     figures = {
         "共同投标标段Z": _rounded(screens["together_z"]),
         "成员各自投标标段Z": _rounded(screens["apart_z"]),
         "共同与各自的均值差": _rounded(screens["together_minus_apart"]),
     }
-    without = coalition.without_each(run.market.members, z, members) if len(members) > 2 else {}
+    without = coalition.without_each(own, z, members) if len(members) > 2 else {}
     drops = {m: screens["together_z"] - v for m, v in without.items() if not math.isnan(v)}
     if drops:
         figures["信号最依赖的成员"] = run.name(max(drops, key=drops.get))
