@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bidgraph.analysis import patterns, riskfindings, riskservice
+from bidgraph.analysis import anchors, linktables, patterns, riskfindings, riskservice
 from bidgraph.analysis.detectors import (
     PYTHON_DETECTORS,
     detector_ids,
@@ -43,6 +43,7 @@ class _Job:
     detector: str
     own: dict[str, Any]
     texts: list[str]
+    anchored: bool = False  # runs from the link side tables (``anchors``)
     found: list[Finding] | None = None
     error: BidgraphError | None = None
     seconds: float = 0.0
@@ -77,15 +78,18 @@ def run_all(
         job.found = results.get(job.detector, job.own, job.texts) if results else None
         job.seconds = time.perf_counter() - started
     pending = [job for job in jobs if job.found is None]
-    # the Python detectors share one Analysis (computed once, not thread-safe): one chain
+    # the Python detectors share one Analysis (computed once, not thread-safe): one chain;
+    # the link side tables (first run after a load) are read while the detectors that do
+    # not need them run, and those that do come last
     chain = [job for job in pending if job.detector in PYTHON_DETECTORS]
-    singles = [[job] for job in pending if job.detector not in PYTHON_DETECTORS]
+    singles = sorted((job for job in pending if job.detector not in PYTHON_DETECTORS), key=lambda job: job.anchored)
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        for done in [
-            pool.submit(_run_jobs, store, chain, analysis, settings),
-            *(pool.submit(_run_jobs, store, single, analysis, settings) for single in singles),
-        ]:
-            done.result()
+        started = [pool.submit(_run_jobs, store, chain, analysis, settings)] if chain else []
+        if any(job.anchored for job in singles):
+            started.append(pool.submit(_side_tables, store))
+        started += [pool.submit(_run_jobs, store, [job], analysis, settings) for job in singles]
+        for future in started:
+            future.result()
     findings: list[Finding] = []
     for job in jobs:
         if job.error is not None:
@@ -111,7 +115,13 @@ def _job(
     queries = [q for q in detector_queries(settings) if detector_id in (q.detector, q.id)]
     declared = {p.name for q in queries for p in q.parameters}
     own = {k: v for k, v in (params or {}).items() if k in declared}
-    return _Job(detector_id, own, [q.text for q in queries])
+    anchored = any(anchors.anchored(q, analysis.store) for q in queries)
+    return _Job(detector_id, own, [q.text for q in queries], anchored)
+
+
+def _side_tables(store: GraphStore) -> None:
+    with contextlib.suppress(BidgraphError):  # the detectors that need them meet it again and report it
+        linktables.side_tables(store)
 
 
 def _run_jobs(store: GraphStore, jobs: list[_Job], analysis: patterns.Analysis, settings: Settings | None) -> None:
