@@ -201,8 +201,8 @@ def ring_evidence(run: Analysis, ring: cobid.Ring) -> dict[str, Any]:
     cohesion (median Jaccard of member pairs), persistence (years with shared tenders,
     1 at 3+), capture and rotation evenness of the wins, and how unusual the group's
     prices are in their market (1 − median price p of its tenders)."""
-    dates = run.market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
-    years = len({str(d)[:4] for d in dates.reindex(list(ring.tenders)).dropna() if str(d)[:4].isdigit()})
+    dates = rotation.open_dates(run.market)  # once per run, not a pass over every bid per ring
+    years = len({d[:4] for d in (dates.get(t, "") for t in ring.tenders) if d[:4].isdigit()})
     metrics = rotation.rotation_metrics(run.market, ring)
     price_p = run.price_table["price_p"].reindex(list(ring.tenders)).median()
     price_p = 0.5 if math.isnan(price_p) else float(price_p)
