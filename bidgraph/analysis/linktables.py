@@ -82,7 +82,14 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], bool]] = {
         True,
     ),
 }
-QUERIES = {name: _table(match, columns, distinct=distinct) for name, (match, columns, distinct) in TABLES.items()}
+# Tables over every bid are read in slices of bid node ids (the server scans a label by id
+# range): one answer stays a few MB and well inside the statement timeout on a province.
+CHUNK = 1_000_000
+_SLICE = " WHERE id(b) >= $low AND id(b) < $high"
+QUERIES = {
+    name: _table(match + (_SLICE if match.startswith("MATCH (b:Bid)") else ""), columns, distinct=distinct)
+    for name, (match, columns, distinct) in TABLES.items()
+}
 _MEMO: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
 _LOCK = threading.Lock()
 
@@ -119,9 +126,18 @@ def _read(store: GraphStore, directory: Path, version: str, rebuild: bool) -> di
 
 
 def extract(store: GraphStore, name: str) -> pd.DataFrame:
-    """One side table read from the graph (one query, one row of joined texts)."""
+    """One side table read from the graph: one query (per slice of bid ids), answering one
+    row of joined texts."""
+    if "$low" not in QUERIES[name]:
+        return _parsed(store, name, {})
+    top = store.run("MATCH (b:Bid) RETURN max(id(b))", read_only=True).value(0)
+    slices = range(0, (top if top is not None else -1) + 1, CHUNK) or range(1)  # an empty graph: one empty slice
+    return pd.concat([_parsed(store, name, {"low": low, "high": low + CHUNK}) for low in slices], ignore_index=True)
+
+
+def _parsed(store: GraphStore, name: str, bounds: Mapping[str, int]) -> pd.DataFrame:
     columns = TABLES[name][1]
-    row = store.run(QUERIES[name], {"sep": SEP, "null": NULL}, read_only=True, limit=0).rows[0]
+    row = store.run(QUERIES[name], {"sep": SEP, "null": NULL, **bounds}, read_only=True, limit=0).rows[0]
     count, texts = int(row[0]), row[1:]
     data = {}
     for (column, (_, kind)), text in zip(columns.items(), texts, strict=True):
