@@ -97,9 +97,7 @@ class Analysis:
 
     def finish(self, drafts: list[Draft]) -> list[Finding]:
         """Findings from drafts, with the bid paths behind each as evidence (one query)."""
-        companies = sorted({c for d in drafts for c in d.companies})
-        tenders = sorted({t for d in drafts for t in d.tenders})
-        paths = bid_paths(self.store, companies, tenders) if drafts else []
+        paths = self._paths(drafts)
         out = []
         for draft in drafts:
             wanted, codes = set(draft.companies), set(draft.tenders)
@@ -126,6 +124,21 @@ class Analysis:
                 )
             )
         return out
+
+    def _paths(self, drafts: list[Draft]) -> list[tuple[str, str, Any]]:
+        """The bid paths of the drafts' companies on their tenders; a (company, tender)
+        fetched for an earlier detector of the run (rotation's rings are cobid_ring's) is
+        not fetched again."""
+        fetched: set[tuple[str, str]] = self._cache.setdefault("fetched", set())
+        paths: dict[tuple[str, str], list[Any]] = self._cache.setdefault("paths", {})
+        wanted = {(c, t) for d in drafts for c in d.companies for t in d.tenders}
+        missing = wanted - fetched
+        if missing:
+            companies, tenders = sorted({c for c, _ in missing}), sorted({t for _, t in missing})
+            for company, tender, path in bid_paths(self.store, companies, tenders):
+                paths.setdefault((company, tender), []).append(path)
+            fetched.update((c, t) for c in companies for t in tenders)
+        return [(c, t, path) for c, t in sorted(wanted) for path in paths.get((c, t), [])]
 
     def name(self, key: str) -> str:
         return self._names().get(key, key)
