@@ -20,7 +20,7 @@ from bidgraph.analysis import anchors, linktables
 from bidgraph.analysis.detectors import detector_ids
 from bidgraph.analysis.resultcache import ResultCache
 from bidgraph.analysis.rows import findings_from_rows
-from bidgraph.analysis.service import run_all, triage
+from bidgraph.analysis.service import SHARED, run_all, triage
 from bidgraph.errors import QueryError
 from bidgraph.graph import GraphStore
 from bidgraph.queries.library import builtin_query, run_query
@@ -107,6 +107,13 @@ def test_a_second_run_reads_every_detector_from_the_cache(loaded: GraphStore) ->
     second = ResultCache(loaded)
     assert _summaries(loaded, second) == found
     assert second.hits == detector_ids() and second.misses == []
+
+
+def test_detectors_side_by_side_find_what_they_find_one_after_the_other(loaded: GraphStore) -> None:
+    timings: dict[str, float] = {}
+    alone = sorted((f.detector, f.summary, f.score) for f in run_all(loaded, cache=False, workers=1, timings=timings))
+    assert alone and alone == sorted((f.detector, f.summary, f.score) for f in run_all(loaded, cache=False))
+    assert set(timings) == {*detector_ids(), SHARED}  # the Python detectors' shared inputs timed on their own
 
 
 def test_triage_and_a_changed_parameter(loaded: GraphStore) -> None:
