@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -126,12 +127,13 @@ class Analysis:
         return out
 
     def _paths(self, drafts: list[Draft]) -> list[tuple[str, str, Any]]:
-        """The bid paths of the drafts' companies on their tenders; a (company, tender)
-        fetched for an earlier detector of the run (rotation's rings are cobid_ring's) is
-        not fetched again."""
+        return self.paths_of({(c, t) for d in drafts for c in d.companies for t in d.tenders})
+
+    def paths_of(self, wanted: set[tuple[str, str]]) -> list[tuple[str, str, Any]]:
+        """The bid paths of these (company, tender)s; one fetched for an earlier detector of
+        the run (rotation's rings are cobid_ring's) is not fetched again."""
         fetched: set[tuple[str, str]] = self._cache.setdefault("fetched", set())
         paths: dict[tuple[str, str], list[Any]] = self._cache.setdefault("paths", {})
-        wanted = {(c, t) for d in drafts for c in d.companies for t in d.tenders}
         missing = wanted - fetched
         if missing:
             companies, tenders = sorted({c for c, _ in missing}), sorted({t for _, t in missing})
@@ -151,33 +153,39 @@ class Analysis:
 
 
 def ring_findings(run: Analysis) -> list[Finding]:
-    out = []
-    for ring in run.rings:
-        evidence = ring_evidence(run, ring)
-        figures = {
-            "成员数": len(ring.members),
-            "三家以上共同投标标段数": len(ring.tenders),
-            "强关联三元组数": ring.triples,
-            "三元组提升度中位数": round(ring.triple_lift, 2),
-            "企业对共同投标次数中位数": float(ring.pairs["count"].median()),
-            "企业对Jaccard中位数": round(float(ring.pairs["jaccard"].median()), 3),
-            "组内中标占比": round(ring.capture, 3),
-            "持续年数": evidence["years"],
-            "组内中标均匀度": round(evidence["evenness"], 3),
-            "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
-            "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
-            "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, ring.members),
-        }
-        names = "、".join(run.name(k) for k in ring.members)
-        summary = (
-            f"{names}三家以上共同投标{len(ring.tenders)}个标段，为同一市场按投标频率预期的{ring.triple_lift:.1f}倍，"
-            f"其中{ring.capture:.0%}由团伙成员中标，持续{evidence['years']}年"
-        )
-        score = ring_severity(evidence["terms"])
-        out.append(
-            Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
-        )
-    return run.finish(out)
+    # the rings' evidence paths are fetched while their screens are computed (the server
+    # answers while Python works); ``finish`` then finds them fetched
+    wanted = {(c, t) for ring in run.rings for c in ring.members for t in ring.tenders}
+    with ThreadPoolExecutor(1) as pool:
+        fetching = pool.submit(run.paths_of, wanted)
+        drafts = [_ring_draft(run, ring) for ring in run.rings]
+        fetching.result()
+    return run.finish(drafts)
+
+
+def _ring_draft(run: Analysis, ring: cobid.Ring) -> Draft:
+    evidence = ring_evidence(run, ring)
+    figures = {
+        "成员数": len(ring.members),
+        "三家以上共同投标标段数": len(ring.tenders),
+        "强关联三元组数": ring.triples,
+        "三元组提升度中位数": round(ring.triple_lift, 2),
+        "企业对共同投标次数中位数": float(ring.pairs["count"].median()),
+        "企业对Jaccard中位数": round(float(ring.pairs["jaccard"].median()), 3),
+        "组内中标占比": round(ring.capture, 3),
+        "持续年数": evidence["years"],
+        "组内中标均匀度": round(evidence["evenness"], 3),
+        "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
+        "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
+        "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, ring.members),
+    }
+    names = "、".join(run.name(k) for k in ring.members)
+    summary = (
+        f"{names}三家以上共同投标{len(ring.tenders)}个标段，为同一市场按投标频率预期的{ring.triple_lift:.1f}倍，"
+        f"其中{ring.capture:.0%}由团伙成员中标，持续{evidence['years']}年"
+    )
+    score = ring_severity(evidence["terms"])
+    return Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
 
 
 def group_screen_figures(run: Analysis, members: Sequence[str]) -> dict[str, Any]:
