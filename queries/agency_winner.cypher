@@ -22,13 +22,15 @@
 MATCH (agency:Agency)-[:AGENT_OF]->(t:Tender)<-[:FOR]-(won:Bid {won: true})<-[:SUBMITTED]-(company)
 WITH agency, company, count(DISTINCT t) AS wins
 WHERE wins >= $min_wins
+// per company, not per (agency, company): each company's bids are walked once
+WITH company, collect(agency) AS agencies, [(company)-[:SUBMITTED]->(any:Bid) | any.won] AS won_flags
+WITH company, agencies, size(won_flags) AS all_bids, size([w IN won_flags WHERE w]) AS all_wins
 MATCH path = (agency)-[:AGENT_OF]->(t:Tender)<-[:FOR]-(bid:Bid)<-[:SUBMITTED]-(company)
-WITH agency, company, wins, path, bid, t
+WHERE agency IN agencies
+WITH agency, company, all_bids, all_wins, path, bid, t
 WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
-WITH agency, company, count(DISTINCT bid) AS bids_with, toInteger(sum(CASE WHEN bid.won THEN 1 ELSE 0 END)) AS wins,
-     collect(CASE WHEN bid.won THEN path END) AS paths
-MATCH (company)-[:SUBMITTED]->(any:Bid)
-WITH agency, company, bids_with, wins, paths, count(any) AS all_bids, toInteger(sum(CASE WHEN any.won THEN 1 ELSE 0 END)) AS all_wins
+WITH agency, company, all_bids, all_wins, count(DISTINCT bid) AS bids_with,
+     toInteger(sum(CASE WHEN bid.won THEN 1 ELSE 0 END)) AS wins, collect(CASE WHEN bid.won THEN path END) AS paths
 WITH agency, company, bids_with, wins, paths, toFloat(wins) / bids_with AS rate_with,
      CASE WHEN all_bids > bids_with THEN toFloat(all_wins - wins) / (all_bids - bids_with) ELSE 0.0 END AS rate_elsewhere
 WHERE wins >= $min_wins AND rate_with >= $min_rate AND rate_with - rate_elsewhere >= $min_gap

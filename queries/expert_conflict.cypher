@@ -47,6 +47,7 @@ RETURN t.code AS tender, expert, other,
        path_e, [role, bid] AS path_o
 UNION
 MATCH role = (expert:Expert)-[r:EMPLOYED_BY|OFFICER_OF|LEGAL_REP_OF]->(other)
+WITH role, expert, r, other
 WHERE other:Tenderer OR other:Agency OR other:Department
 MATCH path_e = (expert)-[:EVALUATED]->(t:Tender)
 MATCH oversight = (t)<-[:TENDERED|AGENT_OF|SUPERVISES]-(overseer)
@@ -74,6 +75,7 @@ RETURN t.code AS tender, expert, other, '与投标人的' + person.name + '为' 
        path_e, [kin, role, bid] AS path_o
 UNION
 MATCH path_o = (expert:Expert)-[:SANCTIONED]->(other:Penalty)
+WITH path_o, expert, other
 MATCH path_e = (expert)-[:EVALUATED]->(t:Tender)
 WITH *
 WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to

@@ -19,10 +19,16 @@
 // tags: [评标专家, 评分]
 MATCH (expert:Expert)-[s:SCORED]->(bid:Bid)-[:FOR]->(t:Tender)
 WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
-WITH expert, t, max(s.score) AS top
-MATCH path = (expert)-[s:SCORED]->(bid:Bid)-[:FOR]->(t), (company)-[:SUBMITTED]->(bid)
-WITH expert, company, t, path, s.score = top AS is_top
+WITH expert, t, max(s.score) AS top, collect(DISTINCT bid) AS bids
+UNWIND bids AS bid
+MATCH (expert)-[s:SCORED]->(bid)-[f:FOR]->(t), (company)-[:SUBMITTED]->(bid)
+WITH expert, company, t, s.score = top AS is_top, [id(s), bid, id(f)] AS top_path
 WITH expert, company, count(t) AS scored, sum(CASE WHEN is_top THEN 1 ELSE 0 END) AS times,
-     collect(CASE WHEN is_top THEN t.code END) AS tenders, collect(CASE WHEN is_top THEN path END) AS paths
+     collect(CASE WHEN is_top THEN top_path END) AS top_paths
 WHERE times >= $min_times AND toFloat(times) / scored >= $min_share
+UNWIND top_paths AS top_path
+WITH expert, company, times, scored, top_path[0] AS scored_id, top_path[1] AS bid, top_path[2] AS for_id
+MATCH path = (expert)-[s:SCORED]->(bid)-[f:FOR]->(t:Tender)
+WHERE id(s) = scored_id AND id(f) = for_id
+WITH expert, company, times, scored, collect(t.code) AS tenders, collect(path) AS paths
 RETURN expert, company, times, scored, toFloat(times) / scored AS share, tenders, paths

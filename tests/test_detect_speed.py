@@ -1,6 +1,8 @@
 """Detectors that scale, on the sample (one load for the module):
 - the fast path of the Cypher detectors (``analysis.anchors``): each shortcut has ids
   to start from, and every query gives exactly the findings of the plain saved query;
+- the link side tables (``analysis.linktables``) read as joined texts equal the rows of
+  the plain queries;
 - the detector-result cache: a second run reads it (no detector runs again), another
   parameter or data version misses it, and a load drops it (these tests write: last)."""
 
@@ -14,11 +16,12 @@ from typing import Any
 import pytest
 
 from bidgraph import loaders
-from bidgraph.analysis import anchors
+from bidgraph.analysis import anchors, linktables
 from bidgraph.analysis.detectors import detector_ids
 from bidgraph.analysis.resultcache import ResultCache
 from bidgraph.analysis.rows import findings_from_rows
-from bidgraph.analysis.service import run_all, triage
+from bidgraph.analysis.service import SHARED, run_all, triage
+from bidgraph.errors import QueryError
 from bidgraph.graph import GraphStore
 from bidgraph.queries.library import builtin_query, run_query
 
@@ -53,12 +56,38 @@ def _canonical(store: GraphStore, query_id: str, *, fast: bool) -> list[tuple[An
 def test_the_fast_path_finds_exactly_what_the_saved_query_finds(loaded: GraphStore, query_id: str) -> None:
     query = builtin_query(query_id)
     assert anchors.anchored(query, loaded)
-    tables = anchors.side_tables(loaded)
+    tables = linktables.side_tables(loaded)
     for shortcut in anchors.SHORTCUTS[query_id]:
         assert shortcut.anchors(tables, query.bind({})), shortcut.param  # the sample exercises every shortcut
     fast = _canonical(loaded, query_id, fast=True)
     assert fast  # findings on the sample
     assert fast == _canonical(loaded, query_id, fast=False)
+
+
+@pytest.mark.parametrize("name", sorted(linktables.TABLES))
+def test_each_side_table_read_as_joined_texts_equals_the_rows_of_the_graph(
+    loaded: GraphStore, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linktables, "CHUNK", 997)  # several slices of bid ids on the sample
+    match, columns, distinct = linktables.TABLES[name]
+    plain = f"{match} RETURN {'DISTINCT ' if distinct else ''}" + ", ".join(expr for expr, _ in columns.values())
+    rows = loaded.run(plain, limit=0).rows
+    extracted = linktables.extract(loaded, name)
+    assert list(extracted.columns) == list(columns)
+    extracted = extracted.astype(object).where(extracted.notna(), None)  # a missing text is NaN in pandas
+    assert len(rows) > 0 and sorted(map(tuple, extracted.itertuples(index=False)), key=repr) == sorted(rows, key=repr)
+
+
+def test_a_missing_value_stays_missing_and_a_separator_inside_a_value_is_refused(loaded: GraphStore) -> None:
+    bidders = linktables.extract(loaded, "bids")["bidder"]
+    nulls = loaded.run("MATCH (b:Bid) WHERE b.bidder_key IS NULL RETURN count(b)").value(0)
+    assert bidders.isna().sum() == nulls and (bidders != "").all()
+    loaded.write("CREATE (:Bid {key: $key, bidder_key: 'co:x'})", {"key": f"bid:a{linktables.SEP}b"})
+    try:
+        with pytest.raises(QueryError, match="控制字符"):
+            linktables.extract(loaded, "bids")
+    finally:
+        loaded.write("MATCH (b:Bid {bidder_key: 'co:x'}) DELETE b")
 
 
 def test_an_edited_query_runs_plain(loaded: GraphStore) -> None:
@@ -78,6 +107,13 @@ def test_a_second_run_reads_every_detector_from_the_cache(loaded: GraphStore) ->
     second = ResultCache(loaded)
     assert _summaries(loaded, second) == found
     assert second.hits == detector_ids() and second.misses == []
+
+
+def test_detectors_side_by_side_find_what_they_find_one_after_the_other(loaded: GraphStore) -> None:
+    timings: dict[str, float] = {}
+    alone = sorted((f.detector, f.summary, f.score) for f in run_all(loaded, cache=False, workers=1, timings=timings))
+    assert alone and alone == sorted((f.detector, f.summary, f.score) for f in run_all(loaded, cache=False))
+    assert set(timings) == {*detector_ids(), SHARED}  # the Python detectors' shared inputs timed on their own
 
 
 def test_triage_and_a_changed_parameter(loaded: GraphStore) -> None:

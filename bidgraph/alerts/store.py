@@ -96,13 +96,20 @@ class AlertStore:
             # finding: a larger finding next to a smaller one is a second finding.
             taken = {known[fingerprint(f)] for f, _ in routed if fingerprint(f) in known}
             seen: set[str] = set()
+            # the alerts a finding may grow from existed before this run (the run's own
+            # are taken), read once: not every alert row per new finding
+            earlier: dict[str, list[tuple[int, set[str], set[str]]]] = {}
+            for row in db.execute("SELECT id, detector, entities, tenders FROM alerts ORDER BY id"):
+                earlier.setdefault(row["detector"], []).append(
+                    (row["id"], set(_split(row["entities"])), set(_split(row["tenders"])))
+                )
             for finding, route in routed:
                 fp = fingerprint(finding)
                 if fp in known or fp in seen:
                     result.unchanged += fp in known
                     continue
                 seen.add(fp)
-                grown = self._grown_from(db, finding, taken)
+                grown = self._grown_from(db, finding, taken, earlier.get(finding.detector, []))
                 if grown is None:
                     alert_id = self._insert(db, finding, route, fp, at, actor)
                     result.new.append(alert_id)
@@ -115,13 +122,17 @@ class AlertStore:
         audit.record(self.data_dir, "alert.raise", actor=actor, target="alerts", details=details)
         return result
 
-    def _grown_from(self, db: sqlite3.Connection, finding: Finding, taken: set[int]) -> sqlite3.Row | None:
+    def _grown_from(
+        self,
+        db: sqlite3.Connection,
+        finding: Finding,
+        taken: set[int],
+        earlier: list[tuple[int, set[str], set[str]]],
+    ) -> sqlite3.Row | None:
         entities, tenders = set(entity_keys(finding)), set(finding.tender_codes)
-        for row in db.execute("SELECT * FROM alerts WHERE detector=? ORDER BY id", (finding.detector,)):
-            if row["id"] in taken:
-                continue
-            if set(_split(row["entities"])) <= entities and set(_split(row["tenders"])) <= tenders:
-                return row
+        for alert_id, its_entities, its_tenders in earlier:
+            if alert_id not in taken and its_entities <= entities and its_tenders <= tenders:
+                return db.execute("SELECT * FROM alerts WHERE id=?", (alert_id,)).fetchone()
         return None
 
     def _insert(self, db: sqlite3.Connection, f: Finding, route: Route, fp: str, at: datetime, actor: str) -> int:

@@ -1,7 +1,7 @@
 """A fast path for the built-in Cypher detectors whose opening pattern scans every bid's
 links ("two bids of one tender share a person / an identifier"): the node ids that
-pattern binds are computed in pandas from side tables of bid links (read from the graph
-once per data version, Parquet next to the bid table), and the query's own text runs
+pattern binds are computed in pandas from side tables of bid links (``linktables``:
+extracted once per data version), and the query's own text runs
 from those ids on — its opening lines are replaced by an ``UNWIND`` of the ids; all that
 follows (evidence paths, date and consortium rules, scores) is the saved query as it
 is. Rows, and so findings, are the plain query's (``tests/test_detect_speed.py`` checks
@@ -12,40 +12,18 @@ text still holds the lines a shortcut replaces (a changed query runs plain)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from bidgraph.analysis.bidtable import data_version, table_dir
+from bidgraph.analysis.linktables import IDENTIFIERS, STAFF, side_tables
 from bidgraph.graph.model import Result
 from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import SavedQuery, quote_names, run_query
 
 Tables = Mapping[str, pd.DataFrame]
-STAFF = ("PROJECT_MANAGER", "AGENT")
-IDENTIFIERS = ("UPLOADED_FROM", "MADE_ON", "DEPOSIT_FROM")
-# One query per relationship type, ids only (the client's cost is per value: 930k links
-# on the medium set); ``typed``: the target has the label the detector's pattern names.
-_TYPED = {"PROJECT_MANAGER": "x:Person", "AGENT": "x:Person", "MADE_ON": "x:Device"}
-SIDE = {
-    **{
-        rel: f"MATCH (b:Bid)-[:{rel}]->(x) RETURN id(b) AS bid, id(x) AS target, {_TYPED.get(rel, 'true')} AS typed"
-        for rel in STAFF + IDENTIFIERS
-    },
-    "allowed": "MATCH (x) WHERE x.allowed IS NOT NULL RETURN id(x) AS target, toString(x.allowed) AS allowed",
-    "bids": "MATCH (b:Bid) RETURN id(b) AS bid, b.key AS key, b.tender_code AS tender, b.bidder_key AS bidder",
-    "employed": "MATCH (p:Person)-[:EMPLOYED_BY]->(c:Company) "
-    "RETURN DISTINCT id(p) AS target, id(c) AS company, c.key AS company_key",
-    "certified": "MATCH (p:Person)-[:HOLDS]->(:Certificate)-[:REGISTERED_WITH]->(c:Company) "
-    "RETURN DISTINCT id(p) AS target, id(c) AS company, c.key AS company_key",
-    "contacts": "MATCH (c:Company)-[:HAS_PHONE|HAS_EMAIL|REGISTERED_AT]->(x) "
-    "RETURN DISTINCT id(x) AS target, id(c) AS company, c.key AS company_key, toString(x.allowed) AS allowed",
-}
-_MEMO: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
 
 
 @dataclass(frozen=True)
@@ -65,41 +43,6 @@ class Shortcut:
         # FalkorDB seeks a node by id only from a plain variable, not from ``row[0]``
         ids = ", ".join(f"anchor[{i}] AS anchor_{name}" for i, name in enumerate(self.names))
         return f"UNWIND ${self.param} AS anchor\nWITH {ids}\n{self.body}"
-
-
-def side_tables(store: GraphStore) -> dict[str, pd.DataFrame]:
-    """The link tables of the current data version: from memory, else from Parquet, else
-    (stale or missing) read from the graph first. ``links`` has one row per relationship,
-    with its type, its bid's key, tender and bidder, and its target's ``allowed``."""
-    directory = table_dir(store) / "links"
-    version = data_version(store)
-    if (str(directory), version) not in _MEMO:
-        _MEMO.clear()  # one data version at a time
-        _MEMO[(str(directory), version)] = _joined(_read(store, directory, version))
-    return _MEMO[(str(directory), version)]
-
-
-def _read(store: GraphStore, directory: Path, version: str) -> dict[str, pd.DataFrame]:
-    stamp, wanted = directory / "version.json", {"version": version, "queries": SIDE}
-    try:
-        fresh = json.loads(stamp.read_text(encoding="utf-8")) == wanted  # same data, same extraction
-    except (OSError, ValueError):
-        fresh = False
-    if not fresh:
-        directory.mkdir(parents=True, exist_ok=True)
-        stamp.unlink(missing_ok=True)
-        for name, query in SIDE.items():
-            result = store.run(query, read_only=True, limit=0)
-            pd.DataFrame(list(result.rows), columns=list(result.columns)).to_parquet(directory / f"{name}.parquet")
-        stamp.write_text(json.dumps(wanted), encoding="utf-8")  # last: never with half the files
-    return {name: pd.read_parquet(directory / f"{name}.parquet") for name in SIDE}
-
-
-def _joined(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    links = pd.concat([tables[rel].assign(rel=rel) for rel in STAFF + IDENTIFIERS], ignore_index=True)
-    links["typed"] = links["typed"].astype(bool)
-    links = links.merge(tables["bids"], on="bid").merge(tables["allowed"], on="target", how="left")
-    return {"links": links, **{name: tables[name] for name in ("employed", "certified", "contacts")}}
 
 
 def _pairs(links: pd.DataFrame, on: list[str]) -> pd.DataFrame:

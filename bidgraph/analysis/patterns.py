@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -46,6 +47,7 @@ class Analysis:
     store: GraphStore
     params: Mapping[str, Any]
     _cache: dict[str, Any] = field(default_factory=dict)
+    prepared: float | None = None  # seconds ``prepare`` took in a catalogue run
 
     @cached_property
     def market(self) -> Market:
@@ -80,11 +82,23 @@ class Analysis:
     def price_table(self) -> pd.DataFrame:
         return pricerisk.price_table(self.market.bids, self.tender_markets, min_bids=int(self.params["min_price_bids"]))
 
+    @cached_property
+    def price_z(self) -> pd.Series:
+        """The price table's Z per tender, indexed by plain strings (cheap to reindex)."""
+        z = self.price_table["price_z"]
+        return z.set_axis(z.index.astype(object))
+
+    def prepare(self) -> None:
+        """Compute the shared inputs of the Python detectors now (bid table, pair
+        statistics, rings, price table, names), so their cost is timed apart from the
+        first detector that happens to ask for them."""
+        for part in ("rings", "price_z"):
+            getattr(self, part)
+        self._names()
+
     def finish(self, drafts: list[Draft]) -> list[Finding]:
         """Findings from drafts, with the bid paths behind each as evidence (one query)."""
-        companies = sorted({c for d in drafts for c in d.companies})
-        tenders = sorted({t for d in drafts for t in d.tenders})
-        paths = bid_paths(self.store, companies, tenders) if drafts else []
+        paths = self._paths(drafts)
         out = []
         for draft in drafts:
             wanted, codes = set(draft.companies), set(draft.tenders)
@@ -112,6 +126,22 @@ class Analysis:
             )
         return out
 
+    def _paths(self, drafts: list[Draft]) -> list[tuple[str, str, Any]]:
+        return self.paths_of({(c, t) for d in drafts for c in d.companies for t in d.tenders})
+
+    def paths_of(self, wanted: set[tuple[str, str]]) -> list[tuple[str, str, Any]]:
+        """The bid paths of these (company, tender)s; one fetched for an earlier detector of
+        the run (rotation's rings are cobid_ring's) is not fetched again."""
+        fetched: set[tuple[str, str]] = self._cache.setdefault("fetched", set())
+        paths: dict[tuple[str, str], list[Any]] = self._cache.setdefault("paths", {})
+        missing = wanted - fetched
+        if missing:
+            companies, tenders = sorted({c for c, _ in missing}), sorted({t for _, t in missing})
+            for company, tender, path in bid_paths(self.store, companies, tenders):
+                paths.setdefault((company, tender), []).append(path)
+            fetched.update((c, t) for c in companies for t in tenders)
+        return [(c, t, path) for c, t in sorted(wanted) for path in paths.get((c, t), [])]
+
     def name(self, key: str) -> str:
         return self._names().get(key, key)
 
@@ -123,47 +153,58 @@ class Analysis:
 
 
 def ring_findings(run: Analysis) -> list[Finding]:
-    out = []
-    for ring in run.rings:
-        evidence = ring_evidence(run, ring)
-        figures = {
-            "成员数": len(ring.members),
-            "三家以上共同投标标段数": len(ring.tenders),
-            "强关联三元组数": ring.triples,
-            "三元组提升度中位数": round(ring.triple_lift, 2),
-            "企业对共同投标次数中位数": float(ring.pairs["count"].median()),
-            "企业对Jaccard中位数": round(float(ring.pairs["jaccard"].median()), 3),
-            "组内中标占比": round(ring.capture, 3),
-            "持续年数": evidence["years"],
-            "组内中标均匀度": round(evidence["evenness"], 3),
-            "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
-            "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
-            "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, ring.members),
-        }
-        names = "、".join(run.name(k) for k in ring.members)
-        summary = (
-            f"{names}三家以上共同投标{len(ring.tenders)}个标段，为同一市场按投标频率预期的{ring.triple_lift:.1f}倍，"
-            f"其中{ring.capture:.0%}由团伙成员中标，持续{evidence['years']}年"
-        )
-        score = ring_severity(evidence["terms"])
-        out.append(
-            Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
-        )
-    return run.finish(out)
+    # the rings' evidence paths are fetched while their screens are computed (the server
+    # answers while Python works); ``finish`` then finds them fetched
+    wanted = {(c, t) for ring in run.rings for c in ring.members for t in ring.tenders}
+    with ThreadPoolExecutor(1) as pool:
+        fetching = pool.submit(run.paths_of, wanted)
+        drafts = [_ring_draft(run, ring) for ring in run.rings]
+        fetching.result()
+    return run.finish(drafts)
+
+
+def _ring_draft(run: Analysis, ring: cobid.Ring) -> Draft:
+    evidence = ring_evidence(run, ring)
+    figures = {
+        "成员数": len(ring.members),
+        "三家以上共同投标标段数": len(ring.tenders),
+        "强关联三元组数": ring.triples,
+        "三元组提升度中位数": round(ring.triple_lift, 2),
+        "企业对共同投标次数中位数": float(ring.pairs["count"].median()),
+        "企业对Jaccard中位数": round(float(ring.pairs["jaccard"].median()), 3),
+        "组内中标占比": round(ring.capture, 3),
+        "持续年数": evidence["years"],
+        "组内中标均匀度": round(evidence["evenness"], 3),
+        "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
+        "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
+        "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, ring.members),
+    }
+    names = "、".join(run.name(k) for k in ring.members)
+    summary = (
+        f"{names}三家以上共同投标{len(ring.tenders)}个标段，为同一市场按投标频率预期的{ring.triple_lift:.1f}倍，"
+        f"其中{ring.capture:.0%}由团伙成员中标，持续{evidence['years']}年"
+    )
+    score = ring_severity(evidence["terms"])
+    return Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
 
 
 def group_screen_figures(run: Analysis, members: Sequence[str]) -> dict[str, Any]:
     """Coalition screens of a candidate group (``coalition``): its joint tenders against
     the tenders where a member bid without another member, and the member without whom
     the joint tenders' price signal drops most (who carries it)."""
-    z = run.price_table["price_z"]
-    screens = coalition.group_screens(run.market.members, z, members)
+    # the group's own rows, as plain Python strings: ``coalition`` filters by (subsets
+    # of) the group anyway, and filtering the whole Arrow-backed member table once per
+    # subgroup was most of cobid_ring's own time
+    rows = run.market.members
+    own = rows.loc[rows["company"].isin(members), ["tender", "company"]].astype(object)
+    z = run.price_z
+    screens = coalition.group_screens(own, z, members)
     figures = {
         "共同投标标段Z": _rounded(screens["together_z"]),
         "成员各自投标标段Z": _rounded(screens["apart_z"]),
         "共同与各自的均值差": _rounded(screens["together_minus_apart"]),
     }
-    without = coalition.without_each(run.market.members, z, members) if len(members) > 2 else {}
+    without = coalition.without_each(own, z, members) if len(members) > 2 else {}
     drops = {m: screens["together_z"] - v for m, v in without.items() if not math.isnan(v)}
     if drops:
         figures["信号最依赖的成员"] = run.name(max(drops, key=drops.get))
@@ -181,8 +222,8 @@ def ring_evidence(run: Analysis, ring: cobid.Ring) -> dict[str, Any]:
     cohesion (median Jaccard of member pairs), persistence (years with shared tenders,
     1 at 3+), capture and rotation evenness of the wins, and how unusual the group's
     prices are in their market (1 − median price p of its tenders)."""
-    dates = run.market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
-    years = len({str(d)[:4] for d in dates.reindex(list(ring.tenders)).dropna() if str(d)[:4].isdigit()})
+    dates = rotation.open_dates(run.market)  # once per run, not a pass over every bid per ring
+    years = len({d[:4] for d in (dates.get(t, "") for t in ring.tenders) if d[:4].isdigit()})
     metrics = rotation.rotation_metrics(run.market, ring)
     price_p = run.price_table["price_p"].reindex(list(ring.tenders)).median()
     price_p = 0.5 if math.isnan(price_p) else float(price_p)

@@ -31,7 +31,8 @@ def _winner_of(market: Market) -> dict[str, str]:
     return market.derived["winner_of"]
 
 
-def _open_dates(market: Market) -> dict[str, str]:
+def open_dates(market: Market) -> dict[str, str]:
+    """tender -> its bid-open date as text ("nan" when unknown), once per run."""
     if "open_dates" not in market.derived:
         dates = market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
         market.derived["open_dates"] = {t: str(d) for t, d in dates.items()}
@@ -63,7 +64,7 @@ class Rotation:
 
 
 def rotation_metrics(market: Market, ring: Ring) -> Rotation:
-    win, dates = _winner_of(market), _open_dates(market)
+    win, dates = _winner_of(market), open_dates(market)
     captured = [(dates.get(t, ""), t, win[t]) for t in ring.tenders if win.get(t) in ring.members]
     captured.sort()
     counts = pd.Series([w for _, _, w in captured]).value_counts() if captured else pd.Series(dtype=int)

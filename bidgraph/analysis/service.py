@@ -3,12 +3,14 @@ and rank the results for triage."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bidgraph.analysis import patterns, riskfindings, riskservice
+from bidgraph.analysis import anchors, linktables, patterns, riskfindings, riskservice
 from bidgraph.analysis.detectors import (
     PYTHON_DETECTORS,
     detector_ids,
@@ -27,6 +29,25 @@ from bidgraph.services.access import may_see_sectors
 from bidgraph.settings import Settings
 from bidgraph.viewer import Viewer
 
+# Detector jobs run side by side: the Cypher detectors mostly wait on the server (which
+# answers reads on its own threads) while the Python ones compute; 3 keep 2 cores busy.
+WORKERS = 3
+# ``timings`` key of the Python detectors' shared inputs (bid table, pairs, rings, prices)
+SHARED = "(shared analysis)"
+
+
+@dataclass(eq=False)  # ``in`` by identity
+class _Job:
+    """One detector of a run: what the cache is keyed by, and what came of running it."""
+
+    detector: str
+    own: dict[str, Any]
+    texts: list[str]
+    anchored: bool = False  # runs from the link side tables (``anchors``)
+    found: list[Finding] | None = None
+    error: BidgraphError | None = None
+    seconds: float = 0.0
+
 
 def run_all(
     store: GraphStore,
@@ -37,44 +58,88 @@ def run_all(
     timings: dict[str, float] | None = None,
     failures: dict[str, str] | None = None,
     cache: ResultCache | bool = True,
+    workers: int = WORKERS,
 ) -> list[Finding]:
     """Every detector with its defaults; ``params`` entries apply to every detector that
-    declares them (e.g. a date range). ``timings`` collects seconds per detector.
+    declares them (e.g. a date range). ``timings`` collects seconds per detector (with
+    ``workers`` > 1 the detectors overlap: ``workers=1`` times each one alone).
 
     Each detector stands alone: one that fails (its own statement timeout, a query
     error) is reported in ``failures`` and the others still run. Without ``failures``
-    the first error is raised, as before.
+    the first error (in catalogue order) is raised.
 
     Results come from the detector-result cache when the data version, parameters and
     queries are those of a previous run (``cache=False`` always runs every detector)."""
     results = ResultCache(store) if cache is True else cache or None
     analysis = patterns.Analysis(store, python_params(params))
-    findings: list[Finding] = []
-    for detector_id in detector_ids(settings):
+    jobs = [_job(detector_id, analysis, params, settings) for detector_id in detector_ids(settings)]
+    for job in jobs:  # the cache's SQLite connection stays on this thread
         started = time.perf_counter()
-        if detector_id in PYTHON_DETECTORS:
-            own, texts = dict(analysis.params), [builtin_query("market_bids").text]
-        else:
-            queries = [q for q in detector_queries(settings) if detector_id in (q.detector, q.id)]
-            declared = {p.name for q in queries for p in q.parameters}
-            own, texts = {k: v for k, v in (params or {}).items() if k in declared}, [q.text for q in queries]
-        try:
-            found = results.get(detector_id, own, texts) if results else None
-            if found is None:
-                if detector_id in PYTHON_DETECTORS:
-                    found = run_detector(store, detector_id, analysis=analysis)
-                else:
-                    found = run_detector(store, detector_id, own, settings=settings)
-                if results:
-                    results.put(detector_id, own, texts, found)
-            findings += found if viewer is None else [f for f in found if visible(f, viewer)]
-        except BidgraphError as e:
+        job.found = results.get(job.detector, job.own, job.texts) if results else None
+        job.seconds = time.perf_counter() - started
+    pending = [job for job in jobs if job.found is None]
+    # the Python detectors share one Analysis (computed once, not thread-safe): one chain;
+    # the link side tables (first run after a load) are read while the detectors that do
+    # not need them run, and those that do come last
+    chain = [job for job in pending if job.detector in PYTHON_DETECTORS]
+    singles = sorted((job for job in pending if job.detector not in PYTHON_DETECTORS), key=lambda job: job.anchored)
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        started = [pool.submit(_run_jobs, store, chain, analysis, settings)] if chain else []
+        if any(job.anchored for job in singles):
+            started.append(pool.submit(_side_tables, store))
+        started += [pool.submit(_run_jobs, store, [job], analysis, settings) for job in singles]
+        for future in started:
+            future.result()
+    findings: list[Finding] = []
+    for job in jobs:
+        if job.error is not None:
             if failures is None:
-                raise
-            failures[detector_id] = str(e)
+                raise job.error
+            failures[job.detector] = str(job.error)
+        elif job.found is not None:
+            if results and job in pending:
+                results.put(job.detector, job.own, job.texts, job.found)
+            findings += job.found if viewer is None else [f for f in job.found if visible(f, viewer)]
         if timings is not None:
-            timings[detector_id] = time.perf_counter() - started
+            timings[job.detector] = job.seconds
+    if timings is not None and analysis.prepared is not None:
+        timings[SHARED] = analysis.prepared
     return findings
+
+
+def _job(
+    detector_id: str, analysis: patterns.Analysis, params: Mapping[str, Any] | None, settings: Settings | None
+) -> _Job:
+    if detector_id in PYTHON_DETECTORS:
+        return _Job(detector_id, dict(analysis.params), [builtin_query("market_bids").text])
+    queries = [q for q in detector_queries(settings) if detector_id in (q.detector, q.id)]
+    declared = {p.name for q in queries for p in q.parameters}
+    own = {k: v for k, v in (params or {}).items() if k in declared}
+    anchored = any(anchors.anchored(q, analysis.store) for q in queries)
+    return _Job(detector_id, own, [q.text for q in queries], anchored)
+
+
+def _side_tables(store: GraphStore) -> None:
+    with contextlib.suppress(BidgraphError):  # the detectors that need them meet it again and report it
+        linktables.side_tables(store)
+
+
+def _run_jobs(store: GraphStore, jobs: list[_Job], analysis: patterns.Analysis, settings: Settings | None) -> None:
+    if any(job.detector in PYTHON_DETECTORS for job in jobs):
+        started = time.perf_counter()
+        with contextlib.suppress(BidgraphError):  # each detector meets it again and reports it as its own
+            analysis.prepare()
+        analysis.prepared = time.perf_counter() - started
+    for job in jobs:
+        started = time.perf_counter()
+        try:
+            if job.detector in PYTHON_DETECTORS:
+                job.found = run_detector(store, job.detector, analysis=analysis)
+            else:
+                job.found = run_detector(store, job.detector, job.own, settings=settings)
+        except BidgraphError as e:
+            job.error = e
+        job.seconds += time.perf_counter() - started
 
 
 def _risk_findings(store: GraphStore, viewer: Viewer | None) -> list[Finding]:
