@@ -66,3 +66,6 @@ def test_screens_of_all_groups_at_once_equal_one_group_at_a_time() -> None:
     got = coalition.screens_of_groups(MEMBERS, z, groups)
     # repr: nan == nan, and the figures must be bit-identical, not close
     assert [repr(g) for g in got] == [repr(per_group_screens(MEMBERS, z, g)) for g in groups]
+    none = MEMBERS.iloc[:0]  # no rows at all: every figure empty, as one group at a time
+    assert repr(coalition.screens_of_groups(none, z, groups)) == repr([per_group_screens(none, z, g) for g in groups])
+    assert coalition.screens_of_groups(MEMBERS, z, []) == []

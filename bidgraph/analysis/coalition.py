@@ -8,7 +8,8 @@ persistent: the same firms price their other joint tenders the same way. So
   local pool averages ≈ 0 there whatever its size; a ring is clustered again and again;
 - a candidate group's screens (``group_screens``): the Z of the tenders where ≥ 2 members
   bid together, the same for the tenders where a member bid without any other member,
-  and for each member the group without it (subgroups: who carries the signal).
+  and for each member the group without it (subgroups: who carries the signal);
+  ``screens_of_groups`` gives the same figures for many groups at once (cobid_ring's rings).
 Tenders are not independent (they overlap), so Z ranks evidence rather than being an
 exact p-value."""
 
@@ -95,8 +96,13 @@ def screens_of_groups(members: pd.DataFrame, price_z: pd.Series, groups: Sequenc
     3+ members; ``{}`` otherwise), computed for all groups at once: the same figures as
     one call per group, without filtering the member table once per (sub)group."""
     sets = [sorted(set(g)) for g in groups]
+    if not sets:
+        return []
     wanted = pd.DataFrame(
-        {"group": np.repeat(np.arange(len(sets)), [len(s) for s in sets]), "company": [c for s in sets for c in s]},
+        {
+            "group": np.repeat(np.arange(len(sets)), [len(s) for s in sets]),
+            "company": np.array([c for s in sets for c in s], dtype=object),
+        }
     )
     pairs = members.loc[members["company"].isin(wanted["company"]), ["tender", "company"]].astype(object)
     long = wanted.merge(pairs.drop_duplicates(), on="company")
@@ -108,19 +114,17 @@ def screens_of_groups(members: pd.DataFrame, price_z: pd.Series, groups: Sequenc
     t_count, t_sum, t_priced = _segment_sums(together["group"].to_numpy(), together["z"].to_numpy(), len(sets))
     a_count, a_sum, a_priced = _segment_sums(apart["group"].to_numpy(), apart["z"].to_numpy(), len(sets))
     without = _without_each(long, together, sets)
-    out = []
-    for g, group in enumerate(sets):
-        out.append(
-            {
-                "together_tenders": float(t_count[g]),
-                "together_z": _stouffer(t_sum[g], t_priced[g]),
-                "apart_tenders": float(a_count[g]),
-                "apart_z": _stouffer(a_sum[g], a_priced[g]),
-                "together_minus_apart": _ratio(t_sum[g], t_priced[g]) - _ratio(a_sum[g], a_priced[g]),
-                "without": without.get(g, {}) if len(group) > MIN_SHARED else {},
-            }
-        )
-    return out
+    return [
+        {
+            "together_tenders": float(t_count[g]),
+            "together_z": _stouffer(t_sum[g], t_priced[g]),
+            "apart_tenders": float(a_count[g]),
+            "apart_z": _stouffer(a_sum[g], a_priced[g]),
+            "together_minus_apart": _ratio(t_sum[g], t_priced[g]) - _ratio(a_sum[g], a_priced[g]),
+            "without": without.get(g, {}),
+        }
+        for g in range(len(sets))
+    ]
 
 
 def _without_each(long: pd.DataFrame, together: pd.DataFrame, sets: list[list[str]]) -> dict[int, dict[str, float]]:
