@@ -52,3 +52,20 @@ def test_one_triage_list_ranks_every_tender_and_firm() -> None:
     top = {i.key for i in ranked.tenders[:15]}
     assert len(top & {f"T{t:03d}" for t in range(60, 75)}) >= 13
     assert all(i.score <= 50 for i in ranked.tenders)  # a score alone weighs as a price screen
+
+
+def per_group_screens(members: pd.DataFrame, z: pd.Series, group: list[str]) -> dict:
+    expected: dict = coalition.group_screens(members, z, group)
+    expected["without"] = coalition.without_each(members, z, group) if len(set(group)) > 2 else {}
+    return expected
+
+
+def test_screens_of_all_groups_at_once_equal_one_group_at_a_time() -> None:
+    groups = [["A", "B"], ["A", "B", "X"], ["X", "Y", "B", "A"], ["X", "Y"], ["Q", "R", "S"]]
+    z = Z.drop("T4")  # an unpriced tender: counted, not in the Z
+    got = coalition.screens_of_groups(MEMBERS, z, groups)
+    # repr: nan == nan, and the figures must be bit-identical, not close
+    assert [repr(g) for g in got] == [repr(per_group_screens(MEMBERS, z, g)) for g in groups]
+    none = MEMBERS.iloc[:0]  # no rows at all: every figure empty, as one group at a time
+    assert repr(coalition.screens_of_groups(none, z, groups)) == repr([per_group_screens(none, z, g) for g in groups])
+    assert coalition.screens_of_groups(MEMBERS, z, []) == []

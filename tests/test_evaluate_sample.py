@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_coalition import per_group_screens
 
 from bidgraph.analysis import evaluate as ev
-from bidgraph.analysis import riskservice, run_all
+from bidgraph.analysis import patterns, riskservice, run_all
+from bidgraph.analysis.detectors import python_params
 from bidgraph.analysis.scoring import triage_list
 from bidgraph.graph import GraphStore
 from bidgraph.loaders import load_paths
@@ -51,3 +53,12 @@ def test_scores_cover_every_tender_and_bidding_firm(scored, store: GraphStore) -
     assert set(result.firms.index) == set(market.members["company"])
     assert result.firms["market"].str.len().gt(0).all()
     assert riskservice.scores(store)[1] is result
+
+
+def test_ring_screens_of_all_rings_at_once_equal_one_ring_at_a_time(scored, store: GraphStore) -> None:
+    run = patterns.Analysis(store, python_params(None))
+    assert any(len(ring.members) > 2 for ring in run.rings)  # the subgroup screens are exercised
+    members, z = run.market.members, run.price_z
+    for ring, got in zip(run.rings, patterns.ring_screens(run), strict=True):
+        expected = per_group_screens(members, z, list(ring.members))
+        assert repr(got) == repr(expected), ring.members  # bit-identical figures, nan included

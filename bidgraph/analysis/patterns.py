@@ -5,7 +5,7 @@ bidders, abnormal win rates and price screens. Each works on the bid table of on
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -158,12 +158,13 @@ def ring_findings(run: Analysis) -> list[Finding]:
     wanted = {(c, t) for ring in run.rings for c in ring.members for t in ring.tenders}
     with ThreadPoolExecutor(1) as pool:
         fetching = pool.submit(run.paths_of, wanted)
-        drafts = [_ring_draft(run, ring) for ring in run.rings]
+        screens = ring_screens(run)
+        drafts = [_ring_draft(run, ring, s) for ring, s in zip(run.rings, screens, strict=True)]
         fetching.result()
     return run.finish(drafts)
 
 
-def _ring_draft(run: Analysis, ring: cobid.Ring) -> Draft:
+def _ring_draft(run: Analysis, ring: cobid.Ring, screens: Mapping[str, Any]) -> Draft:
     evidence = ring_evidence(run, ring)
     figures = {
         "成员数": len(ring.members),
@@ -177,7 +178,7 @@ def _ring_draft(run: Analysis, ring: cobid.Ring) -> Draft:
         "组内中标均匀度": round(evidence["evenness"], 3),
         "组内标段报价指标p值中位数（本市场）": round(evidence["price_p"], 3),
         "各项证据（0–1）": {k: round(v, 3) for k, v in evidence["terms"].items()},
-        "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, ring.members),
+        "组合报价筛查（Stouffer Z，本市场为0）": group_screen_figures(run, screens),
     }
     names = "、".join(run.name(k) for k in ring.members)
     summary = (
@@ -188,24 +189,23 @@ def _ring_draft(run: Analysis, ring: cobid.Ring) -> Draft:
     return Draft("cobid_ring", "抱团投标", LAW_RING, score, list(ring.members), list(ring.tenders), figures, summary)
 
 
-def group_screen_figures(run: Analysis, members: Sequence[str]) -> dict[str, Any]:
-    """Coalition screens of a candidate group (``coalition``): its joint tenders against
-    the tenders where a member bid without another member, and the member without whom
-    the joint tenders' price signal drops most (who carries it)."""
-    # the group's own rows, as plain Python strings: ``coalition`` filters by (subsets
-    # of) the group anyway, and filtering the whole Arrow-backed member table once per
-    # subgroup was most of cobid_ring's own time
-    rows = run.market.members
-    own = rows.loc[rows["company"].isin(members), ["tender", "company"]].astype(object)
-    z = run.price_z
-    screens = coalition.group_screens(own, z, members)
+def ring_screens(run: Analysis) -> list[dict[str, Any]]:
+    """Every ring's coalition screens (``coalition.screens_of_groups``), in ``run.rings``
+    order — all rings at once: one call per ring and subgroup was most of cobid_ring's
+    own time."""
+    return coalition.screens_of_groups(run.market.members, run.price_z, [ring.members for ring in run.rings])
+
+
+def group_screen_figures(run: Analysis, screens: Mapping[str, Any]) -> dict[str, Any]:
+    """A group's coalition screens as figures: its joint tenders against the tenders where
+    a member bid without another member, and the member without whom the joint tenders'
+    price signal drops most (who carries it)."""
     figures = {
         "共同投标标段Z": _rounded(screens["together_z"]),
         "成员各自投标标段Z": _rounded(screens["apart_z"]),
         "共同与各自的均值差": _rounded(screens["together_minus_apart"]),
     }
-    without = coalition.without_each(own, z, members) if len(members) > 2 else {}
-    drops = {m: screens["together_z"] - v for m, v in without.items() if not math.isnan(v)}
+    drops = {m: screens["together_z"] - v for m, v in screens["without"].items() if not math.isnan(v)}
     if drops:
         figures["信号最依赖的成员"] = run.name(max(drops, key=drops.get))
     return figures
