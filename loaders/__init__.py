@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bidgraph import audit, protected
-from bidgraph.analysis import bidtable
+from bidgraph.analysis import bidtable, linktables
 from bidgraph.errors import BidgraphError, DataError
 from bidgraph.graph.journal import guarded_load
 from bidgraph.graph.neo4j_backend import Neo4jStore
@@ -82,7 +82,7 @@ def load_paths(
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)
             outcome = report.status
-            _refresh_bid_table(store, data_dir, report)
+            _refresh_side_tables(store, data_dir, report)
     except BaseException:
         outcome = "failed"
         report.written = False
@@ -94,15 +94,19 @@ def load_paths(
     return report
 
 
-def _refresh_bid_table(store: GraphStore, data_dir: Path | None, report: LoadReport) -> None:
-    """Write the columnar bid table of the new data version now, so the first detector
-    run after a load does not pay for it. Detectors rebuild it themselves if this fails."""
+def _refresh_side_tables(store: GraphStore, data_dir: Path | None, report: LoadReport) -> None:
+    """Write the columnar side tables of the new data version now — the bid table and, on
+    FalkorDB (the only backend whose detectors read them), the link tables — so the first
+    detector run after a load (the alerts it raises) does not pay for them. Detectors
+    rebuild them themselves if this fails."""
     if not report.written:
         return
     try:
         bidtable.refresh(store, data_dir)
+        if store.backend == "falkordb":
+            linktables.side_tables(store, rebuild=True, data_dir=data_dir)
     except (BidgraphError, OSError) as e:
-        report.warnings.append(f"投标明细列式表未能写入（检测时会自动重建）：{e}")
+        report.warnings.append(f"检测用列式表未能写入（检测时会自动重建）：{e}")
 
 
 def _load_scope(store: GraphStore, load_id: str) -> AbstractContextManager[None]:

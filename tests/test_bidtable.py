@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from bidgraph import loaders
@@ -40,6 +42,11 @@ def test_the_load_wrote_the_table_of_its_version(loaded: GraphStore) -> None:
     tables = bidtable.bid_tables(loaded)
     assert tables.version == bidtable.data_version(loaded)
     assert len(tables.bids) == loaded.run("MATCH (b:Bid) RETURN count(b)").value(0)
+    # the link tables too: the first detector run (the alerts a load raises) reads, never extracts
+    stamp = json.loads((directory / "links" / "version.json").read_text(encoding="utf-8"))
+    assert stamp["version"] == bidtable.data_version(loaded)
+    managers = pd.read_parquet(directory / "links" / "PROJECT_MANAGER.parquet")
+    assert len(managers) == loaded.run("MATCH (:Bid)-[r:PROJECT_MANAGER]->() RETURN count(r)").value(0) > 0
 
 
 def test_detectors_find_the_same_on_the_side_table_and_the_graph(loaded: GraphStore) -> None:

@@ -20,7 +20,7 @@ Z = pd.Series({"T1": 2.0, "T2": 2.0, "T3": 0.0, "T4": 0.0})
 
 
 def test_group_screens_compare_joint_and_apart_tenders_by_hand() -> None:
-    screens = coalition.group_screens(MEMBERS, Z, ["A", "B"])
+    [screens] = coalition.screens_of_groups(MEMBERS, Z, [["A", "B"]])
     assert screens["together_tenders"] == 2 and screens["apart_tenders"] == 2
     assert math.isclose(screens["together_z"], 4 / math.sqrt(2))  # Stouffer (2 + 2) / √2
     assert screens["apart_z"] == 0.0 and screens["together_minus_apart"] == 2.0
@@ -54,9 +54,35 @@ def test_one_triage_list_ranks_every_tender_and_firm() -> None:
     assert all(i.score <= 50 for i in ranked.tenders)  # a score alone weighs as a price screen
 
 
+def _stouffer(z: pd.Series) -> float:
+    z = z.dropna()
+    return float(z.sum() / math.sqrt(len(z))) if len(z) else float("nan")
+
+
+def _mean(z: pd.Series) -> float:
+    z = z.dropna()
+    return float(z.mean()) if len(z) else float("nan")
+
+
+def _one_group(members: pd.DataFrame, z: pd.Series, group: set[str]) -> dict:
+    own = members[members["company"].isin(group)][["tender", "company"]].drop_duplicates()
+    per_tender = own.groupby("tender")["company"].nunique()
+    together = per_tender.index[per_tender >= coalition.MIN_SHARED]
+    apart = per_tender.index[per_tender < coalition.MIN_SHARED]
+    return {
+        "together_tenders": float(len(together)),
+        "together_z": _stouffer(z.reindex(together)),
+        "apart_tenders": float(len(apart)),
+        "apart_z": _stouffer(z.reindex(apart)),
+        "together_minus_apart": _mean(z.reindex(together)) - _mean(z.reindex(apart)),
+    }
+
+
 def per_group_screens(members: pd.DataFrame, z: pd.Series, group: list[str]) -> dict:
-    expected: dict = coalition.group_screens(members, z, group)
-    expected["without"] = coalition.without_each(members, z, group) if len(set(group)) > 2 else {}
+    """The reference: one group at a time, written plainly (cobid_ring once did this per ring)."""
+    expected = _one_group(members, z, set(group))
+    left_out = {m: _one_group(members, z, set(group) - {m})["together_z"] for m in sorted(set(group))}
+    expected["without"] = left_out if len(set(group)) > 2 else {}
     return expected
 
 

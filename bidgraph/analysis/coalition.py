@@ -6,10 +6,10 @@ persistent: the same firms price their other joint tenders the same way. So
   N(0, 1) for a tender priced like its market) of the OTHER tenders where at least two
   of its bidders bid together — leave-one-out, its own bids never count twice. An honest
   local pool averages ≈ 0 there whatever its size; a ring is clustered again and again;
-- a candidate group's screens (``group_screens``): the Z of the tenders where ≥ 2 members
-  bid together, the same for the tenders where a member bid without any other member,
-  and for each member the group without it (subgroups: who carries the signal);
-  ``screens_of_groups`` gives the same figures for many groups at once (cobid_ring's rings).
+- a candidate group's screens (``screens_of_groups``, for many groups at once: cobid_ring's
+  rings): the Z of the tenders where ≥ 2 members bid together, the same for the tenders
+  where a member bid without any other member, and for each member the group without it
+  (subgroups: who carries the signal).
 Tenders are not independent (they overlap), so Z ranks evidence rather than being an
 exact p-value."""
 
@@ -55,46 +55,12 @@ def tender_coalition(members: pd.DataFrame, price_z: pd.Series, only: Iterable[s
     return pd.DataFrame({"coalition_tenders": count.astype(int), "coalition_z": stouffer}, index=tenders[rows])
 
 
-def stouffer(z: pd.Series) -> float:
-    """Σz/√n over the non-missing scores (nan when there are none)."""
-    z = z.dropna()
-    return float(z.sum() / np.sqrt(len(z))) if len(z) else float("nan")
-
-
-def group_screens(members: pd.DataFrame, price_z: pd.Series, group: Iterable[str]) -> dict[str, float]:
-    """Screens over one candidate group: its joint tenders vs the tenders where a member
-    bid alone (without another member), and the joint Z without each member."""
-    group = set(group)
-    own = members[members["company"].isin(group)][["tender", "company"]].drop_duplicates()
-    per_tender = own.groupby("tender")["company"].nunique()
-    together = per_tender.index[per_tender >= MIN_SHARED]
-    apart = per_tender.index[per_tender < MIN_SHARED]
-    out = {
-        "together_tenders": float(len(together)),
-        "together_z": stouffer(price_z.reindex(together)),
-        "apart_tenders": float(len(apart)),
-        "apart_z": stouffer(price_z.reindex(apart)),
-    }
-    out["together_minus_apart"] = _mean(price_z.reindex(together)) - _mean(price_z.reindex(apart))
-    return out
-
-
-def without_each(members: pd.DataFrame, price_z: pd.Series, group: Iterable[str]) -> dict[str, float]:
-    """Subgroups: the joint-tender Z of the group with each member left out. A member
-    whose removal drops the Z most carries the group's price signal."""
-    group = sorted(set(group))
-    return {m: group_screens(members, price_z, [g for g in group if g != m])["together_z"] for m in group}
-
-
-def _mean(z: pd.Series) -> float:
-    z = z.dropna()
-    return float(z.mean()) if len(z) else float("nan")
-
-
 def screens_of_groups(members: pd.DataFrame, price_z: pd.Series, groups: Sequence[Iterable[str]]) -> list[dict]:
-    """``group_screens`` of every group, with ``"without"`` = ``without_each`` (groups of
-    3+ members; ``{}`` otherwise), computed for all groups at once: the same figures as
-    one call per group, without filtering the member table once per (sub)group."""
+    """Per group: ``together_tenders``/``together_z`` (tenders where ≥ 2 members bid),
+    ``apart_tenders``/``apart_z`` (where one member bid without the others),
+    ``together_minus_apart`` (difference of their mean Z) and ``without`` (groups of 3+
+    members: each member → the joint Z of the group without it; ``{}`` otherwise) — for all
+    groups at once, without filtering the member table once per (sub)group."""
     sets = [sorted(set(g)) for g in groups]
     if not sets:
         return []
@@ -106,7 +72,7 @@ def screens_of_groups(members: pd.DataFrame, price_z: pd.Series, groups: Sequenc
     )
     pairs = members.loc[members["company"].isin(wanted["company"]), ["tender", "company"]].astype(object)
     long = wanted.merge(pairs.drop_duplicates(), on="company")
-    # one row per (group, tender), sorted by tender within the group as ``group_screens`` does
+    # one row per (group, tender), sorted by tender within the group (the order pandas sums in)
     per_tender = long.groupby(["group", "tender"], sort=True).size().rename("n").reset_index()
     per_tender["z"] = price_z.reindex(per_tender["tender"].to_numpy()).to_numpy(dtype=float)
     together = per_tender[per_tender["n"] >= MIN_SHARED]

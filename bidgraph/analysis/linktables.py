@@ -94,12 +94,12 @@ _MEMO: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
 _LOCK = threading.Lock()
 
 
-def side_tables(store: GraphStore, *, rebuild: bool = False) -> dict[str, pd.DataFrame]:
+def side_tables(store: GraphStore, *, rebuild: bool = False, data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """The link tables of the current data version: from memory, else from Parquet, else
     (stale or missing, or ``rebuild``) read from the graph first. ``links`` has one row per relationship,
     with its type, whether its target has the label the detectors name (``typed``), its
     bid's key, tender and bidder, and its target's ``allowed``."""
-    directory = table_dir(store) / "links"
+    directory = table_dir(store, data_dir) / "links"
     version = data_version(store)
     with _LOCK:  # detectors run on several threads: the first extracts, the others wait
         if rebuild or (str(directory), version) not in _MEMO:
