@@ -95,6 +95,15 @@ def test_triage_command(store: GraphStore, g: Builder, cli_env: None) -> None:
     done = CliRunner().invoke(app, ["triage", "--top", "5"])
     assert done.exit_code == 0, done.output
     assert "企业团伙" in done.output and "甲、丙" in done.output
+    as_json = CliRunner().invoke(app, ["triage", "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    rows = json.loads(as_json.output)
+    assert (rows[0]["kind"], rows[0]["key"], rows[0]["rank"]) == ("group", "A+C", 1)
+    assert {r["key"] for r in rows if r["kind"] == "tender"} == {"T1", "T2"}
+    scores = CliRunner().invoke(app, ["scores", "--level", "tender", "--format", "json"])
+    assert scores.exit_code == 0 and {r["key"] for r in json.loads(scores.output)} == {"T1", "T2"}
+    none = CliRunner().invoke(app, ["detect", "-d", "kinship", "-p", "industry=房建市政", "--format", "json"])
+    assert none.exit_code == 0 and json.loads(none.output) == []
 
 
 def test_bench_risk_times_scores_for_every_tender_and_firm(g: Builder, store: GraphStore) -> None:

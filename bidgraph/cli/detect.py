@@ -4,7 +4,6 @@ groups) and ``bidgraph evaluate`` (precision/recall against planted ground truth
 from __future__ import annotations
 
 import csv
-import json
 import sys
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bidgraph.cli import scores as scores_cli
+from bidgraph.cli.output import write_json_rows
 from bidgraph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -95,8 +95,7 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
     from bidgraph.spreadsheet import write_csv
 
     if fmt == "json":
-        json.dump([f.to_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1, default=str)
-        sys.stdout.write("\n")
+        write_json_rows((f.to_dict() for f in findings), default=str)
         return
     rows = [
         (f.detector, f"{f.score:.0f}", " ".join(f.tender_codes[:3]), "、".join(e[2] for e in f.entities[:4]), f.summary)
@@ -137,8 +136,7 @@ def triage_command(
             for rank, i in enumerate(items, 1)
         ]
         if fmt == "json":
-            json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
+            write_json_rows(rows)
         else:
             writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["kind", "key"])
             writer.writeheader()

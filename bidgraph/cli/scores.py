@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bidgraph.cli.output import write_json_rows
 from bidgraph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -70,9 +71,7 @@ def scores_command(
 def print_frame(frame: pd.DataFrame, fmt: str, top: int, *, title: str) -> None:
     frame = frame.rename_axis("key").reset_index()
     if fmt == "json":
-        records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json_rows({k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records"))
     elif fmt == "csv":
         frame.to_csv(sys.stdout, index=False, quoting=csv.QUOTE_MINIMAL, float_format="%.6g")
     else:
