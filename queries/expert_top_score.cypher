@@ -23,7 +23,7 @@ WITH expert, t, max(s.score) AS top, collect(DISTINCT bid) AS bids
 UNWIND bids AS bid
 MATCH (expert)-[s:SCORED]->(bid)-[f:FOR]->(t), (company)-[:SUBMITTED]->(bid)
 WITH expert, company, t, s.score = top AS is_top, [id(s), bid, id(f)] AS top_path
-WITH expert, company, count(t) AS scored, sum(CASE WHEN is_top THEN 1 ELSE 0 END) AS times,
+WITH expert, company, count(t) AS scored, count(CASE WHEN is_top THEN 1 END) AS times,
      collect(CASE WHEN is_top THEN top_path END) AS top_paths
 WHERE times >= $min_times AND toFloat(times) / scored >= $min_share
 UNWIND top_paths AS top_path

@@ -109,6 +109,27 @@ def fingerprint_pairs(tables: Tables, params: Mapping[str, Any]) -> list[list[An
     return _rows(pairs, ["target", "bid_a", "bid_b"])
 
 
+def top_scores(tables: Tables, params: Mapping[str, Any]) -> list[list[Any]]:
+    """(expert, company, bid, SCORED, FOR, times, scored): each bid the expert gave the top
+    score of its tender, for (expert, submitting side) pairs with at least ``min_times``
+    such tenders making at least ``min_share`` of the tenders where the expert scored them."""
+    scored = tables["scored"]
+    dated = scored["bid_open"].notna()
+    dated[dated] = (scored.loc[dated, "bid_open"] >= params["date_from"]) & (
+        scored.loc[dated, "bid_open"] <= params["date_to"]
+    )
+    scored = scored[dated]
+    top = scored["score"] == scored.groupby(["expert", "tender"])["score"].transform("max")
+    pair = scored.assign(top=top).groupby(["expert", "company"])["top"]
+    counts = pd.DataFrame({"times": pair.sum(), "scored": pair.size()}).reset_index()
+    counts = counts[
+        (counts["times"] >= int(params["min_times"]))
+        & (counts["times"] / counts["scored"] >= float(params["min_share"]))
+    ]
+    hits = scored[top].merge(counts, on=["expert", "company"])
+    return _rows(hits, ["expert", "company", "bid", "s", "f", "times", "scored"])
+
+
 _PAIR = "MATCH (ba), (bb) WHERE id(ba) = anchor_ba AND id(bb) = anchor_bb\n"
 _COLLECTED = "UNWIND bids AS ba\nUNWIND bids AS bb\n"
 _BASE = "WHERE base >= 2 AND base <= $max_base AND coalesce(x.allowed, false) = false\n"
@@ -195,6 +216,29 @@ SHORTCUTS: dict[str, tuple[Shortcut, ...]] = {
             ("x", "ba", "bb"),
             f"MATCH (x) WHERE id(x) = anchor_x\n{_PAIR}WITH x, ba, bb\n",
             fingerprint_pairs,
+        ),
+    ),
+    "expert_top_score": (
+        Shortcut(
+            "MATCH (expert:Expert)-[s:SCORED]->(bid:Bid)-[:FOR]->(t:Tender)\n"
+            "WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to\n"
+            "WITH expert, t, max(s.score) AS top, collect(DISTINCT bid) AS bids\n"
+            "UNWIND bids AS bid\n"
+            "MATCH (expert)-[s:SCORED]->(bid)-[f:FOR]->(t), (company)-[:SUBMITTED]->(bid)\n"
+            "WITH expert, company, t, s.score = top AS is_top, [id(s), bid, id(f)] AS top_path\n"
+            "WITH expert, company, count(t) AS scored, count(CASE WHEN is_top THEN 1 END) AS times,\n"
+            "     collect(CASE WHEN is_top THEN top_path END) AS top_paths\n"
+            "WHERE times >= $min_times AND toFloat(times) / scored >= $min_share\n"
+            "UNWIND top_paths AS top_path\n"
+            "WITH expert, company, times, scored, top_path[0] AS scored_id, top_path[1] AS bid, "
+            "top_path[2] AS for_id\n",
+            "anchors_top_score",
+            ("expert", "company", "bid", "s", "f", "times", "scored"),
+            "MATCH (expert), (company), (bid)\n"
+            "WHERE id(expert) = anchor_expert AND id(company) = anchor_company AND id(bid) = anchor_bid\n"
+            "WITH expert, company, anchor_times AS times, anchor_scored AS scored, anchor_s AS scored_id, bid,\n"
+            "     anchor_f AS for_id\n",
+            top_scores,
         ),
     ),
 }

@@ -1,7 +1,7 @@
 """Side tables of bid links, read from the graph once per data version (Parquet next to
 the bid table, memoised in-process for the current version): one row per bid→person /
 bid→identifier relationship with its bid's key, tender and bidder, plus employment,
-certificate registration and company contacts. ``anchors`` computes the detectors'
+certificate registration, company contacts and experts' scores. ``anchors`` computes the detectors'
 opening patterns from them.
 
 Extraction is columnar: each table is ONE query whose answer is one row of joined texts
@@ -28,7 +28,9 @@ IDENTIFIERS = ("UPLOADED_FROM", "MADE_ON", "DEPOSIT_FROM")
 # the label a detector's pattern names for a relationship's target (``typed`` column)
 TYPED = {"PROJECT_MANAGER": "Person", "AGENT": "Person", "MADE_ON": "Device"}
 SEP, NULL = "\x1f", "\x1e"  # never in keys/codes (control characters); NULL marks a missing value
-_ID = "id"  # column kinds: node ids (ints) or texts
+# column kinds: node/relationship ids (ints), numbers (as the server prints them: six
+# decimals, so scores given to fewer decimals come back exactly) or texts
+_ID, _NUMBER = "id", "number"
 
 
 def _table(match: str, columns: Mapping[str, tuple[str, str]], *, distinct: bool = False) -> str:
@@ -66,6 +68,21 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], bool]] = {
             "key": ("b.key", "text"),
             "tender": ("b.tender_code", "text"),
             "bidder": ("b.bidder_key", "text"),
+        },
+        False,
+    ),
+    # an expert's scores with the scored bid's tender and submitting side (expert_top_score)
+    "scored": (
+        "MATCH (e:Expert)-[s:SCORED]->(b:Bid)-[f:FOR]->(t:Tender), (side)-[:SUBMITTED]->(b)",
+        {
+            "expert": ("id(e)", _ID),
+            "s": ("id(s)", _ID),
+            "bid": ("id(b)", _ID),
+            "f": ("id(f)", _ID),
+            "tender": ("id(t)", _ID),
+            "company": ("id(side)", _ID),
+            "score": ("s.score", _NUMBER),
+            "bid_open": ("t.bid_open", "text"),
         },
         False,
     ),
@@ -143,6 +160,8 @@ def _parsed(store: GraphStore, name: str, bounds: Mapping[str, int]) -> pd.DataF
     for (column, (_, kind)), text in zip(columns.items(), texts, strict=True):
         if kind == _ID:  # numpy parses the digits itself: 10× a split and a conversion
             values = np.fromstring(text, dtype=np.int64, sep=SEP)
+        elif kind == _NUMBER:
+            values = pd.to_numeric(pd.Series(text.split(SEP) if count else [], dtype=object).replace(NULL, None))
         else:
             values = np.array([None if v == NULL else v for v in text.split(SEP)] if count else [], dtype=object)
         if len(values) != count:  # a separator inside a value would shift every column
@@ -155,7 +174,7 @@ def _joined(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     # texts as plain Python objects: the detectors filter the 930k links many times, and
     # every filter of an Arrow-backed text column copies its strings (~1.4 s on medium)
     tables = {
-        name: frame.astype({c: object for c in frame.columns if frame[c].dtype != np.int64})
+        name: frame.astype({c: object for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])})
         for name, frame in tables.items()
     }
     rels = STAFF + IDENTIFIERS
@@ -169,4 +188,4 @@ def _joined(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     codes = np.repeat(np.arange(len(rels)), [len(tables[rel]) for rel in rels])
     links["rel"] = pd.Categorical.from_codes(codes, categories=list(rels))
     links = links.merge(tables["bids"], on="bid").merge(tables["allowed"], on="target", how="left")
-    return {"links": links, **{name: tables[name] for name in ("employed", "certified", "contacts")}}
+    return {"links": links, **{name: tables[name] for name in ("employed", "certified", "contacts", "scored")}}
