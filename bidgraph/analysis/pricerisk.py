@@ -95,8 +95,9 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
     level = level.round(12)
     # regimes of each market (change points of the combined mark within the market)
     mark = stouffer(normal_score(dispersion, codes), normal_score(level, codes))
-    dates = bids.drop_duplicates("tender").set_index("tender")["bid_open"].reindex(table.index)
-    found = regimes.find(mark, pd.to_datetime(dates, errors="coerce"), codes, min_size=min_regime)
+    dates = bids.drop_duplicates("tender").set_index("tender").get("bid_open", pd.Series(dtype=object))
+    dates = pd.to_datetime(dates.reindex(table.index), errors="coerce")  # undated: no regime
+    found = regimes.find(mark, dates, codes, min_size=min_regime)
     table = table.join(found)
     z_cv, z_level = both_views(dispersion, codes, found["reference"]), both_views(level, codes, found["reference"])
     table["price_z"] = stouffer(z_cv, z_level)

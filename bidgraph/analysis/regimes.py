@@ -21,6 +21,8 @@ comparison is then the same before/after one, which the explanation states."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -66,43 +68,48 @@ def find(mark: pd.Series, dates: pd.Series, markets: pd.Series, *, min_size: int
     (nan for the first) and ``reference``: whether it is in its market's competitive
     regime (a market without a break, and its undated tenders, are their own reference)."""
     frame = pd.DataFrame({"mark": mark, "date": dates.reindex(mark.index), "market": markets.reindex(mark.index)})
-    out = pd.DataFrame(index=mark.index, columns=list(COLUMNS))
-    out["regime"], out["reference"], out["break_p"] = -1, True, np.nan
     dated = frame.dropna(subset=["date", "mark"]).sort_values(["market", "date"], kind="stable")
-    for _, group in dated.groupby("market", sort=False):
-        values, days = group["mark"].to_numpy(float), group["date"].to_numpy()
-        text = np.datetime_as_string(days, unit="D")
-        cuts = _segment(values, days, min_size, alpha)
-        if len(cuts) == 1:
-            out.loc[group.index, ["regime", "start", "end"]] = [0, text[0], text[-1]]
-            continue
-        means = [values[a:b].mean() for a, b, _ in cuts]
-        competitive = int(np.argmin(means))
-        out.loc[group.index, "reference"] = False  # undated tenders of a market with a break too
+    n = len(dated)
+    regime, break_p, reference = np.zeros(n, int), np.full(n, np.nan), np.ones(n, bool)
+    start, end = np.empty(n, object), np.empty(n, object)
+    days = dated["date"].to_numpy()
+    text = np.datetime_as_string(days, unit="D") if n else np.empty(0, object)
+    values = dated["mark"].to_numpy(float)
+    labels = dated["market"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True]) if n else []
+    broken = []
+    for lo, hi in itertools.pairwise(bounds):  # one market per run of rows
+        cuts = _segment(values[lo:hi], days[lo:hi], min_size, alpha)
+        competitive = int(np.argmin([values[lo + a : lo + b].mean() for a, b, _ in cuts]))
         for number, (a, b, p) in enumerate(cuts):
-            rows = group.index[a:b]
-            out.loc[rows, ["regime", "start", "end", "break_p"]] = [number, text[a], text[b - 1], p]
-            out.loc[rows, "reference"] = number == competitive
-    undated_of_broken = frame.index[frame["date"].isna() & frame["market"].isin(frame.loc[~out["reference"], "market"])]
-    out.loc[undated_of_broken, "reference"] = False
+            rows = slice(lo + a, lo + b)
+            regime[rows], break_p[rows], start[rows], end[rows] = number, p, text[lo + a], text[lo + b - 1]
+            reference[rows] = number == competitive
+        if len(cuts) > 1:
+            broken.append(dated["market"].iat[lo])
+    out = pd.DataFrame(
+        {"regime": -1, "start": None, "end": None, "break_p": np.nan, "reference": True}, index=mark.index
+    )
+    out.loc[dated.index, list(COLUMNS)] = np.column_stack([regime, start, end, break_p, reference])
+    # undated tenders of a market with a break are judged against its competitive regime
+    out.loc[frame["date"].isna() & frame["market"].isin(broken), "reference"] = False
     return out.astype({"regime": int, "reference": bool, "break_p": float})
 
 
 def versus_reference(values: pd.Series, groups: pd.Series, reference: pd.Series) -> pd.Series:
     """Normal score of each value's upper mid-rank p among its group's reference items:
-    within the reference for its own items (as ``pricerisk.normal_score``), and
+    within the reference for its own items (``pricerisk.normal_score``'s p), and
     (#{higher} + ½#{equal} + ½)/(n_ref + 1) for the others. nan values stay nan."""
-    p = pd.Series(np.nan, index=values.index)
-    known = values.notna()
-    for _, idx in values[known].groupby(groups[known]).groups.items():
-        v, ref = values[idx].to_numpy(float), reference[idx].to_numpy(bool)
-        base = np.sort(v[ref]) if ref.any() else np.sort(v)
-        n = len(base)
-        higher = n - np.searchsorted(base, v, side="right")
-        equal = np.searchsorted(base, v, side="right") - np.searchsorted(base, v, side="left")
-        inside = ref if ref.any() else np.ones(len(v), bool)
-        # inside: the mid-rank of the value among n (itself included); outside: among n + 1
-        p[idx] = np.where(inside, (higher + equal / 2) / n, (higher + equal / 2 + 0.5) / (n + 1))
+    frame = pd.DataFrame({"v": values, "g": groups, "ref": reference.reindex(values.index).fillna(True)})
+    inside = frame[frame["ref"]]
+    ranks = inside.groupby("g")["v"].rank(method="average", ascending=False)
+    p = ((ranks - 0.5) / inside.groupby("g")["v"].transform("count")).reindex(frame.index)
+    outside = frame[~frame["ref"] & frame["v"].notna()]
+    for group, rows in outside.groupby("g"):  # only markets with a break: few
+        base = np.sort(inside.loc[inside["g"] == group, "v"].dropna().to_numpy(float))
+        v = rows["v"].to_numpy(float)
+        right, left = np.searchsorted(base, v, side="right"), np.searchsorted(base, v, side="left")
+        p[rows.index] = (len(base) - right + (right - left) / 2 + 0.5) / (len(base) + 1)
     return pd.Series(stats.norm.isf(p), index=values.index)
 
 
