@@ -20,8 +20,11 @@ bounded by n, so they would read "few bidders" as collusion. Each of the two is 
 within the tender's market AND pooled over the data set, (z_market + z_pooled)/√2: a cartel
 that holds a whole market makes its own prices that market's normal, which only the pooled
 view sees; a market whose honest prices are structurally tight is judged fairly only by the
-within-market view. The two marks are summed the same way, (z_cv + z_level)/√2 (z_cv alone
-where no estimate is known); ``price_p`` = Φ(−z). Equal weights throughout, nothing fitted.
+within-market view. Where the market's pricing changed over time (``regimes``: a change
+point of its dated tenders' marks), the market view compares each tender with the market's
+competitive regime instead of the mixed whole (before/after the cartel). The two marks
+are summed the same way, (z_cv + z_level)/√2 (z_cv alone where no estimate is known);
+``price_p`` = Φ(−z). Equal weights throughout, nothing fitted.
 ``price_index`` (the CV percentile in the market) is the dispersion the co-bid market check uses.
 A tender is *flagged* (a finding) only when one of the screens the
 law names — bids abnormally alike (CV, spread, identical covers), at regular
