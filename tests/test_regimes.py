@@ -72,10 +72,16 @@ def test_splits_fall_between_dates_and_keep_the_minimum_segment() -> None:
 
 
 def test_the_explanation_names_the_break() -> None:
-    bids = _broken_market().assign(industry="房建", region="某省某市")
+    bids = _broken_market()
+    # a tender with two bids (no price screens) and an undated clustered one in the same market
+    unpriced = bids[bids["tender"] == "T001"].head(2).assign(tender="U001")
+    undated = bids[bids["tender"] == "T002"].assign(tender="X001", bid_open=None)
+    bids = pd.concat([bids, unpriced, undated]).assign(industry="房建", region="某省某市")
     members = bids[["tender", "bidder"]].assign(company=bids["bidder"])
     result = risk.compute(Market(bids, members, {}), MarketSpec(size_bands=0))
     text = result.tenders.loc["T010", "explanation"]
     assert "结构性变化" in text and "与本市场竞争性阶段（2021-12-" in text
     assert "本标段属竞争性阶段" in result.tenders.loc["T150", "explanation"]
+    assert "本标段无开标日期，与本市场竞争性阶段" in result.tenders.loc["X001", "explanation"]
+    assert "有效报价不足3个" in result.tenders.loc["U001", "explanation"]
     assert result.firms["explanation"].str.contains("处于所在市场竞争性阶段之外").any()

@@ -117,7 +117,7 @@ def market_notes(tenders: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """Per market with a break: (its breaks as text, its competitive regime's span).
     ``tenders``: market and the ``COLUMNS`` of ``find``."""
     broken = tenders[tenders["break_p"].notna()].drop_duplicates(["market", "regime"]).sort_values("start")
-    reference = tenders[tenders["reference"] & (tenders["regime"] >= 0)].drop_duplicates("market")
+    reference = tenders[tenders["reference"].eq(True) & (tenders["regime"] >= 0)].drop_duplicates("market")
     spans = dict(zip(reference["market"], reference["start"] + "至" + reference["end"], strict=True))
     notes = {}
     for market, group in broken.groupby("market"):
