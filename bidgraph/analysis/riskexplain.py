@@ -69,8 +69,9 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
         parts = [f"市场〔{market}〕内第{pct:.0f}百分位"]
         if _known(own_p):
             flag = "，报价指标列入本市场最异常的5%" if flagged else ""
+            scope = "本市场竞争性阶段" if market in breaks else "本市场"
             parts.append(
-                f"报价：p={own_p:.3f}（离散度与报价水平，各按本市场竞争性阶段和全部数据评估后合并）{flag}"
+                f"报价：p={own_p:.3f}（离散度与报价水平，各按{scope}和全部数据评估后合并）{flag}"
                 f"{levels.get(code, '')}（{screens.get(code, '')}）"
             )
             if market in breaks:
