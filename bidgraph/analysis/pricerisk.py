@@ -20,8 +20,11 @@ bounded by n, so they would read "few bidders" as collusion. Each of the two is 
 within the tender's market AND pooled over the data set, (z_market + z_pooled)/√2: a cartel
 that holds a whole market makes its own prices that market's normal, which only the pooled
 view sees; a market whose honest prices are structurally tight is judged fairly only by the
-within-market view. The two marks are summed the same way, (z_cv + z_level)/√2 (z_cv alone
-where no estimate is known); ``price_p`` = Φ(−z). Equal weights throughout, nothing fitted.
+within-market view. Where the market's pricing changed over time (``regimes``: a change
+point of its dated tenders' marks), the market view compares each tender with the market's
+competitive regime instead of the mixed whole (before/after the cartel). The two marks
+are summed the same way, (z_cv + z_level)/√2 (z_cv alone where no estimate is known);
+``price_p`` = Φ(−z). Equal weights throughout, nothing fitted.
 ``price_index`` (the CV percentile in the market) is the dispersion the co-bid market check uses.
 A tender is *flagged* (a finding) only when one of the screens the
 law names — bids abnormally alike (CV, spread, identical covers), at regular
@@ -39,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from bidgraph.analysis import screens
+from bidgraph.analysis import regimes, screens
 
 FLAG_SHARE = 0.05
 OUTLIER_Z = 3.5
@@ -74,7 +77,7 @@ def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3) -> pd.DataFrame:
+def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min_regime: int = 30) -> pd.DataFrame:
     """One row per tender with ≥ ``min_bids`` priced valid bids: the raw screens, each
     screen's percentile on its collusive side (pct_*), the price index, ``price_z`` and its
     p-value (see the module note) and whether it is flagged. ``market``: tender → market."""
@@ -91,8 +94,16 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3) -> 
         table[f"pct_{name}"] = by_market.rank(method="min") / by_market.transform("count")
     table["price_index"] = table["pct_cv"]
     level = table["ceiling_ratio"].where(table["ceiling_ratio"] > 0)
-    z_cv, z_level = both_views(-table["cv"] / c4(table["n"]), codes), both_views(level, codes)
-    table["price_z"] = ((z_cv + z_level) / np.sqrt(2)).fillna(z_cv)
+    dispersion = (-table["cv"] / c4(table["n"])).round(12)  # equal up to float rounding is equal
+    level = level.round(12)
+    # regimes of each market (change points of the combined mark within the market)
+    mark = stouffer(normal_score(dispersion, codes), normal_score(level, codes))
+    dates = bids.drop_duplicates("tender").set_index("tender").get("bid_open", pd.Series(dtype=object))
+    dates = pd.to_datetime(dates.reindex(table.index), errors="coerce")  # undated: no regime
+    found = regimes.find(mark, dates, codes, min_size=min_regime)
+    table = table.join(found)
+    z_cv, z_level = both_views(dispersion, codes, found["reference"]), both_views(level, codes, found["reference"])
+    table["price_z"] = stouffer(z_cv, z_level)
     table["price_p"] = stats.norm.sf(table["price_z"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
@@ -105,11 +116,17 @@ def c4(n: pd.Series) -> pd.Series:
     return np.sqrt(2 / (n - 1)) * np.exp(special.gammaln(n / 2) - special.gammaln((n - 1) / 2))
 
 
-def both_views(values: pd.Series, codes: pd.Series) -> pd.Series:
-    """Stouffer of the value's normal score within its market and pooled over all tenders."""
+def stouffer(first: pd.Series, second: pd.Series) -> pd.Series:
+    """(z1 + z2)/√2 where both are known, else the known one (N(0, 1) either way)."""
+    return ((first + second) / np.sqrt(2)).fillna(first).fillna(second)
+
+
+def both_views(values: pd.Series, codes: pd.Series, reference: pd.Series) -> pd.Series:
+    """Stouffer of the value's normal score against its market's competitive regime
+    (``regimes``; the whole market when it has no break) and pooled over all tenders."""
     pooled = pd.Series(0, index=values.index)
-    values = values.round(12)  # equal up to float rounding is equal (ties, not random order)
-    return (normal_score(values, codes) + normal_score(values, pooled)) / np.sqrt(2)
+    market_view = regimes.versus_reference(values, codes, reference)
+    return (market_view + normal_score(values, pooled)) / np.sqrt(2)
 
 
 def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:

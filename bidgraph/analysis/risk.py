@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bidgraph.analysis import coalition, cobidrisk, pricerisk, riskexplain
+from bidgraph.analysis import coalition, cobidrisk, pricerisk, regimes, riskexplain
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
 
@@ -90,7 +90,7 @@ def compute(
     evidence (used by the ablation in ``bidgraph evaluate``)."""
     spec = spec or MarketSpec()
     tender_market = assign_markets(tender_frame(market.bids), spec)
-    price = pricerisk.price_table(market.bids, tender_market)
+    price = pricerisk.price_table(market.bids, tender_market, min_regime=spec.min_tenders)
     pairs = cobidrisk.pair_surprise(market, tender_market)
     tenders, checks = _tenders(market, tender_market, price, pairs, families)
     firms = _firms(market, tenders, pairs, families, checks)
@@ -106,6 +106,7 @@ def _tenders(
     t["price_z"] = price["price_z"].reindex(t.index)
     t["price_flagged"] = price["flagged"].reindex(t.index).fillna(False).astype(bool)
     t["above_ceiling"] = price["above_ceiling"].reindex(t.index).fillna(0).astype(int)
+    t = t.join(price[list(regimes.COLUMNS)])
     t = t.join(cobidrisk.tender_cobid(market.members, pairs).rename(columns={"cobid_p": "cobid_poisson_p"}))
     t["cobid_p"] = calibrated(t["cobid_poisson_p"], t["market"])
     t["anomalous_pairs"] = t["anomalous_pairs"].fillna(0).astype(int)
@@ -141,6 +142,8 @@ def _firms(
     priced = bids.dropna(subset=["price_p"])
     f["priced_tenders"] = priced.groupby("company").size().reindex(f.index).fillna(0).astype(int)
     f["involvement"] = (1 - priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
+    outside = priced["tender"].map(tenders["reference"]).eq(False)  # judged against a competitive regime
+    f["outside_competitive"] = outside.groupby(priced["company"]).sum().reindex(f.index).fillna(0).astype(int)
     f = f.join(cobidrisk.firm_cobid(pairs))
     f["partners"] = f["partners"].fillna(0).astype(int)
     concentration = -np.log10(f["top_p"].astype(float).clip(lower=1e-300))

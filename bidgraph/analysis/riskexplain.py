@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from bidgraph.analysis import pricerisk
+from bidgraph.analysis import pricerisk, regimes
 
 UNTESTED = "（本市场数据不足以检验异常共同投标是否伴随报价集中，不计分）"
 
@@ -61,17 +61,21 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     levels = {code: f"，平均报价为最高限价的{r:.1%}" for code, r in zip(level.index, level.tolist(), strict=True)}
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
+    columns += ["regime", "start", "end", "reference"]
+    breaks = regimes.market_notes(t)
     out = []
-    for code, market, pct, own_p, flagged, coal_n, collusive, coal_z, price_p, cobid_p, pairs, pois, above in _rows(
-        t, columns
-    ):
+    for row in _rows(t, columns):
+        code, market, pct, own_p, flagged, coal_n, collusive, coal_z, price_p, cobid_p, pairs, pois, above = row[:13]
         parts = [f"市场〔{market}〕内第{pct:.0f}百分位"]
         if _known(own_p):
             flag = "，报价指标列入本市场最异常的5%" if flagged else ""
+            scope = "本市场竞争性阶段" if market in breaks else "本市场"
             parts.append(
-                f"报价：p={own_p:.3f}（离散度与报价水平，各按本市场和全部数据评估后合并）{flag}"
+                f"报价：p={own_p:.3f}（离散度与报价水平，各按{scope}和全部数据评估后合并）{flag}"
                 f"{levels.get(code, '')}（{screens.get(code, '')}）"
             )
+            if market in breaks:
+                parts.append(_regime_text(breaks[market], *row[13:]))
             if coal_n and collusive:
                 parts.append(
                     f"投标人组合：其中2家以上共同参与的其他{coal_n}个标段报价集中程度Z={coal_z:.2f}"
@@ -93,12 +97,21 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     return out
 
 
+def _regime_text(note: tuple[str, str], regime: int, start: str, end: str, reference: bool) -> str:
+    breaks, competitive = note
+    head = f"时间阶段：本市场报价水平与离散度在{breaks}前后发生结构性变化"
+    if reference:
+        return f"{head}；本标段属竞争性阶段（{competitive}），在该阶段内比较"
+    where = f"属{start}至{end}阶段" if regime >= 0 else "无开标日期"
+    return f"{head}；本标段{where}，与本市场竞争性阶段（{competitive}）的标段比较"
+
+
 def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     notes = market_notes(checks)
     columns = ["market", "percentile", "bids", "wins", "partners", "top_partner", "top_count", "top_lift", "top_p"]
-    columns += ["priced_tenders", "involvement"]
+    columns += ["priced_tenders", "involvement", "outside_competitive"]
     out = []
-    for _, market, pct, bids, wins, partners, top, count, lift, p, priced, involvement in _rows(f, columns):
+    for _, market, pct, bids, wins, partners, top, count, lift, p, priced, involvement, outside in _rows(f, columns):
         parts = [f"主要市场〔{market}〕内第{pct:.0f}百分位，投标{bids}次、中标{wins}次"]
         if partners:
             parts.append(
@@ -108,7 +121,14 @@ def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
         else:
             parts.append("共同投标：无超出预期的合作对象")
         if priced:
-            parts.append(f"报价：所投{priced}个标段中报价异常程度合计{involvement:.1f}（相当于异常标段的期望个数）")
+            regime = (
+                f"，其中{outside}个处于所在市场竞争性阶段之外（报价发生结构性变化的市场，按竞争性阶段评估）"
+                if outside
+                else ""
+            )
+            parts.append(
+                f"报价：所投{priced}个标段中报价异常程度合计{involvement:.1f}（相当于异常标段的期望个数）{regime}"
+            )
         out.append("；".join(parts))
     return out
 

@@ -1,0 +1,88 @@
+"""Regimes of a market over time (change points) on generated markets: a planted break is
+found and the clustered regime is judged against the competitive one; a stationary market
+has no break."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bidgraph.analysis import pricerisk, regimes, risk
+from bidgraph.analysis.market import Market
+from bidgraph.analysis.markets import MarketSpec
+
+
+def _broken_market(seed: int = 11) -> pd.DataFrame:
+    """80 tenders in 2020–21 with bids within 0.2–0.5% of each other at 95% of the estimate
+    (a cartel), then 80 tenders in 2022–23 with CVs of 3–8% at 88% (competition)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in range(160):
+        cartel = t < 80
+        cv = rng.uniform(0.002, 0.005) if cartel else rng.uniform(0.03, 0.08)
+        level = (0.95 if cartel else 0.88) + rng.normal(0, 0.005)
+        prices = 1e6 * level * (1 + cv * np.array([-1.5, -0.5, 0.5, 1.5]) / 1.29)
+        day = pd.Timestamp("2020-01-01") + pd.Timedelta(days=int(t * 9))
+        for i, price in enumerate(prices):
+            firm = f"firm-{(t + i * 7) % 30:02d}"
+            rows.append((f"T{t:03d}", firm, price, i == 0, 1e6, day.strftime("%Y-%m-%d")))
+    return pd.DataFrame(rows, columns=["tender", "bidder", "price", "won", "ceiling", "bid_open"]).assign(valid=True)
+
+
+def _one_market(bids: pd.DataFrame) -> pd.Series:
+    return pd.Series("m", index=bids["tender"].unique())
+
+
+def test_a_planted_break_is_found_and_the_clustered_regime_is_judged_against_competition() -> None:
+    bids = _broken_market()
+    table = pricerisk.price_table(bids, _one_market(bids))
+    cartel = table.index < "T080"
+    assert table["regime"].nunique() == 2 and table["break_p"].min() < regimes.ALPHA
+    assert table.loc[cartel, "regime"].eq(0).all() and table.loc[~cartel, "regime"].eq(1).all()
+    assert table.loc[~cartel, "reference"].all() and not table.loc[cartel, "reference"].any()
+    # every clustered tender is unusual against the competitive regime; judged against the
+    # mixed whole market (no break), the middle of the clustered half would be ordinary
+    assert table.loc[cartel, "price_p"].max() < 0.05
+    assert table.loc[cartel, "price_z"].min() > table.loc[~cartel, "price_z"].max()
+    undated = pricerisk.price_table(bids.assign(bid_open=None), _one_market(bids))
+    assert undated["reference"].all() and undated.loc[cartel, "price_p"].max() > 0.2
+
+
+def test_a_stationary_market_has_no_break() -> None:
+    breaks = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        mark = pd.Series(rng.normal(size=200), index=[f"T{i:03d}" for i in range(200)])
+        dates = pd.Series(pd.date_range("2020-01-01", periods=200, freq="5D"), index=mark.index)
+        found = regimes.find(mark, dates, pd.Series("m", index=mark.index), min_size=30)
+        breaks += found["regime"].nunique() > 1
+        assert found["reference"].all()  # no break: the market is its own reference
+    assert breaks <= 2  # α = 0.01 per market: about 0.4 false breaks expected in 40 markets
+
+
+def test_splits_fall_between_dates_and_keep_the_minimum_segment() -> None:
+    # a shift after tender 45, but the first 50 tenders share one day: the split waits for the day
+    mark = pd.Series([3.0] * 45 + [0.0] * 55, index=[f"T{i:03d}" for i in range(100)])
+    days = ["2021-01-01"] * 50 + [f"2021-02-{d:02d}" for d in range(1, 29)] + ["2021-03-01"] * 22
+    dates = pd.to_datetime(pd.Series(days, index=mark.index))
+    found = regimes.find(mark, dates, pd.Series("m", index=mark.index), min_size=30)
+    assert found["regime"].value_counts().sort_index().tolist() == [50, 50]
+    short = regimes.find(mark.iloc[:50], dates.iloc[:50], pd.Series("m", index=mark.index[:50]), min_size=30)
+    assert short["regime"].eq(0).all()  # 50 tenders cannot hold two segments of 30
+
+
+def test_the_explanation_names_the_break() -> None:
+    bids = _broken_market()
+    # a tender with two bids (no price screens) and an undated clustered one in the same market
+    unpriced = bids[bids["tender"] == "T001"].head(2).assign(tender="U001")
+    undated = bids[bids["tender"] == "T002"].assign(tender="X001", bid_open=None)
+    bids = pd.concat([bids, unpriced, undated]).assign(industry="房建", region="某省某市")
+    members = bids[["tender", "bidder"]].assign(company=bids["bidder"])
+    result = risk.compute(Market(bids, members, {}), MarketSpec(size_bands=0))
+    text = result.tenders.loc["T010", "explanation"]
+    assert "结构性变化" in text and "与本市场竞争性阶段（2021-12-" in text
+    assert "本标段属竞争性阶段" in result.tenders.loc["T150", "explanation"]
+    assert "各按本市场竞争性阶段和全部数据评估" in text
+    assert "本标段无开标日期，与本市场竞争性阶段" in result.tenders.loc["X001", "explanation"]
+    assert "有效报价不足3个" in result.tenders.loc["U001", "explanation"]
+    assert result.firms["explanation"].str.contains("处于所在市场竞争性阶段之外").any()
