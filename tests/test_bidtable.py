@@ -67,3 +67,14 @@ def test_a_new_data_version_rebuilds_the_table(loaded: GraphStore) -> None:
     assert after.version != before.version
     assert "co:new" in set(after.bids["bidder"]) and "co:new" not in set(before.bids["bidder"])
     assert bidtable.bid_tables(loaded).version == after.version  # read back, not rebuilt again
+
+
+def test_threads_that_find_the_table_stale_rebuild_it_once_and_all_read_it(loaded: GraphStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    directory = bidtable.table_dir(loaded)
+    (directory / "version.json").unlink()  # stale: as after a write outside a load
+    with ThreadPoolExecutor(3) as pool:  # triage reads it on the detector and the score threads
+        versions = {t.version for t in pool.map(lambda _: bidtable.bid_tables(loaded), range(3))}
+    assert versions == {bidtable.data_version(loaded)}
+    assert not list(directory.glob(".*.tmp"))  # every temporary file renamed into place

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import builtin_query, run_query
 
 TABLES = ("tenders", "bids", "consortia")
+_REBUILDING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,15 @@ def refresh(store: GraphStore, data_dir: Path | None = None) -> BidTables:
     directory = table_dir(store, data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory.parent, 0o700)
+    writer = uuid.uuid4().hex  # two processes may rebuild at once: each writes its own files
     for name in TABLES:
-        temporary = directory / f".{name}.parquet.tmp"
+        temporary = directory / f".{name}.{writer}.tmp"
         getattr(tables, name).to_parquet(temporary, index=False)
         temporary.replace(directory / f"{name}.parquet")
     # The version file goes last: a reader never pairs it with half-written tables.
-    (directory / ".version.tmp").write_text(json.dumps({"version": version}), encoding="utf-8")
-    (directory / ".version.tmp").replace(directory / "version.json")
+    temporary = directory / f".version.{writer}.tmp"
+    temporary.write_text(json.dumps({"version": version}), encoding="utf-8")
+    temporary.replace(directory / "version.json")
     from bidgraph.analysis import resultcache  # imports this module
 
     resultcache.drop(directory)  # a load: no detector result of the graph is reused
@@ -89,14 +94,15 @@ def bid_tables(store: GraphStore, data_dir: Path | None = None) -> BidTables:
     """The tables of the graph's current data version: from the file if it is of this
     version, else rebuilt from the graph (and written) first."""
     directory = table_dir(store, data_dir)
-    version = data_version(store)
-    try:
-        stored = json.loads((directory / "version.json").read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError):
-        stored = None
-    if stored != version:
-        return refresh(store, data_dir)
-    frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
+    with _REBUILDING:  # threads of one run (triage computes scores beside the detectors): one rebuilds
+        version = data_version(store)
+        try:
+            stored = json.loads((directory / "version.json").read_text(encoding="utf-8"))["version"]
+        except (OSError, ValueError, KeyError):
+            stored = None
+        if stored != version:
+            return refresh(store, data_dir)
+        frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
     return BidTables(frames["tenders"], frames["bids"], frames["consortia"], version)
 
 

@@ -174,11 +174,14 @@ def triage(
 ) -> TriageList:
     """Tenders and company groups ranked by risk score, each with its explanation."""
     failures: dict[str, str] = {}
-    findings = run_all(store, viewer=viewer, params=params, settings=settings, failures=failures)
-    try:
-        findings += _risk_findings(store, viewer)
-    except BidgraphError as e:
-        failures[riskfindings.DETECTOR] = str(e)
+    # the continuous scores are computed while the detectors wait on the server
+    with ThreadPoolExecutor(1) as pool:
+        scored = pool.submit(_risk_findings, store, viewer)
+        findings = run_all(store, viewer=viewer, params=params, settings=settings, failures=failures)
+        try:
+            findings += scored.result()
+        except BidgraphError as e:
+            failures[riskfindings.DETECTOR] = str(e)
     codes = sorted({c for f in findings for c in f.tender_codes})
     rows = store.run("MATCH (t:Tender) WHERE t.code IN $codes RETURN t.code, t.name", {"codes": codes}, limit=0).rows
     ranked = triage_list(findings, {code: f"{code} {name or ''}".strip() for code, name in rows})
