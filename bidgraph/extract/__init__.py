@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from bidgraph.extract.assemble import assemble
 from bidgraph.extract.model import BidFact, Extraction, Fact, PersonFact
 from bidgraph.extract.reader import Notice, read_notice_file, read_notices
 
 
 def extract(notice: Notice) -> Extraction:
     """Facts of one notice; offsets refer to ``notice.text``."""
+    # imported here: it loads the spaCy pipeline (~4 CPU-s), which reading files (a load
+    # asks every .json file whether it holds notices) does not need
+    from bidgraph.extract.assemble import assemble
+
     ex = assemble(notice.layout, notice.title)
     if ex.tender_name is None and notice.title:
         ex.tender_name = _title_name(notice)
