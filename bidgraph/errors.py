@@ -10,6 +10,17 @@ from __future__ import annotations
 class BidgraphError(Exception):
     """Root of every error bidgraph raises on purpose."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled whole, keyword context included (a load's worker process sends them)
+        return _restored, (type(self), self.args, dict(vars(self)))
+
+
+def _restored(kind: type[BidgraphError], args: tuple[object, ...], attributes: dict[str, object]) -> BidgraphError:
+    error = kind.__new__(kind)
+    error.args = args
+    vars(error).update(attributes)
+    return error
+
 
 class ConfigError(BidgraphError):
     """A setting is missing or malformed."""

@@ -60,6 +60,12 @@ def remember(key: str, kind: str, value: str) -> None:
         pending[key] = (kind, value)
 
 
+def collected() -> dict[str, tuple[str, str]]:
+    """The values ``remember``-ed so far in this ``collecting`` block (a load's worker
+    process hands them back: they are its facts' clear values)."""
+    return dict(_pending.get() or {})
+
+
 @contextmanager
 def collecting() -> Iterator[dict[str, tuple[str, str]]]:
     """Collect the clear values ``remember``-ed while the block runs."""

@@ -18,7 +18,7 @@ from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.history import load_history, record_load
 from bidgraph.loaders.mapping import Mapping, load_mapping
-from bidgraph.loaders.pipeline import Progress, check, write_plan
+from bidgraph.loaders.pipeline import Progress, check, few_collections, write_plan
 from bidgraph.loaders.report import ErrorRecord, LoadReport
 
 __all__ = ["ErrorRecord", "LoadReport", "load_history", "load_mapping", "load_paths", "validate_paths"]
@@ -102,9 +102,10 @@ def _refresh_side_tables(store: GraphStore, data_dir: Path | None, report: LoadR
     if not report.written:
         return
     try:
-        bidtable.refresh(store, data_dir)
-        if store.backend == "falkordb":
-            linktables.side_tables(store, rebuild=True, data_dir=data_dir)
+        with few_collections():
+            bidtable.refresh(store, data_dir)
+            if store.backend == "falkordb":
+                linktables.side_tables(store, rebuild=True, data_dir=data_dir)
     except (BidgraphError, OSError) as e:
         report.warnings.append(f"检测用列式表未能写入（检测时会自动重建）：{e}")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import struct
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from bidgraph.errors import QueryError
@@ -72,11 +73,7 @@ def build(store: FalkorStore, model: GraphModel, load_id: str) -> None:
         store.staging(stale).drop()  # left by a load killed before its swap (we hold the load lock)
     staging = store.staging(STAGING.format(graph=store.graph_name, load_id=load_id))
     try:
-        first = True
-        for nodes, rels, tokens in commands(model):
-            staging.bulk_insert([*(["BEGIN"] if first else []), nodes, rels, *tokens])
-            first = False
-        if first:  # nothing to write: the target stays as it is
+        if not _send(staging, commands(model)):  # nothing to write: the target stays as it is
             return
         apply_schema(staging)
         wait_for_indexes(staging)
@@ -84,6 +81,21 @@ def build(store: FalkorStore, model: GraphModel, load_id: str) -> None:
     except BaseException:
         staging.drop()
         raise
+
+
+def _send(staging: FalkorStore, batches: Iterator[tuple[int, int, list[bytes]]]) -> bool:
+    """Send each command while the next is encoded (the server and Python each get a
+    core); in order, the first with BEGIN. False when there was nothing to send."""
+    with ThreadPoolExecutor(1, thread_name_prefix="bidgraph-bulk") as pool:
+        sent: Future[None] | None = None
+        for nodes, rels, tokens in batches:
+            args = [*([] if sent else ["BEGIN"]), nodes, rels, *tokens]
+            if sent:
+                sent.result()  # one command in flight: memory stays at two commands
+            sent = pool.submit(staging.bulk_insert, args)
+        if sent:
+            sent.result()
+        return sent is not None
 
 
 def wait_for_indexes(store: FalkorStore, timeout_s: float = 600.0) -> None:

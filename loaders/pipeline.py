@@ -4,34 +4,35 @@ rows from there in one atomic scope."""
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bidgraph import protected
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders import bulk, identity
+from bidgraph.loaders import bulk, converting, identity, worker
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References, Renames
 from bidgraph.loaders.consortium import split_consortium
-from bidgraph.loaders.convert import RowConverter
-from bidgraph.loaders.fit import fit
-from bidgraph.loaders.mapping import FileSpec, Mapping
-from bidgraph.loaders.read import Source, discover, open_rows, shape_problem
+from bidgraph.loaders.mapping import Mapping
+from bidgraph.loaders.read import Source, discover
 from bidgraph.loaders.report import LoadReport
 from bidgraph.loaders.resolve import Resolver
 from bidgraph.loaders.spill import Spill
-from bidgraph.loaders.tables import tables
 from bidgraph.loaders.write import Writer
 
 _ZH_COLUMN = {"industry": "行业", "region": "地区", "bid_open": "开标日期"}
 Progress = Callable[[int, int, str], None]
-CHUNK_ROWS = 2_000
+# files this large are read and converted in a worker process while the rows before are checked
+WORKER_BYTES = 4 << 20
 ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 
 
@@ -75,10 +76,25 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """The passes make millions of small dicts and lists that live until the load ends
+    (records, facts, the bulk model) and form no cycles: the collector's full passes
+    over them cost a fifth of the CPU and free nothing. Young objects are still collected;
+    full passes wait until the load is over."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 50_000), max(before[1], 20), max(before[2], 1_000_000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def new_load_id() -> str:
     return datetime.now(UTC).strftime("L%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
+@few_collections()
 def check(
     paths: Sequence[str | Path],
     mapping: Mapping,
@@ -99,7 +115,8 @@ def check(
     duplicates = Duplicates()
     references = References(plan.resolver, store)
     renames = Renames(store)
-    keep_first = {s.label for s in sources if (spec := _spec(mapping, s)) and spec.duplicates == "keep_first"}
+    specs = {s.label: converting.spec_of(mapping, s) for s in sources}
+    keep_first = {label for label, spec in specs.items() if spec and spec.duplicates == "keep_first"}
 
     def fail(error: DataError) -> None:
         if error.reason.startswith("引用不存在") and _is_consequence(plan, error):
@@ -143,10 +160,6 @@ def check(
     return plan
 
 
-def _spec(mapping: Mapping, source: Source) -> FileSpec | None:
-    return mapping.spec_for(source.path.name, source.sheet, source.label)
-
-
 def _is_consequence(plan: Plan, error: DataError) -> bool:
     label = "Tender" if error.column == "tender_code" else "Expert"
     table = "tenders" if label == "Tender" else "experts"
@@ -154,71 +167,70 @@ def _is_consequence(plan: Plan, error: DataError) -> bool:
 
 
 def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) -> Iterator[tuple[Source, dict, int]]:
-    """Every converted row of the usable sources; conversion errors go to ``fail``."""
+    """Every converted row of the usable sources; conversion errors go to ``fail``.
+    Large files are read and converted in a worker while the caller checks."""
     report = plan.report
-    for source in plan.sources:
-        account = report.accounts[source.label] = FileAccount(source.label, source.table)
-        rows: Iterator[tuple[int, list[object]]] = iter(())
-        try:
-            header, rows = open_rows(source)
-            table = tables()[source.table]
-            fitted = fit(table, _spec(mapping, source), header, mapping.header_index(source.table), source.label)
-            converter = RowConverter(table, fitted.header, fitted.index, source.label)
-            header_errors = fitted.errors + converter.header_errors
-            if header_errors:
-                for error in header_errors:
-                    report.add_error(error)
-                reasons = sorted({reason_group(e.column, e.reason) for e in header_errors})
-                _refuse(plan, source, account, "；".join(reasons))
-                account.read = sum(1 for _ in rows)
-                continue
-            if fitted.unknown:
-                report.warnings.append(f"{source.label}：未识别的列已忽略：{'、'.join(fitted.unknown[:10])}")
-            report.warnings.extend(f"{source.label}：{note}" for note in fitted.notes)
-            shape = fitted.row
-            recommended = TENDER_RECOMMENDED if source.table == "tenders" else ()
-            lacking: Counter[str] = Counter()
-            for chunk in _chunked(rows):
-                shaped = [(row, shape(cells)) for row, cells in chunk] if shape else chunk
-                for (row, cells), (record, errors) in zip(chunk, converter.convert(shaped), strict=True):
+    source, account = None, FileAccount("", "")
+    lacking: Counter[str] = Counter()
+    recommended: tuple[str, ...] = ()
+    with closing(_events(plan.sources, mapping)) as events:
+        for kind, *values in events:
+            if kind == "open":
+                source = plan.sources[values[0]]
+                account = report.accounts[source.label] = FileAccount(source.label, source.table)
+                lacking, recommended = Counter(), TENDER_RECOMMENDED if source.table == "tenders" else ()
+            elif kind == "header":
+                _opened(plan, source, account, *values)
+            elif kind == "rows":
+                for row, record, errors in values[0]:
                     report.rows_read += 1
                     account.read += 1
                     report.tables[source.table] = report.tables.get(source.table, 0) + 1
-                    problem = shape_problem(len(header), cells) if source.kind == "csv" else ""
-                    if problem:
-                        errors.append(DataError(problem, file=source.label, row=row))
                     for error in errors:
                         fail(error)
                     lacking.update(c for c in recommended if not record.get(c))
                     yield source, record, row
-            report.warnings.extend(converter.warning_lines())
-            for column, count in lacking.items():
-                report.warnings.append(
-                    f"{source.label}：{count:,} 行缺少{_ZH_COLUMN[column]}，记为未注明"
-                    f"（可在映射文件中用 constants 补上）；依赖该属性的检测规则会在结果中说明"
-                )
-        except DataError as e:
-            report.add_error(e)
-            _refuse(plan, source, account, e.reason)
-            plan.refused_rows += account.read
+            elif kind == "skipped":
+                account.read = values[0]
+            elif kind == "done":
+                report.warnings.extend(values[0])
+                for column, count in lacking.items():
+                    report.warnings.append(
+                        f"{source.label}：{count:,} 行缺少{_ZH_COLUMN[column]}，记为未注明"
+                        f"（可在映射文件中用 constants 补上）；依赖该属性的检测规则会在结果中说明"
+                    )
+            else:  # refused: the file could not be read (further)
+                report.add_error(values[0])
+                _refuse(plan, source, account, values[0].reason)
+                plan.refused_rows += account.read
 
 
-def _chunked(rows: Iterator[tuple[int, list[object]]]) -> Iterator[list[tuple[int, list[object]]]]:
-    """The rows in chunks of CHUNK_ROWS (converted column by column); a file refused
-    mid-way still gives the rows read before."""
-    chunk: list[tuple[int, list[object]]] = []
-    try:
-        for item in rows:
-            chunk.append(item)
-            if len(chunk) >= CHUNK_ROWS:
-                yield chunk
-                chunk = []
-    except DataError:
-        if chunk:
-            yield chunk
-        raise
-    if chunk:
-        yield chunk
+def _opened(
+    plan: Plan, source: Source, account: FileAccount, errors: list[DataError], unknown: list[str], notes: list[str]
+) -> None:
+    """A source's header: its errors refuse the file; unknown columns and notes are warned of."""
+    report = plan.report
+    if errors:
+        for error in errors:
+            report.add_error(error)
+        _refuse(plan, source, account, "；".join(sorted({reason_group(e.column, e.reason) for e in errors})))
+        return
+    if unknown:
+        report.warnings.append(f"{source.label}：未识别的列已忽略：{'、'.join(unknown[:10])}")
+    report.warnings.extend(f"{source.label}：{note}" for note in notes)
+
+
+def _events(sources: list[Source], mapping: Mapping) -> Iterator[converting.Event]:
+    """The conversion events of ``sources``: from a worker when they are large."""
+    size = sum(_stamp(path)[0] for path in {s.path for s in sources})
+    if size >= WORKER_BYTES and worker.available():
+        return worker.stream(lambda send: _send_all(send, converting.converted(sources, mapping)))
+    return converting.converted(sources, mapping)
+
+
+def _send_all(send: worker.Send, events: Iterator[converting.Event]) -> None:
+    for event in events:
+        send(*event)
 
 
 def _refuse(plan: Plan, source: Source, account: FileAccount, reason: str) -> None:
@@ -251,6 +263,7 @@ def _learn(resolver: Resolver, references: References, table: str, record: dict[
         resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
 
 
+@few_collections()
 def write_plan(
     store: GraphStore | None,
     plan: Plan,
@@ -263,35 +276,88 @@ def write_plan(
     an empty graph, one GRAPH.BULK build), from the rows ``check(keep=True)`` kept. The
     caller holds ``store.atomic()``. ``sender`` replaces the store's (benchmarks)."""
     report = plan.report
-    loaded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     total = plan.rows_valid
-    done = 0
-    current = ""
 
-    def tick(_: int) -> None:
+    def tick(done: int, current: str) -> None:
         if progress:
             progress(done, total, f"写入 {current}")
 
-    builder = Builder(plan.resolver)
-    skip = plan.invalid
-    usable = {s.label: s for s in plan.sources if s.label not in plan.bad_sources}
     assert plan.records is not None, "check(keep=True) keeps the rows for the write pass"
     sender = sender or bulk.sender_for(store, report.load_id)  # an empty graph: built by GRAPH.BULK
-    with Writer(store, batch_size, on_batch=tick, sender=sender) as writer:
+    rows = _Rows(plan, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    if isinstance(sender, bulk.BulkSender) and worker.available():
+        # facts built in a forked worker while the graph model takes them here
+        def produce(send: worker.Send) -> tuple[Counter[str], dict[str, tuple[str, str]]]:
+            written = rows.write(Writer(None, batch_size, sender=_Piped(send)), lambda *v: send("tick", *v))
+            return written, protected.collected()  # the clear values its facts hold, for the vault
+
+        def consume(kind: str, *values: Any) -> None:
+            if kind == "batch":
+                sender.send_facts(*values)
+            else:
+                tick(*values)
+
+        try:
+            written, clear = worker.run(produce, consume)
+        except BaseException:
+            sender.close(abort=True)
+            raise
+        for key, (kind, value) in clear.items():
+            protected.remember(key, kind, value)
+        sender.close()
+        counters = sender.counters
+    else:
+        with Writer(store, batch_size, sender=sender) as writer:
+            written = rows.write(writer, tick)
+        counters = writer.counters
+    for label, count in written.items():
+        report.accounts[label].written += count
+    report.rows_loaded = sum(written.values())
+    report.nodes_created = counters["nodes_created"]
+    report.relationships_created = counters["relationships_created"]
+    report.properties_set = counters["properties_set"]
+    if progress:
+        progress(report.rows_loaded, total, "写入完成")
+
+
+class _Piped:
+    """The worker's sender: each batch goes down the pipe to the parent's bulk model."""
+
+    def __init__(self, send: worker.Send) -> None:
+        self.send = send
+
+    def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
+        self.send("batch", statement, rows, prov)
+
+    def close(self, *, abort: bool = False) -> None:
+        pass
+
+
+@dataclass
+class _Rows:
+    """The write pass's row loop: the kept rows → facts → the writer's batches."""
+
+    plan: Plan
+    loaded_at: str
+
+    def write(self, writer: Writer, tick: Callable[[int, str], None]) -> Counter[str]:
+        """Rows written per source; ``tick(rows written, source)`` after each flush."""
+        plan, skip = self.plan, self.plan.invalid
+        builder = Builder(plan.resolver)
+        usable = {s.label: s for s in plan.sources if s.label not in plan.bad_sources}
+        written: Counter[str] = Counter()
+        current = ""
+        writer.on_batch = lambda _: tick(written.total(), current)
+        assert plan.records is not None
         for label, row, record in plan.records:
             source = usable.get(label)
             if source is None or (label, row) in skip:
                 continue
             if label != current:  # rows come file by file
                 current = label
-                writer.provenance({"source": label, "load_id": report.load_id, "loaded_at": loaded_at})
+                writer.provenance({"source": label, "load_id": plan.report.load_id, "loaded_at": self.loaded_at})
             for statement, values in builder.facts(source.table, record, {"row": row}):
                 writer.add(statement, values)
-            done += 1
-            report.accounts[label].written += 1
-    report.rows_loaded = done
-    report.nodes_created = writer.counters["nodes_created"]
-    report.relationships_created = writer.counters["relationships_created"]
-    report.properties_set = writer.counters["properties_set"]
-    if progress:
-        progress(done, total, "写入完成")
+            written[label] += 1
+        writer.flush()
+        return written

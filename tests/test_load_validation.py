@@ -257,10 +257,10 @@ def test_entity_bomb_xlsx_and_deep_json(tmp_path: Path) -> None:
 
 
 def test_errors_in_later_chunks_name_their_row(tmp_path: Path) -> None:
-    """Rows are converted column by column in chunks (pipeline.CHUNK_ROWS): a bad value in
+    """Rows are converted column by column in chunks (converting.CHUNK_ROWS): a bad value in
     a later chunk still names its own row and column, a required cell left empty too, and
     the rows around them stay valid."""
-    from bidgraph.loaders.pipeline import CHUNK_ROWS
+    from bidgraph.loaders.converting import CHUNK_ROWS
 
     rows = [["code", "name", "bid_open", "ceiling_price"]]
     rows += [[f"T{n:05d}", f"标段{n}", "2024-01-02", "1000"] for n in range(2 * CHUNK_ROWS + 10)]

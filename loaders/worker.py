@@ -1,0 +1,95 @@
+"""A producer run in a forked process, pipelined with its consumer in this one, so a
+load's Python work gets both cores: in the check pass the worker reads and converts the
+files while this process checks the rows before; in a bulk first load's write pass it
+builds the facts while this process applies them to the graph model. The child inherits
+the state it needs (sources, mapping, resolver, spilled rows) by fork — nothing is
+copied up front — and sends its messages down a pipe whose buffer bounds the memory."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Generator
+from contextlib import closing
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bidgraph.errors import BidgraphError
+
+Send = Callable[..., None]  # a message: send(kind, *values)
+
+
+class WorkerDied(BidgraphError):
+    """The worker process ended without finishing (killed, out of memory)."""
+
+
+def available() -> bool:
+    """Fork is what makes the worker cheap (no state to pickle): Linux and macOS only."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run(produce: Callable[[Send], Any], consume: Callable[..., None]) -> Any:
+    """``produce(send)`` in a forked child; each ``send(kind, *values)`` arrives here as
+    ``consume(kind, *values)``, in order. Returns what ``produce`` returned; an exception
+    in the child is raised here (same type and attributes)."""
+    with closing(stream(produce)) as messages:
+        while True:
+            try:
+                message = next(messages)
+            except StopIteration as end:
+                return end.value
+            consume(*message)
+
+
+def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, Any]:
+    """The messages of ``produce(send)`` run in a forked child, as they come; returns
+    what ``produce`` returned. Closing the generator early stops the child."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sending, produce), name="bidgraph-load-worker", daemon=True)
+    child.start()
+    sending.close()  # the child holds the only writing end: its exit ends recv()
+    try:
+        while True:
+            try:
+                message = receiving.recv()
+            except EOFError:
+                child.join(5)
+                died = f"导入子进程意外退出（退出码 {child.exitcode}），导入已撤销；请检查内存后重试"
+                raise WorkerDied(died) from None
+            if message[0] == "_end":
+                return message[1]
+            if message[0] == "_error":
+                raise _rebuilt(*message[1:])
+            yield message
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _child(sending: Connection, produce: Callable[[Send], Any]) -> None:
+    try:
+        result = produce(lambda kind, *values: sending.send((kind, *values)))
+        sending.send(("_end", result))
+    except BaseException as e:  # handed to the parent as it is
+        try:
+            sending.send(("_error", type(e), e.args, dict(vars(e)), repr(e)))
+        except Exception:  # an exception that does not pickle: its text
+            sending.send(("_error", RuntimeError, (repr(e),), {}, repr(e)))
+    finally:
+        sending.close()
+        os._exit(0)  # no atexit handlers, no cleanup of the parent's inherited state
+
+
+def _rebuilt(kind: type[BaseException], args: tuple[Any, ...], attributes: dict[str, Any], text: str) -> BaseException:
+    """The child's exception, rebuilt without calling its constructor (whose keyword
+    arguments ``args`` does not hold)."""
+    try:
+        error = kind.__new__(kind)
+        error.args = args
+        vars(error).update(attributes)
+        return error
+    except (TypeError, AttributeError):
+        return RuntimeError(text)

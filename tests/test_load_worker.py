@@ -1,0 +1,78 @@
+"""The forked worker of a load (reading in the check pass, facts in a bulk write pass):
+messages in order, the result back, the child's exception raised in the parent as it
+was, a dead child reported, and the same report whoever reads the files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bidgraph import loaders
+from bidgraph.errors import DataError
+from bidgraph.loaders import pipeline, worker
+
+BAD = Path(__file__).parent / "fixtures" / "loaders" / "bad"
+
+pytestmark = pytest.mark.skipif(not worker.available(), reason="no fork on this platform")
+
+
+def test_messages_arrive_in_order_and_the_result_comes_back() -> None:
+    state = {"parent": "only here"}  # the child sees the parent's state without pickling it
+
+    def produce(send: worker.Send) -> dict[str, int]:
+        for n in range(5_000):
+            send("item", n, {"n": n, "state": state["parent"]})
+        return {"sent": 5_000}
+
+    received: list[tuple[str, int]] = []
+    result = worker.run(produce, lambda kind, n, row: received.append((kind, n)))
+    assert result == {"sent": 5_000}
+    assert received == [("item", n) for n in range(5_000)]
+
+
+def test_an_error_in_the_child_is_raised_with_its_attributes() -> None:
+    def produce(send: worker.Send) -> None:
+        send("item", 1)
+        raise DataError("日期无效", file="bids.csv", row=7, column="bid_open", value="2024-13-01")
+
+    received: list[int] = []
+    with pytest.raises(DataError) as caught:
+        worker.run(produce, lambda kind, n: received.append(n))
+    assert received == [1]
+    error = caught.value
+    assert (error.reason, error.file, error.row, error.column, error.value) == (
+        "日期无效",
+        "bids.csv",
+        7,
+        "bid_open",
+        "2024-13-01",
+    )
+    assert "第 7 行" in str(error)
+
+
+def test_a_child_that_dies_is_reported() -> None:
+    def produce(send: worker.Send) -> None:
+        send("item", 1)
+        os._exit(3)  # as if killed (out of memory)
+
+    with pytest.raises(worker.WorkerDied, match="退出码 3"):
+        worker.run(produce, lambda kind, n: None)
+
+
+def _checked(paths: list[Path]) -> tuple:
+    report = loaders.validate_paths(paths)
+    accounts = {k: (a.read, a.dropped, a.rejected, dict(a.reasons)) for k, a in report.accounts.items()}
+    errors = [(e.file, e.row, e.column, e.value, e.reason) for e in report.errors]
+    return errors, report.errors_total, report.warnings, accounts, report.rows_read, report.rows_loaded, report.tables
+
+
+def test_reading_in_a_worker_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every bad-input case at once (bad values, headers, encodings, cut and binary
+    files): errors, warnings and accounts as when this process reads the files."""
+    paths = sorted(p for p in BAD.iterdir() if p.is_dir())
+    here = _checked(paths)
+    monkeypatch.setattr(pipeline, "WORKER_BYTES", 0)
+    assert _checked(paths) == here
+    assert here[1] > 20 and len(here[2]) > 2  # the cases do give errors and warnings
