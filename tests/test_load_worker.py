@@ -4,16 +4,19 @@ was, a dead child reported, and the same report whoever reads the files."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
 
-from bidgraph import loaders
+from bidgraph import loaders, protected
 from bidgraph.errors import DataError
-from bidgraph.loaders import pipeline, worker
+from bidgraph.loaders import bulk, pipeline, worker
+from bidgraph.loaders.mapping import load_mapping
 
-BAD = Path(__file__).parent / "fixtures" / "loaders" / "bad"
+FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
+BAD = FIXTURES / "bad"
 
 pytestmark = pytest.mark.skipif(not worker.available(), reason="no fork on this platform")
 
@@ -76,3 +79,41 @@ def test_reading_in_a_worker_gives_the_same_report(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(pipeline, "WORKER_BYTES", 0)
     assert _checked(paths) == here
     assert here[1] > 20 and len(here[2]) > 2  # the cases do give errors and warnings
+
+
+def _model_of(paths: list[Path]) -> tuple:
+    plan = pipeline.check(paths, load_mapping(None), None, keep=True)
+    sender = bulk.BulkSender(None, plan.report.load_id)
+    try:
+        with protected.collecting() as clear:
+            pipeline.write_plan(None, plan, 50, sender=sender)
+    finally:
+        plan.close()
+    model = sender.model
+    nodes = sorted((tuple(labels), _plain(props)) for labels, props in zip(model.labels, model.node_props, strict=True))
+    rels = sorted((t, _plain(p)) for t, p in zip(model.rel_types, model.rel_props, strict=True))
+    written = {k: a.written for k, a in plan.report.accounts.items()}
+    return nodes, rels, model.counters, written, plan.report.rows_loaded, dict(clear)
+
+
+def _plain(props: dict) -> str:
+    return repr(sorted((k, v) for k, v in props.items() if k not in ("load_id", "loaded_at", "first_load")))
+
+
+def test_the_bulk_model_is_the_same_with_and_without_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facts built in the worker (small batches: many messages) give the same model,
+    counts and clear values for the vault as facts built here."""
+    paths = [FIXTURES / "basic", FIXTURES / "resolution"]
+    with_worker = _model_of(paths)
+    monkeypatch.setattr(worker, "available", lambda: False)
+    assert _model_of(paths) == with_worker
+    assert with_worker[2]["relationships_created"] > 50 and with_worker[5]  # real graphs, clear values kept
+
+
+def test_collector_thresholds_come_back() -> None:
+    before = gc.get_threshold()
+    with pipeline.few_collections():
+        with pipeline.few_collections():
+            assert gc.get_threshold()[2] > before[2]
+        assert gc.get_threshold()[2] > before[2]  # still held: the outer pass runs
+    assert gc.get_threshold() == before
