@@ -24,7 +24,9 @@ from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.bulk_model import GraphModel
 
 TOKEN_BYTES = 8 << 20  # one token (label file) at most ~8 MB
-COMMAND_BYTES = 64 << 20  # one GRAPH.BULK command at most ~64 MB (Redis allows 512 MB per argument)
+# one GRAPH.BULK command at most ~32 MB (Redis allows 512 MB per argument); one is sent
+# while the next is encoded, so the two together hold what one of 64 MB did
+COMMAND_BYTES = 32 << 20
 STAGING = "{graph}~bulk~{load_id}"
 STRING_CACHE = 200_000
 _LONG, _DOUBLE, _ARRAY = struct.Struct("<Bq"), struct.Struct("<Bd"), struct.Struct("<Bq")

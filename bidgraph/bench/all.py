@@ -43,7 +43,9 @@ def _falkordb(settings: Settings, path: Path, scratch: Path, server: EmbeddedSer
         out["load"] = load = _load(store, path, settings.data_dir)
         model = elements_of(path, settings.write_batch_size)  # untimed: the reference's input
         args = write_csv(model, scratch / "bulkref")
-        url = f"unix://{server.socket}?password={server.password()}"
+        # redis-py 8 gives up on a socket after 5 s by default: a GRAPH.BULK command of the
+        # reference can keep the server busy longer on a shared machine
+        url = f"unix://{server.socket}?password={server.password()}&socket_timeout=600"
         reference = run_reference(args, url, REFERENCE_GRAPH)
         store.staging(REFERENCE_GRAPH).drop()
         elements = len(model.labels) + len(model.rel_types)
