@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Generator
 from contextlib import closing
 from multiprocessing.connection import Connection
@@ -23,9 +24,17 @@ class WorkerDied(BidgraphError):
     """The worker process ended without finishing (killed, out of memory)."""
 
 
-def available() -> bool:
+def can_fork() -> bool:
     """Fork is what makes the worker cheap (no state to pickle): Linux and macOS only."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def available() -> bool:
+    """Whether a load uses the worker: only when it runs on the process's main thread (the
+    CLI). The workbench runs a load on one of its server's threads, next to others that may
+    hold a lock at the moment of the fork, which the child would then wait on forever; so
+    there a load runs in one process."""
+    return can_fork() and threading.current_thread() is threading.main_thread()
 
 
 def run(produce: Callable[[Send], Any], consume: Callable[..., None]) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,15 @@ from bidgraph.loaders.mapping import load_mapping
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 BAD = FIXTURES / "bad"
 
-pytestmark = pytest.mark.skipif(not worker.available(), reason="no fork on this platform")
+pytestmark = pytest.mark.skipif(not worker.can_fork(), reason="no fork on this platform")
+
+
+def test_no_worker_for_a_load_on_another_thread() -> None:
+    seen: list[bool] = []
+    other = threading.Thread(target=lambda: seen.append(worker.available()))  # as in the workbench
+    other.start()
+    other.join()
+    assert seen == [False] and worker.available()
 
 
 def test_messages_arrive_in_order_and_the_result_comes_back() -> None:
@@ -75,7 +84,7 @@ def test_reading_in_a_worker_gives_the_same_report(monkeypatch: pytest.MonkeyPat
     """Every bad-input case at once (bad values, headers, encodings, cut and binary
     files): errors, warnings and accounts as when this process reads the files."""
     paths = sorted(p for p in BAD.iterdir() if p.is_dir())
-    here = _checked(paths)
+    here = _checked(paths)  # small files: read here
     monkeypatch.setattr(pipeline, "WORKER_BYTES", 0)
     assert _checked(paths) == here
     assert here[1] > 20 and len(here[2]) > 2  # the cases do give errors and warnings
