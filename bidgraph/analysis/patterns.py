@@ -90,11 +90,12 @@ class Analysis:
 
     def prepare(self) -> None:
         """Compute the shared inputs of the Python detectors now (bid table, pair
-        statistics, rings, price table, names), so their cost is timed apart from the
-        first detector that happens to ask for them."""
+        statistics, rings, price table, names, each tender's winner and opening date), so
+        their cost is timed apart from the first detector that happens to ask for them."""
         for part in ("rings", "price_z"):
             getattr(self, part)
         self._names()
+        rotation.share_tables(self.market)
 
     def finish(self, drafts: list[Draft]) -> list[Finding]:
         """Findings from drafts, with the bid paths behind each as evidence (one query)."""

@@ -39,6 +39,13 @@ def open_dates(market: Market) -> dict[str, str]:
     return market.derived["open_dates"]
 
 
+def share_tables(market: Market) -> None:
+    """Compute now what the ring, rotation and cover detectors all read: each tender's
+    winner and opening date."""
+    _winner_of(market)
+    open_dates(market)
+
+
 def _companies_of(market: Market) -> dict[str, list[str]]:
     """tender -> the companies that bid on it (directly or in a consortium)."""
     if "companies_of" not in market.derived:
