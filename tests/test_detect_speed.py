@@ -64,6 +64,21 @@ def test_the_fast_path_finds_exactly_what_the_saved_query_finds(loaded: GraphSto
     assert fast == _canonical(loaded, query_id, fast=False)
 
 
+def test_expert_top_scores_fast_path_keeps_the_date_range(loaded: GraphStore) -> None:
+    query = builtin_query("expert_top_score")
+    bound = query.bind({"date_from": "2022-01-01", "date_to": "2023-12-31", "min_times": 2})
+
+    def findings(rows: Any) -> list[tuple[Any, ...]]:
+        return sorted(
+            (f.summary, f.tender_codes, repr(sorted(f.figures.items()))) for f in findings_from_rows(query, bound, rows)
+        )
+
+    fast = findings(anchors.run_detector_query(loaded, query, bound))
+    everything = anchors.run_detector_query(loaded, query, query.bind({"min_times": 2}))
+    assert fast == findings(run_query(loaded, query, bound, limit=0))
+    assert 0 < len(fast) < len(everything.rows)  # the range removes some, not all
+
+
 @pytest.mark.parametrize("name", sorted(linktables.TABLES))
 def test_each_side_table_read_as_joined_texts_equals_the_rows_of_the_graph(
     loaded: GraphStore, name: str, monkeypatch: pytest.MonkeyPatch

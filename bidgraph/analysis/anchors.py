@@ -114,11 +114,8 @@ def top_scores(tables: Tables, params: Mapping[str, Any]) -> list[list[Any]]:
     score of its tender, for (expert, submitting side) pairs with at least ``min_times``
     such tenders making at least ``min_share`` of the tenders where the expert scored them."""
     scored = tables["scored"]
-    dated = scored["bid_open"].notna()
-    dated[dated] = (scored.loc[dated, "bid_open"] >= params["date_from"]) & (
-        scored.loc[dated, "bid_open"] <= params["date_to"]
-    )
-    scored = scored[dated]
+    opened = scored["bid_open"]  # a tender without an opening date is outside every range, as in Cypher
+    scored = scored[opened.notna() & opened.fillna("").between(params["date_from"], params["date_to"])]
     top = scored["score"] == scored.groupby(["expert", "tender"])["score"].transform("max")
     pair = scored.assign(top=top).groupby(["expert", "company"])["top"]
     counts = pd.DataFrame({"times": pair.sum(), "scored": pair.size()}).reset_index()
