@@ -13,7 +13,8 @@ import pytest
 from bidgraph import loaders
 from bidgraph.analysis import bidtable, patterns
 from bidgraph.analysis.detectors import PYTHON_DETECTORS, python_params
-from bidgraph.analysis.market import load_market
+from bidgraph.analysis.market import forget_markets, load_market
+from bidgraph.analysis.markets import MarketSpec
 from bidgraph.graph import GraphStore
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -78,3 +79,20 @@ def test_threads_that_find_the_table_stale_rebuild_it_once_and_all_read_it(loade
         versions = {t.version for t in pool.map(lambda _: bidtable.bid_tables(loaded), range(3))}
     assert versions == {bidtable.data_version(loaded)}
     assert not list(directory.glob(".*.tmp"))  # every temporary file renamed into place
+
+
+def test_one_triage_reads_the_market_once_and_prices_it_once(loaded: GraphStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bidgraph.analysis import riskservice
+
+    forget_markets()
+    riskservice._CACHE.clear()
+    run = patterns.Analysis(loaded, python_params(None))
+    with ThreadPoolExecutor(2) as pool:  # as triage: the detectors' prices beside the risk scores
+        ours, (market, scores) = pool.map(lambda f: f(), [lambda: run.price_table, lambda: riskservice.scores(loaded)])
+    assert market is run.market  # one bid table
+    assert ours is market.derived[("price_table", MarketSpec().key(), 3)]  # one price table for both
+    assert scores.tenders["own_p"].equals(ours["price_p"].reindex(scores.tenders.index))
+    loaded.write("MATCH (t:Tender) WITH t LIMIT 1 CREATE (:Bid {key: 'bid:other', tender_code: t.code})-[:FOR]->(t)")
+    assert load_market(loaded, python_params(None)) is not market  # a new data version: read again

@@ -5,15 +5,18 @@ side: members never count as co-bidding with each other)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from bidgraph.analysis import bidtable
 from bidgraph.graph.store import GraphStore
 from bidgraph.queries.library import builtin_query, run_query
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,16 @@ class Market:
     params: Mapping[str, Any]
     # Tables derived from bids/members once per run (winners, dates…): detectors that
     # look at many rings read them instead of recomputing them per ring.
-    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    _computing: threading.RLock = field(default_factory=threading.RLock, compare=False, repr=False)
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per market and key, also when threads ask together (triage
+        computes the risk scores beside the detectors, and both read the price table)."""
+        with self._computing:
+            if key not in self.derived:
+                self.derived[key] = compute()
+            return self.derived[key]
 
     @property
     def tender_count(self) -> int:
@@ -48,12 +60,42 @@ def market_region(region: str, level: str) -> str:
     return region[: city.end()] if city and level == "city" else province.group(1)
 
 
+_LAST: dict[tuple[Any, ...], Market] = {}  # the last market read from the side table
+_READING = threading.Lock()
+
+
 def load_market(store: GraphStore, params: Mapping[str, Any], *, columnar: bool = True) -> Market:
     """The bid table of this run: from the columnar side table of the current data
-    version (``bidtable``), or with ``columnar=False`` straight from the graph."""
+    version (``bidtable``), or with ``columnar=False`` straight from the graph. The last
+    market read from the side table is handed out again for the same data version and
+    filters, so the detectors and the risk scores of one triage share it (and what is
+    derived from it: ``Market.shared``). A market is read-only to its users."""
+    if not columnar:
+        return _read_market(store, params, bidtable.from_graph(store))
+    key = (id(store), bidtable.data_version(store), repr(sorted(_bound(params).items())), params.get("market_level"))
+    with _READING:
+        if key not in _LAST:
+            market = _read_market(store, params, bidtable.bid_tables(store))
+            _LAST.clear()  # one market at a time: memory stays modest
+            _LAST[key] = market
+        return _LAST[key]
+
+
+def forget_markets() -> None:
+    """Drop the kept market (benchmarks time a cold read)."""
+    with _READING:
+        _LAST.clear()
+
+
+def _bound(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The market_tenders filters among ``params`` (date range, region, industry)."""
+    names = {p.name for p in builtin_query("market_tenders").parameters}
+    return {k: v for k, v in params.items() if k in names}
+
+
+def _read_market(store: GraphStore, params: Mapping[str, Any], tables: bidtable.BidTables) -> Market:
     tenders_query = builtin_query("market_tenders")
-    bound = {k: v for k, v in params.items() if k in {p.name for p in tenders_query.parameters}}
-    tables = bidtable.bid_tables(store) if columnar else bidtable.from_graph(store)
+    bound = _bound(params)
     tenders = bidtable.tenders_in(tables.tenders, tenders_query.bind(bound))
     bids = tables.bids.merge(tenders, on="tender", how="inner")
     level = str(params.get("market_level", "city"))

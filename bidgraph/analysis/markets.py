@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bidgraph.analysis.market import market_region
+from bidgraph.analysis.market import Market, market_region
 
 DIMENSIONS = ("industry", "region", "size", "period")
 COARSENING = ("period", "size", "region", "industry")  # dropped first → last
@@ -81,6 +81,11 @@ def size_band(tenders: pd.DataFrame, bands: int) -> pd.Series:
 def _year(value: object) -> str:
     text = str(value or "")
     return text[:4] if len(text) >= 4 and text[:4].isdigit() else ""
+
+
+def tender_markets(market: Market, spec: MarketSpec) -> pd.Series:
+    """tender → market of ``market``'s tenders, computed once per market and spec."""
+    return market.shared(("tender_markets", spec.key()), lambda: assign_markets(tender_frame(market.bids), spec))
 
 
 def assign_markets(tenders: pd.DataFrame, spec: MarketSpec) -> pd.Series:

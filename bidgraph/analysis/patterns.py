@@ -17,7 +17,7 @@ import pandas as pd
 from bidgraph.analysis import coalition, cobid, pricerisk, rotation, screens
 from bidgraph.analysis.findings import Finding, entities_of, sources_of
 from bidgraph.analysis.market import Market, bid_paths, load_market
-from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
+from bidgraph.analysis.markets import MarketSpec
 from bidgraph.graph.model import subgraph_of
 from bidgraph.graph.store import GraphStore
 
@@ -73,14 +73,10 @@ class Analysis:
         return screens.tender_screens(self.market.bids, min_bids=int(self.params["min_price_bids"]))
 
     @cached_property
-    def tender_markets(self) -> pd.Series:
-        """tender → market (industry × region × size band, with fallback) for percentiles."""
-        spec = MarketSpec(region_level=str(self.params.get("market_level", "city")))
-        return assign_markets(tender_frame(self.market.bids), spec)
-
-    @cached_property
     def price_table(self) -> pd.DataFrame:
-        return pricerisk.price_table(self.market.bids, self.tender_markets, min_bids=int(self.params["min_price_bids"]))
+        """Price screens within markets (industry × region × size band, with fallback)."""
+        spec = MarketSpec(region_level=str(self.params.get("market_level", "city")))
+        return pricerisk.market_price_table(self.market, spec, min_bids=int(self.params["min_price_bids"]))
 
     @cached_property
     def price_z(self) -> pd.Series:

@@ -43,6 +43,8 @@ import pandas as pd
 from scipy import special, stats
 
 from bidgraph.analysis import regimes, screens
+from bidgraph.analysis.market import Market
+from bidgraph.analysis.markets import MarketSpec, tender_markets
 
 FLAG_SHARE = 0.05
 OUTLIER_Z = 3.5
@@ -75,6 +77,15 @@ def ceiling_figures(bids: pd.DataFrame) -> pd.DataFrame:
     )
     out = frame.groupby("tender").agg(ceiling_share=("in_band", "mean"), above_ceiling=("above", "sum"))
     return out
+
+
+def market_price_table(market: Market, spec: MarketSpec, *, min_bids: int = 3) -> pd.DataFrame:
+    """``price_table`` of ``market`` cut by ``spec``, computed once per market (the price
+    detector and the risk scores of one triage read the same table). Read-only."""
+    return market.shared(
+        ("price_table", spec.key(), min_bids),
+        lambda: price_table(market.bids, tender_markets(market, spec), min_bids=min_bids, min_regime=spec.min_tenders),
+    )
 
 
 def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min_regime: int = 30) -> pd.DataFrame:

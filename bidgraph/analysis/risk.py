@@ -29,7 +29,7 @@ from scipy import stats
 
 from bidgraph.analysis import coalition, cobidrisk, pricerisk, regimes, riskexplain
 from bidgraph.analysis.market import Market
-from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
+from bidgraph.analysis.markets import MarketSpec, tender_markets
 
 FAMILIES = ("price", "cobid")
 FAMILY_ZH = {"price": "报价", "cobid": "共同投标"}
@@ -89,8 +89,8 @@ def compute(
     """Risk scores of every tender and firm in ``market``; ``families`` restricts the
     evidence (used by the ablation in ``bidgraph evaluate``)."""
     spec = spec or MarketSpec()
-    tender_market = assign_markets(tender_frame(market.bids), spec)
-    price = pricerisk.price_table(market.bids, tender_market, min_regime=spec.min_tenders)
+    tender_market = tender_markets(market, spec)
+    price = pricerisk.market_price_table(market, spec)
     pairs = cobidrisk.pair_surprise(market, tender_market)
     tenders, checks = _tenders(market, tender_market, price, pairs, families)
     firms = _firms(market, tenders, pairs, families, checks)
