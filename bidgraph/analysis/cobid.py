@@ -30,21 +30,21 @@ def pair_stats(market: Market, *, min_count: int = 2) -> PairStats:
     if members.empty:
         return PairStats(pd.DataFrame(columns=["a", "b", "count", "n_a", "n_b", "jaccard", "expected", "lift"]))
     segments = market.bids.drop_duplicates("tender").set_index("tender")["segment"]
-    companies, company_idx = _codes(members["company"].to_numpy(dtype=str))
-    tenders, tender_idx = _codes(members["tender"].to_numpy(dtype=str))
+    companies, company_idx = _codes(members["company"])
+    tenders, tender_idx = _codes(members["tender"])
     incidence = sparse.csr_matrix(
         (np.ones(len(members)), (company_idx, tender_idx)), shape=(len(companies), len(tenders))
     )
     incidence.data[:] = 1.0
     # members of one consortium bid are one side: their co-occurrence inside it is removed
-    side_keys = (members["tender"] + "\x1f" + members["bidder"]).to_numpy(dtype=str)
-    sides, side_idx = _codes(side_keys)
+    bidders, bidder_idx = _codes(members["bidder"])
+    sides, side_idx = np.unique(tender_idx.astype(np.int64) * len(bidders) + bidder_idx, return_inverse=True)
     same_side = sparse.csr_matrix((np.ones(len(members)), (side_idx, company_idx)), shape=(len(sides), len(companies)))
     together = sparse.triu(incidence @ incidence.T - same_side.T @ same_side, k=1).tocoo()
     keep = together.data >= min_count
     a, b, count = together.row[keep], together.col[keep], together.data[keep]
     n = np.asarray(incidence.sum(axis=1)).ravel()
-    seg_names, seg_idx = _codes(segments.reindex(tenders).fillna("").to_numpy(dtype=str))
+    seg_names, seg_idx = _codes(segments.reindex(tenders).fillna(""))
     tenders_per_segment = np.bincount(seg_idx, minlength=len(seg_names)).astype(float)
     by_segment = incidence @ sparse.csr_matrix(
         (np.ones(len(tenders)), (np.arange(len(tenders)), seg_idx)), shape=(len(tenders), len(seg_names))
@@ -66,10 +66,11 @@ def pair_stats(market: Market, *, min_count: int = 2) -> PairStats:
     return PairStats(table.sort_values(["count", "lift"], ascending=False, ignore_index=True))
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True)`` by hashing (sorted uniques, same codes):
-    3× faster than sorting 300k strings."""
-    codes, uniques = pd.factorize(values, sort=True)
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` by hashing (sorted uniques, same codes;
+    a missing value is a value): on the column itself, 10× faster than on a copy as
+    numpy text."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
     return np.asarray(uniques), codes
 
 
