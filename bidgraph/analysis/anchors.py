@@ -47,7 +47,9 @@ class Shortcut:
 
 def _pairs(links: pd.DataFrame, on: list[str]) -> pd.DataFrame:
     """Every pair of link rows (one per relationship: the multiplicity of ``collect`` and
-    two ``UNWIND``s) that agree on ``on``, with ``key_a < key_b``."""
+    two ``UNWIND``s) that agree on ``on``, with ``key_a < key_b``. Only rows whose values
+    of ``on`` repeat can pair: the others are dropped before the self-join (most of them)."""
+    links = links[links.duplicated(on, keep=False)]
     pairs = links.merge(links, on=on, suffixes=("_a", "_b"))
     return pairs[pairs["key_a"] < pairs["key_b"]]
 
@@ -57,13 +59,16 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
     return [[int(v) for v in row] for row in ordered[columns].itertuples(index=False)]
 
 
-def _shared(links: pd.DataFrame, rels: tuple[str, ...], max_base: int) -> pd.DataFrame:
-    """Links to identifiers used by 2..max_base distinct bidders and not allow-listed."""
-    used = links[links["rel"].isin(rels)]
-    open_ = used[used["allowed"].isna() | (used["allowed"] == "false")]
-    base = open_.drop_duplicates(["target", "bidder"]).dropna(subset=["bidder"])["target"].value_counts()
+def _shared(links: pd.DataFrame, rels: tuple[str, ...], max_base: int, where: pd.Series | None = None) -> pd.DataFrame:
+    """Links (of ``rels``, among ``where``) to identifiers used by 2..max_base distinct
+    bidders and not allow-listed. Masks first, rows last: a province has ~10 M links."""
+    used = links["rel"].isin(rels) if where is None else links["rel"].isin(rels) & where
+    allowed = links["allowed"]
+    open_ = used & (allowed.isna() | allowed.eq("false")) & links["bidder_no"].ge(0)
+    base = links.loc[open_, ["target", "bidder_no"]].drop_duplicates()["target"].value_counts()
     keep = base[(base >= 2) & (base <= max_base)]
-    return used[used["target"].isin(keep.index)].assign(base=used["target"].map(keep))
+    shared = links[used & links["target"].isin(keep.index)]
+    return shared.assign(base=shared["target"].map(keep))
 
 
 def staff_pairs(tables: Tables, params: Mapping[str, Any]) -> list[list[Any]]:
@@ -103,7 +108,7 @@ def identifier_pairs(tables: Tables, params: Mapping[str, Any]) -> list[list[Any
 
 def fingerprint_pairs(tables: Tables, params: Mapping[str, Any]) -> list[list[Any]]:
     links = tables["links"]
-    shared = _shared(links[links["typed"]], ("MADE_ON",), int(params["max_base"]))
+    shared = _shared(links, ("MADE_ON",), int(params["max_base"]), where=links["typed"])
     pairs = _pairs(shared[shared["tender"].notna()], ["target", "tender"])
     pairs = pairs[pairs["bidder_a"].notna() & pairs["bidder_b"].notna() & (pairs["bidder_a"] != pairs["bidder_b"])]
     return _rows(pairs, ["target", "bid_a", "bid_b"])

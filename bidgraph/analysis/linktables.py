@@ -188,4 +188,5 @@ def _joined(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     codes = np.repeat(np.arange(len(rels)), [len(tables[rel]) for rel in rels])
     links["rel"] = pd.Categorical.from_codes(codes, categories=list(rels))
     links = links.merge(tables["bids"], on="bid").merge(tables["allowed"], on="target", how="left")
+    links["bidder_no"] = pd.factorize(links["bidder"])[0]  # −1: none; ints count distinct bidders fast
     return {"links": links, **{name: tables[name] for name in ("employed", "certified", "contacts", "scored")}}
