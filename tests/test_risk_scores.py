@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bidgraph.analysis import pricerisk, risk
+from bidgraph.analysis import coalition, pricerisk, risk
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
 
@@ -184,3 +184,14 @@ def test_firm_involvement_does_not_rank_markets_by_their_structural_price_level(
     assert per_bid.between(0.4, 0.6).all()  # an ordinary bid adds ½ in any market
     top = size_class[:10].value_counts()
     assert top.get("small", 0) >= 3 and top.get("large", 0) >= 3
+
+
+def test_coalition_evidence_of_an_honest_pool_is_near_zero_in_any_market() -> None:
+    # the pooled half would give the small-works pool Z ≈ +3 (and the large one −3) over its
+    # joint tenders (~50 each): its market's price level counted once per tender
+    market = _two_honest_markets()
+    tender_market = assign_markets(tender_frame(market.bids), MarketSpec(size_bands=2))
+    price = pricerisk.price_table(market.bids, tender_market)
+    pool = coalition.tender_coalition(market.members, price["market_z"])
+    mean_z = pool["coalition_z"].groupby(pool.index.str[:5]).mean()
+    assert pool["coalition_tenders"].median() > 30 and mean_z.abs().max() < 0.5

@@ -109,6 +109,7 @@ def _tenders(
     t["own_p"] = price["price_p"].reindex(t.index)
     t["price_z"] = price["price_z"].reindex(t.index)
     t["market_p"] = price["market_p"].reindex(t.index)
+    t["market_z"] = price["market_z"].reindex(t.index)
     t["price_flagged"] = price["flagged"].reindex(t.index).fillna(False).astype(bool)
     t["above_ceiling"] = price["above_ceiling"].reindex(t.index).fillna(0).astype(int)
     t = t.join(price[list(regimes.COLUMNS)])
@@ -119,7 +120,9 @@ def _tenders(
     t["meetings_collusive"] = t["market"].map(checks["collusive"]).eq(True)  # unknown market: not collusive
     # coalition evidence counts only where meetings look collusive: computed for those tenders
     in_collusive = t.index[t["meetings_collusive"]]
-    t = t.join(coalition.tender_coalition(market.members, t["price_z"], only=in_collusive))
+    # the market half: an honest pool's joint tenders average 0 in any market (the pooled
+    # half would add the market's price level once per joint tender)
+    t = t.join(coalition.tender_coalition(market.members, t["market_z"], only=in_collusive))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
     # where meetings look collusive, the coalition's other joint tenders are a second
     # source beside the tender's own bids (Stouffer, equal weights)
