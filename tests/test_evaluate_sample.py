@@ -58,7 +58,7 @@ def test_scores_cover_every_tender_and_bidding_firm(scored, store: GraphStore) -
 def test_ring_screens_of_all_rings_at_once_equal_one_ring_at_a_time(scored, store: GraphStore) -> None:
     run = patterns.Analysis(store, python_params(None))
     assert any(len(ring.members) > 2 for ring in run.rings)  # the subgroup screens are exercised
-    members, z = run.market.members, run.price_z
+    members, z = run.market.members, run.market_z
     for ring, got in zip(run.rings, patterns.ring_screens(run), strict=True):
         expected = per_group_screens(members, z, list(ring.members))
         assert repr(got) == repr(expected), ring.members  # bit-identical figures, nan included

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bidgraph.analysis import pricerisk, risk
+from bidgraph.analysis import coalition, pricerisk, risk
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, assign_markets, tender_frame
 
@@ -154,3 +154,44 @@ def test_a_higher_price_level_at_equal_dispersion_scores_higher() -> None:
         - table.loc[[f"T{t:03d}" for t in range(40)], "price_z"].to_numpy()
     )
     assert (gain > 0).all()  # same CV, bids nearer the buyer's estimate
+
+
+def _two_honest_markets(seed: int = 8) -> Market:
+    """Two honest size classes of 60 undated tenders, 5 bidders each from their own pool of
+    25 firms (some far busier than others): small works bid tightly (CV 0.2–0.5%), large
+    works loosely (CV 3–8%) — a structural difference, nobody colludes."""
+    rng = np.random.default_rng(seed)
+    weights = 0.8 ** np.arange(25)
+    rows = []
+    for name, ceiling, (low, high) in (("small", 1e5, (0.002, 0.005)), ("large", 1e7, (0.03, 0.08))):
+        pool = [f"{name}-{i:02d}" for i in range(25)]
+        for t in range(60):
+            bidders = rng.choice(pool, 5, replace=False, p=weights / weights.sum())
+            prices = ceiling * 0.9 * (1 + rng.uniform(low, high) * rng.standard_normal(5))
+            won = prices == prices.min()
+            rows += [(f"{name}{t:02d}", *row, ceiling) for row in zip(bidders, prices, won, strict=True)]
+    bids = pd.DataFrame(rows, columns=["tender", "bidder", "price", "won", "ceiling"])
+    bids = bids.assign(valid=True, bid_open=None, industry="房建", region="某省某市")
+    return Market(bids, bids[["tender", "bidder"]].assign(company=bids["bidder"]), {})
+
+
+def test_firm_involvement_does_not_rank_markets_by_their_structural_price_level() -> None:
+    # summing the pooled view per firm would give every small-works bid ~0.8 and every
+    # large-works bid ~0.2: the busiest small-works firms would take the whole top
+    firms = risk.compute(_two_honest_markets(), MarketSpec(size_bands=2)).firms
+    size_class = firms.index.str.split("-").str[0]
+    per_bid = firms["involvement"].groupby(size_class).sum() / firms["priced_tenders"].groupby(size_class).sum()
+    assert per_bid.between(0.4, 0.6).all()  # an ordinary bid adds ½ in any market
+    top = size_class[:10].value_counts()
+    assert top.get("small", 0) >= 3 and top.get("large", 0) >= 3
+
+
+def test_coalition_evidence_of_an_honest_pool_is_near_zero_in_any_market() -> None:
+    # the pooled half would give the small-works pool Z ≈ +3 (and the large one −3) over its
+    # joint tenders (~50 each): its market's price level counted once per tender
+    market = _two_honest_markets()
+    tender_market = assign_markets(tender_frame(market.bids), MarketSpec(size_bands=2))
+    price = pricerisk.price_table(market.bids, tender_market)
+    pool = coalition.tender_coalition(market.members, price["market_z"])
+    mean_z = pool["coalition_z"].groupby(pool.index.str[:5]).mean()
+    assert pool["coalition_tenders"].median() > 30 and mean_z.abs().max() < 0.5

@@ -79,16 +79,18 @@ class Analysis:
         return pricerisk.market_price_table(self.market, spec, min_bids=int(self.params["min_price_bids"]))
 
     @cached_property
-    def price_z(self) -> pd.Series:
-        """The price table's Z per tender, indexed by plain strings (cheap to reindex)."""
-        z = self.price_table["price_z"]
+    def market_z(self) -> pd.Series:
+        """The market half of the price table's Z per tender (0 on average for tenders priced
+        like their market's competition, in any market: what group Stouffer sums need),
+        indexed by plain strings (cheap to reindex)."""
+        z = self.price_table["market_z"]
         return z.set_axis(z.index.astype(object))
 
     def prepare(self) -> None:
         """Compute the shared inputs of the Python detectors now (bid table, pair
         statistics, rings, price table, names, each tender's winner and opening date), so
         their cost is timed apart from the first detector that happens to ask for them."""
-        for part in ("rings", "price_z"):
+        for part in ("rings", "market_z"):
             getattr(self, part)
         self._names()
         rotation.share_tables(self.market)
@@ -190,7 +192,7 @@ def ring_screens(run: Analysis) -> list[dict[str, Any]]:
     """Every ring's coalition screens (``coalition.screens_of_groups``), in ``run.rings``
     order — all rings at once: one call per ring and subgroup was most of cobid_ring's
     own time."""
-    return coalition.screens_of_groups(run.market.members, run.price_z, [ring.members for ring in run.rings])
+    return coalition.screens_of_groups(run.market.members, run.market_z, [ring.members for ring in run.rings])
 
 
 def group_screen_figures(run: Analysis, screens: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,9 @@ within-market view. Where the market's pricing changed over time (``regimes``: a
 point of its dated tenders' marks), the market view compares each tender with the market's
 competitive regime instead of the mixed whole (before/after the cartel). The two marks
 are summed the same way, (z_cv + z_level)/√2 (z_cv alone where no estimate is known);
-``price_p`` = Φ(−z). Equal weights throughout, nothing fitted.
+``price_p`` = Φ(−z); ``market_p`` = the same from the market half alone (what a firm's
+involvement sums: its null does not depend on the market's price level). Equal weights
+throughout, nothing fitted.
 ``price_index`` (the CV percentile in the market) is the dispersion the co-bid market check uses.
 A tender is *flagged* (a finding) only when one of the screens the
 law names — bids abnormally alike (CV, spread, identical covers), at regular
@@ -113,8 +115,11 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
     dates = pd.to_datetime(dates.reindex(table.index), errors="coerce")  # undated: no regime
     found = regimes.find(mark, dates, codes, min_size=min_regime)
     table = table.join(found)
-    z_cv, z_level = both_views(dispersion, codes, found["reference"]), both_views(level, codes, found["reference"])
-    table["price_z"] = stouffer(z_cv, z_level)
+    market_cv, market_level = (regimes.versus_reference(v, codes, found["reference"]) for v in (dispersion, level))
+    # the market half alone: what a firm's involvement sums (its null is the same in every market)
+    table["market_z"] = stouffer(market_cv, market_level)
+    table["market_p"] = stats.norm.sf(table["market_z"])
+    table["price_z"] = stouffer(with_pooled(dispersion, market_cv), with_pooled(level, market_level))
     table["price_p"] = stats.norm.sf(table["price_z"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
@@ -132,11 +137,11 @@ def stouffer(first: pd.Series, second: pd.Series) -> pd.Series:
     return ((first + second) / np.sqrt(2)).fillna(first).fillna(second)
 
 
-def both_views(values: pd.Series, codes: pd.Series, reference: pd.Series) -> pd.Series:
-    """Stouffer of the value's normal score against its market's competitive regime
-    (``regimes``; the whole market when it has no break) and pooled over all tenders."""
+def with_pooled(values: pd.Series, market_view: pd.Series) -> pd.Series:
+    """Stouffer of the value's market view (its normal score against its market's
+    competitive regime, ``regimes``; the whole market when it has no break) and its normal
+    score pooled over all tenders."""
     pooled = pd.Series(0, index=values.index)
-    market_view = regimes.versus_reference(values, codes, reference)
     return (market_view + normal_score(values, pooled)) / np.sqrt(2)
 
 

@@ -9,8 +9,12 @@ down. (Fisher's method let a dull co-bid p — who is in the room is mostly the 
 bidder pool — dilute strong price evidence.) ``evidence`` = −log10 of that p.
 
 Firms: risk is how much suspicious activity a firm takes part in, not an average:
-- involvement: the sum over its priced tenders of (1 − price p), an expected count of
-  unusually priced tenders it bid on;
+- involvement: the sum over its priced tenders of (1 − p), an expected count of
+  unusually priced tenders it bid on, with p the MARKET half of the tender's price view
+  (against its market's competitive regime): an ordinary bid adds ½ in every market. The
+  pooled half is a bounded second opinion per tender; summed per firm it would grow with
+  activity and, shared by all firms of a market, rank markets by their structural price
+  level (small works bid tighter than large ones) instead of firms;
 - concentration: −log10 of the Poisson tail p of its strongest partner (expectation
   within the market): one partner met far beyond expectation is the ring signal, while
   many mildly surprising partners is what a busy honest firm has. A firm with ≥ 2 bids
@@ -104,6 +108,8 @@ def _tenders(
     t["bidders"] = market.members.groupby("tender")["company"].nunique().reindex(t.index).fillna(0).astype(int)
     t["own_p"] = price["price_p"].reindex(t.index)
     t["price_z"] = price["price_z"].reindex(t.index)
+    t["market_p"] = price["market_p"].reindex(t.index)
+    t["market_z"] = price["market_z"].reindex(t.index)
     t["price_flagged"] = price["flagged"].reindex(t.index).fillna(False).astype(bool)
     t["above_ceiling"] = price["above_ceiling"].reindex(t.index).fillna(0).astype(int)
     t = t.join(price[list(regimes.COLUMNS)])
@@ -114,7 +120,9 @@ def _tenders(
     t["meetings_collusive"] = t["market"].map(checks["collusive"]).eq(True)  # unknown market: not collusive
     # coalition evidence counts only where meetings look collusive: computed for those tenders
     in_collusive = t.index[t["meetings_collusive"]]
-    t = t.join(coalition.tender_coalition(market.members, t["price_z"], only=in_collusive))
+    # the market half: an honest pool's joint tenders average 0 in any market (the pooled
+    # half would add the market's price level once per joint tender)
+    t = t.join(coalition.tender_coalition(market.members, t["market_z"], only=in_collusive))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
     # where meetings look collusive, the coalition's other joint tenders are a second
     # source beside the tender's own bids (Stouffer, equal weights)
@@ -134,7 +142,7 @@ def _firms(
     market: Market, tenders: pd.DataFrame, pairs: pd.DataFrame, families: tuple[str, ...], checks: pd.DataFrame
 ) -> pd.DataFrame:
     bids = market.members[["tender", "company"]].drop_duplicates()
-    bids = bids.assign(market=bids["tender"].map(tenders["market"]), price_p=bids["tender"].map(tenders["own_p"]))
+    bids = bids.assign(market=bids["tender"].map(tenders["market"]), price_p=bids["tender"].map(tenders["market_p"]))
     f = pd.DataFrame({"market": main_market(bids)})
     f["bids"] = bids.groupby("company").size()
     won = market.bids[market.bids["won"]].merge(market.members, on=["tender", "bidder"])

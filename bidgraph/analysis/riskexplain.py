@@ -127,7 +127,7 @@ def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
                 else ""
             )
             parts.append(
-                f"报价：所投{priced}个标段中报价异常程度合计{involvement:.1f}（相当于异常标段的期望个数）{regime}"
+                f"报价：所投{priced}个标段中报价异常程度合计{involvement:.1f}（各按所在市场评估，相当于异常标段的期望个数）{regime}"
             )
         out.append("；".join(parts))
     return out
