@@ -109,8 +109,12 @@ def find_rings(
     candidates = table[(table["count"] >= min_count) & (table["lift"] >= PAIR_LIFT)]
     if candidates.empty:
         return []
-    members = market.members.assign(segment=market.members["tender"].map(_segments(market)))
-    tenders_per_segment = _segments(market).value_counts().to_dict()
+    segments = _segments(market)
+    tenders_per_segment = segments.value_counts().to_dict()
+    # only firms of candidate pairs can be in a triple: their bids, not all bids, are indexed
+    named = pd.unique(candidates[["a", "b"]].to_numpy().ravel())
+    members = market.members[market.members["company"].isin(named)]
+    members = members.assign(segment=members["tender"].map(segments))
     per_segment: dict[str, dict[str, int]] = {}
     for (company, segment), n in members.groupby(["company", "segment"]).size().items():
         per_segment.setdefault(company, {})[segment] = n

@@ -60,6 +60,13 @@ def market_region(region: str, level: str) -> str:
     return region[: city.end()] if city and level == "city" else province.group(1)
 
 
+def market_regions(regions: pd.Series, level: str) -> pd.Series:
+    """``market_region`` of each text ("" when missing): a few hundred distinct texts
+    are parsed once each, not once per row."""
+    regions = regions.fillna("").astype(str)
+    return regions.map({r: market_region(r, level) for r in regions.unique()})
+
+
 _LAST: dict[tuple[Any, ...], Market] = {}  # the last market read from the side table
 _READING = threading.Lock()
 
@@ -99,11 +106,7 @@ def _read_market(store: GraphStore, params: Mapping[str, Any], tables: bidtable.
     tenders = bidtable.tenders_in(tables.tenders, tenders_query.bind(bound))
     bids = tables.bids.merge(tenders, on="tender", how="inner")
     level = str(params.get("market_level", "city"))
-    regions = bids["region"].fillna("")
-    # a few hundred distinct region texts: parse each once, not once per bid
-    bids["segment"] = (
-        bids["industry"].fillna("") + "|" + regions.map({r: market_region(r, level) for r in regions.unique()})
-    )
+    bids["segment"] = bids["industry"].fillna("") + "|" + market_regions(bids["region"], level)
     return Market(bids=bids, members=_members(bids, tables.consortia), params=dict(bound))
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bidgraph.analysis.market import Market, market_region
+from bidgraph.analysis.market import Market, market_regions
 
 DIMENSIONS = ("industry", "region", "size", "period")
 COARSENING = ("period", "size", "region", "industry")  # dropped first → last
@@ -55,8 +55,7 @@ def dimensions(tenders: pd.DataFrame, spec: MarketSpec) -> pd.DataFrame:
     out = pd.DataFrame(index=tenders.index)
     industry = tenders["industry"].fillna("").astype(str)
     out["industry"] = industry if spec.use_industry else ""
-    region = tenders["region"].fillna("").astype(str)
-    out["region"] = "" if spec.region_level == "none" else region.map(lambda r: market_region(r, spec.region_level))
+    out["region"] = "" if spec.region_level == "none" else market_regions(tenders["region"], spec.region_level)
     out["size"] = size_band(tenders, spec.size_bands)
     if spec.period == "year":
         out["period"] = tenders["bid_open"].map(_year)

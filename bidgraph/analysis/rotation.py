@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,26 +18,33 @@ from bidgraph.analysis.market import Market
 
 def winners(market: Market) -> pd.Series:
     """tender -> winning company (consortium wins go to every member; first one kept)."""
-    if "winners" not in market.derived:
+
+    def compute() -> pd.Series:
         won = market.bids[market.bids["won"]][["tender", "bidder"]]
         merged = won.merge(market.members, on=["tender", "bidder"])
-        market.derived["winners"] = merged.drop_duplicates("tender").set_index("tender")["company"]
-    return market.derived["winners"]
+        return merged.drop_duplicates("tender").set_index("tender")["company"]
+
+    return market.shared("winners", compute)
 
 
 def _winner_of(market: Market) -> dict[str, str]:
     """``winners`` as a dict: per-ring lookups in O(1) without pandas overhead."""
-    if "winner_of" not in market.derived:
-        market.derived["winner_of"] = winners(market).to_dict()
-    return market.derived["winner_of"]
+    return market.shared("winner_of", lambda: _as_dict(winners(market)))
 
 
 def open_dates(market: Market) -> dict[str, str]:
     """tender -> its bid-open date as text ("nan" when unknown), once per run."""
-    if "open_dates" not in market.derived:
+
+    def compute() -> dict[str, str]:
         dates = market.bids.drop_duplicates("tender").set_index("tender")["bid_open"]
-        market.derived["open_dates"] = {t: str(d) for t, d in dates.items()}
-    return market.derived["open_dates"]
+        return {tender: str(date) for tender, date in _as_dict(dates).items()}
+
+    return market.shared("open_dates", compute)
+
+
+def _as_dict(series: pd.Series) -> dict[Any, Any]:
+    # through object arrays: iterating Arrow-backed text builds each value 10× slower
+    return dict(zip(series.index.to_numpy(dtype=object), series.to_numpy(dtype=object), strict=True))
 
 
 def share_tables(market: Market) -> None:
@@ -48,7 +56,8 @@ def share_tables(market: Market) -> None:
 
 def _companies_of(market: Market) -> dict[str, list[str]]:
     """tender -> the companies that bid on it (directly or in a consortium)."""
-    if "companies_of" not in market.derived:
+
+    def compute() -> dict[str, list[str]]:
         # one pass over plain arrays (members are unique per tender and company); a
         # groupby iteration builds a Series per tender and costs seconds at 100k bids
         out: dict[str, list[str]] = {}
@@ -57,8 +66,9 @@ def _companies_of(market: Market) -> dict[str, list[str]]:
             members["tender"].to_numpy(dtype=object), members["company"].to_numpy(dtype=object), strict=True
         ):
             out.setdefault(tender, []).append(company)
-        market.derived["companies_of"] = out
-    return market.derived["companies_of"]
+        return out
+
+    return market.shared("companies_of", compute)
 
 
 @dataclass(frozen=True)
