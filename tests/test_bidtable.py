@@ -70,6 +70,19 @@ def test_a_new_data_version_rebuilds_the_table(loaded: GraphStore) -> None:
     assert bidtable.bid_tables(loaded).version == after.version  # read back, not rebuilt again
 
 
+def test_bids_of_a_tender_without_an_opening_date_are_in_the_table(loaded: GraphStore) -> None:
+    # real exports miss dates: such a tender is in every date range (market_tenders), so its bids are too
+    loaded.write(
+        "CREATE (t:Tender {code: 'T-undated', name: '未注明开标日期'}) "
+        "CREATE (:Bid {key: 'bid:undated', tender_code: 'T-undated', bidder_key: 'co:undated', price: 2.0, "
+        "won: true, valid: true})-[:FOR]->(t)"
+    )
+    tables = bidtable.bid_tables(loaded)
+    assert "co:undated" in set(tables.bids["bidder"])
+    market = load_market(loaded, python_params({"date_from": "2020-01-01", "date_to": "2020-12-31"}))
+    assert "co:undated" in set(market.members["company"])
+
+
 def test_threads_that_find_the_table_stale_rebuild_it_once_and_all_read_it(loaded: GraphStore) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
