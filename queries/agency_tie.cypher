@@ -25,6 +25,6 @@ WHERE agent_of = agency
 WITH *
 WHERE (rg.start IS NULL OR rg.start <= t.bid_open) AND (rg.end IS NULL OR rg.end >= t.bid_open)
   AND (rc.start IS NULL OR rc.start <= t.bid_open) AND (rc.end IS NULL OR rc.end >= t.bid_open)
-  AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+  AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
 RETURN t.code AS tender, agency, company, person, [role_g, agent] AS path_g, [role_c, bid_c] AS path_c

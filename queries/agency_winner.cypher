@@ -28,7 +28,7 @@ WITH company, agencies, size(won_flags) AS all_bids, size([w IN won_flags WHERE 
 MATCH path = (agency)-[:AGENT_OF]->(t:Tender)<-[:FOR]-(bid:Bid)<-[:SUBMITTED]-(company)
 WHERE agency IN agencies
 WITH agency, company, all_bids, all_wins, path, bid, t
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
 WITH agency, company, all_bids, all_wins, count(DISTINCT bid) AS bids_with,
      toInteger(sum(CASE WHEN bid.won THEN 1 ELSE 0 END)) AS wins, collect(CASE WHEN bid.won THEN path END) AS paths
 WITH agency, company, bids_with, wins, paths, toFloat(wins) / bids_with AS rate_with,

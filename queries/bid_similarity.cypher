@@ -25,7 +25,7 @@ WHERE s.score >= $min_score
 MATCH path_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH path_b = (b:Company)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb)-[:FOR]->(tb:Tender)
 WITH *
-WHERE a <> b AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
 MATCH similar = (da:Document)<-[:HAS_DOCUMENT]-(ba)-[:SIMILAR_TO]->(bb)-[:HAS_DOCUMENT]->(db:Document)
 RETURN t.code AS tender, a, b, s.score AS score, s.containment AS containment, s.sections AS sections,

@@ -19,7 +19,7 @@
 //   figures: {companies: 涉及中标方数, first: 最早开标日, last: 最晚开标日}
 // tags: [挂证, 公告, 观察名单]
 MATCH (c:Certificate)<-[:HOLDS]-(:Person)<-[:PROPOSED]-(bid:Bid {won: true})<-[:SUBMITTED]-(side)
-WHERE NOT c.number CONTAINS '*' AND bid.bid_open >= $date_from AND bid.bid_open <= $date_to
+WHERE NOT c.number CONTAINS '*' AND (bid.bid_open IS NULL OR (bid.bid_open >= $date_from AND bid.bid_open <= $date_to))
 MATCH (member:Company)-[:MEMBER_OF*0..1]->(side)
 WITH c, side, collect(DISTINCT member.key) AS members
 WITH c, collect(side.key) AS sides, collect(members) AS groups

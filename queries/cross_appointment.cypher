@@ -24,7 +24,7 @@ WHERE a.key < b.key AND coalesce(ra.pct, 100) >= $min_pct AND coalesce(rb.pct, 1
 MATCH bid_a = (a)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba:Bid)-[:FOR]->(t:Tender)
 MATCH bid_b = (b)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb:Bid)-[:FOR]->(t)
 WITH *
-WHERE ba <> bb AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE ba <> bb AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (ra.start IS NULL OR ra.start <= t.bid_open) AND (ra.end IS NULL OR ra.end >= t.bid_open)
   AND (rb.start IS NULL OR rb.start <= t.bid_open) AND (rb.end IS NULL OR rb.end >= t.bid_open)

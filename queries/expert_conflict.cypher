@@ -24,7 +24,7 @@ MATCH role = (expert:Expert)-[r:EMPLOYED_BY|OFFICER_OF|LEGAL_REP_OF|SHAREHOLDER_
 MATCH bid = (other)-[:SUBMITTED]->(:Bid)-[:FOR]->(t:Tender)
 MATCH path_e = (expert)-[:EVALUATED]->(t)
 WITH *
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (r.start IS NULL OR r.start <= t.bid_open)
   AND (r.end IS NULL OR toInteger(substring(r.end, 0, 4)) * 12 + toInteger(substring(r.end, 5, 2))
@@ -37,7 +37,7 @@ MATCH role = (expert:Expert)-[r:EMPLOYED_BY|OFFICER_OF|LEGAL_REP_OF|SHAREHOLDER_
 MATCH bid = (other)-[:MEMBER_OF]->(:Consortium)-[:SUBMITTED]->(:Bid)-[:FOR]->(t:Tender)
 MATCH path_e = (expert)-[:EVALUATED]->(t)
 WITH *
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (r.start IS NULL OR r.start <= t.bid_open)
   AND (r.end IS NULL OR toInteger(substring(r.end, 0, 4)) * 12 + toInteger(substring(r.end, 5, 2))
@@ -54,7 +54,7 @@ MATCH oversight = (t)<-[:TENDERED|AGENT_OF|SUPERVISES]-(overseer)
 WITH *
 WHERE overseer = other
 WITH *
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (r.start IS NULL OR r.start <= t.bid_open) AND (r.end IS NULL OR r.end >= t.bid_open)
 RETURN t.code AS tender, expert, other,
@@ -67,7 +67,7 @@ WHERE coalesce(k.confidence, 1.0) >= $min_confidence AND expert <> person
 MATCH bid = (other)-[:MEMBER_OF*0..1]->()-[:SUBMITTED]->(:Bid)-[:FOR]->(t:Tender)
 MATCH path_e = (expert)-[:EVALUATED]->(t)
 WITH *
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (k.start IS NULL OR k.start <= t.bid_open) AND (k.end IS NULL OR k.end >= t.bid_open)
   AND (r.start IS NULL OR r.start <= t.bid_open) AND (r.end IS NULL OR r.end >= t.bid_open)
@@ -78,6 +78,6 @@ MATCH path_o = (expert:Expert)-[:SANCTIONED]->(other:Penalty)
 WITH path_o, expert, other
 MATCH path_e = (expert)-[:EVALUATED]->(t:Tender)
 WITH *
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry) AND other.date < t.bid_open
 RETURN t.code AS tender, expert, other, '开标前受过处罚' AS how, path_e, path_o

@@ -18,7 +18,7 @@
 //   figures: {times: 打最高分次数, scored: 评过该企业的标段数, share: 比例}
 // tags: [评标专家, 评分]
 MATCH (expert:Expert)-[s:SCORED]->(bid:Bid)-[:FOR]->(t:Tender)
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
 WITH expert, t, max(s.score) AS top, collect(DISTINCT bid) AS bids
 UNWIND bids AS bid
 MATCH (expert)-[s:SCORED]->(bid)-[f:FOR]->(t), (company)-[:SUBMITTED]->(bid)

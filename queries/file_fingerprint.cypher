@@ -41,7 +41,7 @@ MATCH shared = (ba)-[:MADE_ON]->(x)<-[:MADE_ON]-(bb)
 MATCH path_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH path_b = (b:Company)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb)
 WITH *
-WHERE a <> b AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
 RETURN t.code AS tender, a, b, families,

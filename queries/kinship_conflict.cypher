@@ -28,7 +28,7 @@ WHERE coalesce(k.confidence, 1.0) >= $min_confidence AND person <> kin_person
   AND (ra.start IS NULL OR ra.start <= t.bid_open) AND (ra.end IS NULL OR ra.end >= t.bid_open)
 MATCH bid_a = (a)-[:MEMBER_OF*0..1]->()-[:SUBMITTED]->(:Bid)-[:FOR]->(t)
 WITH *
-WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
 RETURN t.code AS tender, a, other, person, kin_person, k.relation AS relation,
        CASE WHEN 'Agency' IN labels(other) THEN '招标代理机构' ELSE '招标人' END AS side, [role_a, bid_a] AS path_a, kin, path_o

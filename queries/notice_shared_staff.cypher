@@ -28,7 +28,7 @@ MATCH staff = (ba)-[:PROPOSED]->(person)<-[:PROPOSED]-(bb)
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH bid_b = (b:Company)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb)
 WITH *
-WHERE a <> b AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
 RETURN t.code AS tender, a, b, person, '同一人员' AS how, [bid_a, staff] AS path_a, bid_b AS path_b
 UNION
@@ -39,7 +39,7 @@ MATCH staff_b = (bb)-[:PROPOSED]->(pb)-[:HOLDS]->(c)
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH bid_b = (b:Company)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb)
 WITH *
-WHERE a <> b AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
 RETURN t.code AS tender, a, b, pa AS person, '持同一证书（' + c.number + '）的人员' AS how,
        [bid_a, staff_a] AS path_a, [bid_b, staff_b] AS path_b

@@ -22,7 +22,7 @@ MATCH staff = (ba:Bid)-[:PROJECT_MANAGER]->(person:Person)-[:HOLDS]->(:Certifica
 WHERE b.key <> ba.bidder_key
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 WITH *
-WHERE a <> b AND NOT (b)-[:MEMBER_OF]->(sa) AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND NOT (b)-[:MEMBER_OF]->(sa) AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
 RETURN t.code AS tender, a, b, person, '的注册证书登记在' AS how, bid_a AS path_a, staff AS path_b
 UNION
@@ -30,7 +30,7 @@ MATCH staff = (ba:Bid)-[:PROJECT_MANAGER]->(person:Person)-[e:EMPLOYED_BY]->(b:C
 WHERE b.key <> ba.bidder_key AND e.basis = 'social_insurance'
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 WITH *
-WHERE a <> b AND NOT (b)-[:MEMBER_OF]->(sa) AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND NOT (b)-[:MEMBER_OF]->(sa) AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (e.start IS NULL OR e.start <= t.bid_open) AND (e.end IS NULL OR e.end >= t.bid_open)
 OPTIONAL MATCH (person)-[own:EMPLOYED_BY {basis: 'social_insurance'}]->(a)

@@ -34,7 +34,7 @@ MATCH shared = (ba)-[ra:UPLOADED_FROM|MADE_ON|DEPOSIT_FROM]->(x)<-[:UPLOADED_FRO
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH bid_b = (b:Company)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb)
 WITH *
-WHERE a <> b AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
 WITH t, a, b, x, base, ra, bid_a, shared, bid_b,

@@ -29,7 +29,7 @@ MATCH staff = (ba)-[ra:PROJECT_MANAGER|AGENT]->(person)<-[rb:PROJECT_MANAGER|AGE
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH bid_b = (b:Company)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb)
 WITH *
-WHERE a <> b AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa)
 RETURN t.code AS tender, a, b, person,
@@ -41,7 +41,7 @@ WHERE b.key <> ba.bidder_key
 MATCH bid_a = (a:Company)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba)-[:FOR]->(t:Tender)
 MATCH bid_b = (b)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb:Bid)-[:FOR]->(t)
 WITH *
-WHERE a <> b AND ba <> bb AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE a <> b AND ba <> bb AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (e.start IS NULL OR e.start <= t.bid_open) AND (e.end IS NULL OR e.end >= t.bid_open)
   AND NOT (a)-[:MEMBER_OF]->(sb) AND NOT (b)-[:MEMBER_OF]->(sa) AND NOT (person)-[:EMPLOYED_BY]->(a)
@@ -53,7 +53,7 @@ WHERE a.key < b.key AND ea.basis = 'social_insurance' AND eb.basis = 'social_ins
 MATCH bid_a = (a)-[:MEMBER_OF*0..1]->(sa)-[:SUBMITTED]->(ba:Bid)-[:FOR]->(t:Tender)
 MATCH bid_b = (b)-[:MEMBER_OF*0..1]->(sb)-[:SUBMITTED]->(bb:Bid)-[:FOR]->(t)
 WITH *
-WHERE ba <> bb AND t.bid_open >= $date_from AND t.bid_open <= $date_to
+WHERE ba <> bb AND (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))
   AND ($region = '' OR t.region = $region) AND ($industry = '' OR t.industry = $industry)
   AND (ea.start IS NULL OR ea.start <= t.bid_open) AND (ea.end IS NULL OR ea.end >= t.bid_open)
   AND (eb.start IS NULL OR eb.start <= t.bid_open) AND (eb.end IS NULL OR eb.end >= t.bid_open)

@@ -128,3 +128,12 @@ def test_shared_staff_and_certificate(store: GraphStore, g: Builder) -> None:
     cert = next(f for f in findings if f.query_id == "shared_certificate")
     assert rel_types(cert) == ["FOR", "HOLDS", "PROJECT_MANAGER", "REGISTERED_WITH", "SUBMITTED"]
     assert node_keys(cert) == {"C", "T6", "id:zhou", "D", "T6|C", "builder:京111"}
+
+
+def test_a_tender_without_an_opening_date_is_in_every_date_range(store: GraphStore, g: Builder) -> None:
+    # real exports miss dates: such a tender is kept in any range (as market_tenders keeps it), not dropped
+    t9 = g.tender("T9", bid_open=None)
+    g.rel(g.bid(("Company", "A"), t9, bid_open=None), "PROJECT_MANAGER", ("Person", "id:sun"))
+    g.rel(g.bid(("Company", "E"), t9, bid_open=None), "AGENT", ("Person", "id:sun"))
+    found = run_detector(store, "shared_staff", {"date_from": "2030-01-01", "date_to": "2030-12-31"})
+    assert [f.tender_codes for f in found if f.query_id == "shared_staff"] == [("T9",)]

@@ -119,8 +119,8 @@ def top_scores(tables: Tables, params: Mapping[str, Any]) -> list[list[Any]]:
     score of its tender, for (expert, submitting side) pairs with at least ``min_times``
     such tenders making at least ``min_share`` of the tenders where the expert scored them."""
     scored = tables["scored"]
-    opened = scored["bid_open"]  # a tender without an opening date is outside every range, as in Cypher
-    scored = scored[opened.notna() & opened.fillna("").between(params["date_from"], params["date_to"])]
+    opened = scored["bid_open"]  # a tender without an opening date is in every range, as in the query
+    scored = scored[opened.isna() | opened.fillna("").between(params["date_from"], params["date_to"])]
     top = scored["score"] == scored.groupby(["expert", "tender"])["score"].transform("max")
     pair = scored.assign(top=top).groupby(["expert", "company"])["top"]
     counts = pd.DataFrame({"times": pair.sum(), "scored": pair.size()}).reset_index()
@@ -223,7 +223,7 @@ SHORTCUTS: dict[str, tuple[Shortcut, ...]] = {
     "expert_top_score": (
         Shortcut(
             "MATCH (expert:Expert)-[s:SCORED]->(bid:Bid)-[:FOR]->(t:Tender)\n"
-            "WHERE t.bid_open >= $date_from AND t.bid_open <= $date_to\n"
+            "WHERE (t.bid_open IS NULL OR (t.bid_open >= $date_from AND t.bid_open <= $date_to))\n"
             "WITH expert, t, max(s.score) AS top, collect(DISTINCT bid) AS bids\n"
             "UNWIND bids AS bid\n"
             "MATCH (expert)-[s:SCORED]->(bid)-[f:FOR]->(t), (company)-[:SUBMITTED]->(bid)\n"
