@@ -115,7 +115,10 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
     dates = pd.to_datetime(dates.reindex(table.index), errors="coerce")  # undated: no regime
     found = regimes.find(mark, dates, codes, min_size=min_regime)
     table = table.join(found)
-    market_cv, market_level = (regimes.versus_reference(v, codes, found["reference"]) for v in (dispersion, level))
+    # against the competitive regime the DISTANCE counts, read on log scale for the dispersion
+    # (CV is a positive scale statistic; the same ranks inside the reference)
+    log_dispersion = -np.log((table["cv"] / c4(table["n"])).clip(lower=LOG_FLOOR))
+    market_cv, market_level = (regimes.versus_reference(v, codes, found["reference"]) for v in (log_dispersion, level))
     # the market half alone: what a firm's involvement sums (its null is the same in every market)
     table["market_z"] = stouffer(market_cv, market_level)
     table["market_p"] = stats.norm.sf(table["market_z"])

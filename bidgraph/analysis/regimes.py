@@ -97,20 +97,38 @@ def find(mark: pd.Series, dates: pd.Series, markets: pd.Series, *, min_size: int
 
 
 def versus_reference(values: pd.Series, groups: pd.Series, reference: pd.Series) -> pd.Series:
-    """Normal score of each value's upper mid-rank p among its group's reference items:
-    within the reference for its own items (``pricerisk.normal_score``'s p), and
-    (#{higher} + ½#{equal} + ½)/(n_ref + 1) for the others. nan values stay nan."""
+    """Each value's normal score against its group's reference items. Items of the
+    reference: their upper mid-rank p within it (``pricerisk.normal_score``'s, exactly
+    N(0, 1)). Other items: their robust distance from the reference, (v − median) /
+    (1.4826·MAD) — a rank p among n_ref items cannot go below ½/(n_ref + 1), so every
+    item beyond the reference would tie at a cap set by the reference's LENGTH, however
+    far beyond it lies; the distance keeps how far. Where the reference has no spread
+    (MAD and mean deviation 0) the mid-rank p (#{higher} + ½#{equal} + ½)/(n_ref + 1)
+    stands in. nan values stay nan."""
     frame = pd.DataFrame({"v": values, "g": groups, "ref": reference.reindex(values.index).fillna(True)})
     inside = frame[frame["ref"]]
     ranks = inside.groupby("g")["v"].rank(method="average", ascending=False)
-    p = ((ranks - 0.5) / inside.groupby("g")["v"].transform("count")).reindex(frame.index)
+    z = pd.Series(stats.norm.isf((ranks - 0.5) / inside.groupby("g")["v"].transform("count")), index=ranks.index)
+    z = z.reindex(frame.index)
     outside = frame[~frame["ref"] & frame["v"].notna()]
     for group, rows in outside.groupby("g"):  # only markets with a break: few
         base = np.sort(inside.loc[inside["g"] == group, "v"].dropna().to_numpy(float))
-        v = rows["v"].to_numpy(float)
-        right, left = np.searchsorted(base, v, side="right"), np.searchsorted(base, v, side="left")
-        p[rows.index] = (len(base) - right + (right - left) / 2 + 0.5) / (len(base) + 1)
-    return pd.Series(stats.norm.isf(p), index=values.index)
+        z[rows.index] = _distance(rows["v"].to_numpy(float), base)
+    return z
+
+
+def _distance(v: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Robust z of ``v`` against the sorted reference ``base`` (``pricerisk.modified_z``'s
+    scale: 1.4826·MAD, else 1.2533·mean absolute deviation); the mid-rank normal score
+    where the reference has no spread."""
+    if len(base) >= 2:
+        centre = np.median(base)
+        deviation = np.abs(base - centre)
+        scale = 1.4826 * np.median(deviation) or 1.2533 * deviation.mean()
+        if scale > 0:
+            return (v - centre) / scale
+    right, left = np.searchsorted(base, v, side="right"), np.searchsorted(base, v, side="left")
+    return stats.norm.isf((len(base) - right + (right - left) / 2 + 0.5) / (len(base) + 1))
 
 
 def market_notes(tenders: pd.DataFrame) -> dict[str, tuple[str, str]]:
