@@ -17,12 +17,17 @@ than competition gives. Only screens whose null under independent bids does not 
 the number of bids n enter it (CV: s is ~unbiased for σ at any n; a mean): spread and RD grow
 or shrink with n by construction (the range of 12 draws is wider than of 3), kurtosis is
 bounded by n, so they would read "few bidders" as collusion. Each of the two is judged
-within the tender's market AND pooled over the data set, (z_market + z_pooled)/√2: a cartel
-that holds a whole market makes its own prices that market's normal, which only the pooled
-view sees; a market whose honest prices are structurally tight is judged fairly only by the
-within-market view. Where the market's pricing changed over time (``regimes``: a change
-point of its dated tenders' marks), the market view compares each tender with the market's
-competitive regime instead of the mixed whole (before/after the cartel). The two marks
+against competition within the tender's market AND pooled over the data set,
+(z_market + z_pooled)/√2: a cartel that holds a whole market makes its own prices that
+market's normal, which only the pooled view sees; a market whose honest prices are
+structurally tight is judged fairly only by the within-market view. Where the market's
+pricing changed over time (``regimes``: a change point of its dated tenders' marks), the
+reference is the market's competitive regime instead of the mixed whole (before/after the
+cartel), and the pooled reference is the union of every market's reference (a pool that
+mixes collusive periods in makes a cartel look ordinary in the view meant to see it).
+Inside the reference a tender has its rank; outside it, its robust distance from the
+reference (dispersion on log scale), so how far beyond competition it lies still counts
+where a rank among n_ref tenders would cap it at ½/(n_ref + 1). The two marks
 are summed the same way, (z_cv + z_level)/√2 (z_cv alone where no estimate is known);
 ``price_p`` = Φ(−z); ``market_p`` = the same from the market half alone (what a firm's
 involvement sums: its null does not depend on the market's price level). Equal weights
@@ -115,14 +120,17 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
     dates = pd.to_datetime(dates.reindex(table.index), errors="coerce")  # undated: no regime
     found = regimes.find(mark, dates, codes, min_size=min_regime)
     table = table.join(found)
-    # against the competitive regime the DISTANCE counts, read on log scale for the dispersion
-    # (CV is a positive scale statistic; the same ranks inside the reference)
-    log_dispersion = -np.log((table["cv"] / c4(table["n"])).clip(lower=LOG_FLOOR))
-    market_cv, market_level = (regimes.versus_reference(v, codes, found["reference"]) for v in (log_dispersion, level))
+    # each mark against competition: in its market (the competitive regime; the whole
+    # market without a break) and pooled (the union of every market's reference); outside
+    # the reference the DISTANCE counts, dispersion on log scale (CV is a positive scale statistic)
+    marks = (-np.log((table["cv"] / c4(table["n"])).clip(lower=LOG_FLOOR)), level)
+    reference, everywhere = found["reference"], pd.Series(0, index=table.index)
+    market_cv, market_level = (regimes.versus_reference(v, codes, reference) for v in marks)
+    pooled_cv, pooled_level = (regimes.versus_reference(v, everywhere, reference) for v in marks)
     # the market half alone: what a firm's involvement sums (its null is the same in every market)
     table["market_z"] = stouffer(market_cv, market_level)
     table["market_p"] = stats.norm.sf(table["market_z"])
-    table["price_z"] = stouffer(with_pooled(dispersion, market_cv), with_pooled(level, market_level))
+    table["price_z"] = stouffer(stouffer(market_cv, pooled_cv), stouffer(market_level, pooled_level))
     table["price_p"] = stats.norm.sf(table["price_z"])
     table["tripped"] = tripped_screens(table)
     table["flagged"] = table["tripped"].map(bool)
@@ -138,14 +146,6 @@ def c4(n: pd.Series) -> pd.Series:
 def stouffer(first: pd.Series, second: pd.Series) -> pd.Series:
     """(z1 + z2)/√2 where both are known, else the known one (N(0, 1) either way)."""
     return ((first + second) / np.sqrt(2)).fillna(first).fillna(second)
-
-
-def with_pooled(values: pd.Series, market_view: pd.Series) -> pd.Series:
-    """Stouffer of the value's market view (its normal score against its market's
-    competitive regime, ``regimes``; the whole market when it has no break) and its normal
-    score pooled over all tenders."""
-    pooled = pd.Series(0, index=values.index)
-    return (market_view + normal_score(values, pooled)) / np.sqrt(2)
 
 
 def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
