@@ -53,7 +53,9 @@ class RiskScores:
 def sidak_min(pvalues: pd.DataFrame) -> pd.Series:
     """Šidák-corrected minimum of each row's non-missing p-values (1 where there are none)."""
     k = pvalues.notna().sum(axis=1)
-    combined = 1 - (1 - pvalues.min(axis=1, skipna=True)) ** k
+    # 1 − (1 − p)^k without rounding: (1 − p) is 1.0 in floating point below p ≈ 1e-16,
+    # which made every such tender tie at the evidence cap
+    combined = -np.expm1(k * np.log1p(-pvalues.min(axis=1, skipna=True)))
     return combined.where(k > 0, 1.0)
 
 
