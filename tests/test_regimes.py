@@ -86,3 +86,42 @@ def test_the_explanation_names_the_break() -> None:
     assert "本标段无开标日期，与本市场竞争性阶段" in result.tenders.loc["X001", "explanation"]
     assert "有效报价不足3个" in result.tenders.loc["U001", "explanation"]
     assert result.firms["explanation"].str.contains("处于所在市场竞争性阶段之外").any()
+
+
+def test_beyond_the_competitive_regime_the_distance_counts_not_the_reference_length() -> None:
+    # a mid-rank p among n_ref tenders cannot go below ½/(n_ref + 1): every tender beyond the
+    # reference would tie at 2.13 (30 tenders) or 2.94 (300), however far beyond it lies
+    rng = np.random.default_rng(5)
+    scores = {}
+    for n_ref in (30, 300):
+        values = pd.Series(np.r_[rng.normal(size=n_ref), 1.0, 3.0, 8.0])
+        reference = pd.Series(np.r_[np.ones(n_ref, bool), False, False, False])
+        z = regimes.versus_reference(values, pd.Series(0, index=values.index), reference)
+        near, far, very_far = z.iloc[-3:]
+        assert near < far < very_far and very_far > 6
+        # inside the reference: its ranks, exactly N(0, 1) scores
+        inside = pricerisk.normal_score(values[reference], pd.Series(0, index=values[reference].index))
+        assert np.allclose(z[reference], inside)
+        scores[n_ref] = far
+    assert abs(scores[30] - scores[300]) < 1.0  # set by the distance, not by the reference's length
+    # a reference without any spread: the mid-rank p stands in (no division by 0)
+    flat = regimes.versus_reference(
+        pd.Series([1.0] * 30 + [2.0]), pd.Series(0, index=range(31)), pd.Series([True] * 30 + [False])
+    )
+    assert np.isfinite(flat).all() and flat.iloc[-1] > flat.iloc[:-1].max()
+
+
+def test_the_pooled_half_judges_against_competition_not_a_pool_of_cartels() -> None:
+    # three markets that each had a cartel and then competition: half of the pool is
+    # collusive, so a clustered tender ranked among ALL tenders looks middling in the very
+    # view meant to see a cartel; judged against the union of the competitive regimes it does not
+    bids = pd.concat(
+        [_broken_market(seed).assign(tender=lambda b, s=seed: f"M{s}-" + b["tender"]) for seed in (11, 12, 13)]
+    )
+    markets = pd.Series(bids["tender"].str[:3].to_numpy(), index=bids["tender"]).groupby(level=0).first()
+    table = pricerisk.price_table(bids, markets)
+    cartel = table.index.str[4:] < "T080"
+    assert table["regime"].groupby(table["market"]).nunique().eq(2).all()
+    pooled = (2 * table["price_z"] - np.sqrt(2) * table["market_z"]) / np.sqrt(2)  # the pooled half as N(0, 1)
+    assert pooled[cartel].min() > 3
+    assert abs(pooled[~cartel].mean()) < 0.3  # competition is the pool's null: ≈ 0 there

@@ -195,3 +195,12 @@ def test_coalition_evidence_of_an_honest_pool_is_near_zero_in_any_market() -> No
     pool = coalition.tender_coalition(market.members, price["market_z"])
     mean_z = pool["coalition_z"].groupby(pool.index.str[:5]).mean()
     assert pool["coalition_tenders"].median() > 30 and mean_z.abs().max() < 0.5
+
+
+def test_the_sidak_combination_keeps_tiny_p_values_apart() -> None:
+    # (1 − p) is 1.0 in floating point below p ≈ 1e-16: 1 − (1 − p)^k gave 0 and every
+    # such tender tied at the evidence cap
+    p = pd.DataFrame({"price_p": [1e-20, 1e-30, 0.5], "cobid_p": [0.5, np.nan, np.nan]})
+    combined = risk.sidak_min(p)
+    assert np.allclose(combined, [2e-20, 1e-30, 0.5], rtol=1e-6)
+    assert combined.iloc[0] > combined.iloc[1] > 0
