@@ -204,3 +204,23 @@ def test_the_sidak_combination_keeps_tiny_p_values_apart() -> None:
     combined = risk.sidak_min(p)
     assert np.allclose(combined, [2e-20, 1e-30, 0.5], rtol=1e-6)
     assert combined.iloc[0] > combined.iloc[1] > 0
+
+
+def test_a_bid_above_a_ceiling_is_no_price_level_unless_the_figure_is_an_estimate() -> None:
+    # a market whose bids sit at 90% of the figure (a ceiling): bids at 150–170% of it say the
+    # figure is wrong or the bids invalid — data quality, not the highest price level
+    cvs = list(np.random.default_rng(9).uniform(0.03, 0.08, 60))
+    above = pd.DataFrame({"tender": ["A"] * 3, "price": [150.0, 160.0, 170.0], "ceiling": [100.0] * 3, "valid": True})
+    bids = pd.concat([_priced(cvs), above])
+    table = pricerisk.price_table(bids, pd.Series("m", index=bids["tender"].unique()))
+    assert table.loc["A", "above_ceiling"] == 3 and table.loc["A", "price_z"] < table["price_z"].quantile(0.75)
+    # a market whose every tender bids above the figure (an estimate): the level above it counts
+    low, high = _priced(cvs, ceiling_ratio=1.2), _priced(cvs, ceiling_ratio=1.35)
+    high["tender"] = "H" + high["tender"]
+    table = pricerisk.price_table(
+        pd.concat([low, high]), pd.Series("m", index=[*low["tender"].unique(), *high["tender"].unique()])
+    )
+    assert (
+        table.loc["H" + low["tender"].unique(), "price_z"].to_numpy()
+        > table.loc[low["tender"].unique(), "price_z"].to_numpy()
+    ).all()

@@ -112,6 +112,12 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
         table[f"pct_{name}"] = by_market.rank(method="min") / by_market.transform("count")
     table["price_index"] = table["pct_cv"]
     level = table["ceiling_ratio"].where(table["ceiling_ratio"] > 0)
+    # where a market's typical tender bids below its figure, the figure is a ceiling, and a bid
+    # above it means a wrong figure or an invalid bid: no price level (as no ceiling screen),
+    # not a "high price". Where the typical tender bids above it, the figure is an estimate
+    # and the level above it is the price mark.
+    acts_as_ceiling = level.groupby(codes).transform("median") <= 1
+    level = level.where(~acts_as_ceiling | (table["above_ceiling"] == 0))
     dispersion = (-table["cv"] / c4(table["n"])).round(12)  # equal up to float rounding is equal
     level = level.round(12)
     # regimes of each market (change points of the combined mark within the market)
