@@ -225,3 +225,14 @@ def test_a_bid_above_a_ceiling_is_no_price_level_unless_the_figure_is_an_estimat
         table.loc["H" + low["tender"].unique(), "price_z"].to_numpy()
         > table.loc[low["tender"].unique(), "price_z"].to_numpy()
     ).all()
+
+
+def test_the_explanation_says_when_the_level_is_not_used() -> None:
+    cvs = list(np.random.default_rng(9).uniform(0.03, 0.08, 40))
+    above = pd.DataFrame({"tender": ["A"] * 3, "price": [1.5e6, 1.6e6, 1.7e6], "ceiling": [1e6] * 3, "valid": True})
+    bids = pd.concat([_priced(cvs), above]).assign(won=False, industry="房建", region="某省某市", bid_open=None)
+    bids["bidder"] = [f"f{i % 7}" for i in range(len(bids))]
+    scores = risk.compute(Market(bids, bids[["tender", "bidder"]].assign(company=bids["bidder"]), {}))
+    text = scores.tenders["explanation"]
+    assert "（离散度，" in text["A"] and "不计报价水平" in text["A"]
+    assert "离散度与报价水平" in text["T000"] and "不计报价水平" not in text["T000"]

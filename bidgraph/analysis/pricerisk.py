@@ -119,7 +119,7 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
     acts_as_ceiling = level.groupby(codes).transform("median") <= 1
     level = level.where(~acts_as_ceiling | (table["above_ceiling"] == 0))
     dispersion = (-table["cv"] / c4(table["n"])).round(12)  # equal up to float rounding is equal
-    level = level.round(12)
+    table["level"] = level = level.round(12)  # the level mark used (nan: none)
     # regimes of each market (change points of the combined mark within the market)
     mark = stouffer(normal_score(dispersion, codes), normal_score(level, codes))
     dates = bids.drop_duplicates("tender").set_index("tender").get("bid_open", pd.Series(dtype=object))

@@ -59,6 +59,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     screens, notes = screen_texts(price), market_notes(checks)
     level = price["ceiling_ratio"].where(price["ceiling_ratio"] > 0).dropna()
     levels = {code: f"，平均报价为最高限价的{r:.1%}" for code, r in zip(level.index, level.tolist(), strict=True)}
+    level_used = set(price.index[price["level"].notna()])
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
     columns += ["regime", "start", "end", "reference"]
@@ -71,7 +72,8 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
             flag = "，报价指标列入本市场最异常的5%" if flagged else ""
             scope = "本市场竞争性阶段" if market in breaks else "本市场"
             parts.append(
-                f"报价：p={own_p:.3f}（离散度与报价水平，各按{scope}和全部数据评估后合并）{flag}"
+                f"报价：p={own_p:.3g}（{'离散度与报价水平' if code in level_used else '离散度'}，"
+                f"各按{scope}和全部数据评估后合并）{flag}"
                 f"{levels.get(code, '')}（{screens.get(code, '')}）"
             )
             if market in breaks:
@@ -92,7 +94,8 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
         else:
             parts.append("共同投标：投标人之间没有共同投标2次以上的组合")
         if above:
-            parts.append(f"数据质量：{above}个报价高于最高限价（限价可能有误或报价无效，不作“贴近限价”）")
+            level_note = "" if code in level_used else "，不计报价水平"
+            parts.append(f"数据质量：{above}个报价高于最高限价（限价可能有误或报价无效，不作“贴近限价”{level_note}）")
         out.append("；".join(parts))
     return out
 
