@@ -82,7 +82,7 @@ def test_the_explanation_names_the_break() -> None:
     text = result.tenders.loc["T010", "explanation"]
     assert "结构性变化" in text and "与本市场竞争性阶段（2021-12-" in text
     assert "本标段属竞争性阶段" in result.tenders.loc["T150", "explanation"]
-    assert "各按本市场竞争性阶段和全部数据评估" in text
+    assert "各按本市场竞争性阶段和全部数据的竞争性阶段评估" in text
     assert "本标段无开标日期，与本市场竞争性阶段" in result.tenders.loc["X001", "explanation"]
     assert "有效报价不足3个" in result.tenders.loc["U001", "explanation"]
     assert result.firms["explanation"].str.contains("处于所在市场竞争性阶段之外").any()

@@ -64,6 +64,8 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
     columns += ["regime", "start", "end", "reference"]
     breaks = regimes.market_notes(t)
+    # where any market has a break, the pooled view compares with the union of competitive regimes
+    pooled = "全部数据的竞争性阶段" if breaks else "全部数据"
     out = []
     for row in _rows(t, columns):
         code, market, pct, own_p, flagged, coal_n, collusive, coal_z, price_p, cobid_p, pairs, pois, above = row[:13]
@@ -73,7 +75,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
             scope = "本市场竞争性阶段" if market in breaks else "本市场"
             parts.append(
                 f"报价：p={own_p:.3g}（{'离散度与报价水平' if code in level_used else '离散度'}，"
-                f"各按{scope}和全部数据评估后合并）{flag}"
+                f"各按{scope}和{pooled}评估后合并）{flag}"
                 f"{levels.get(code, '')}（{screens.get(code, '')}）"
             )
             if market in breaks:
