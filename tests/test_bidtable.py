@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 from bidgraph import loaders
-from bidgraph.analysis import bidtable, patterns
+from bidgraph.analysis import bidtable, columnar, patterns
 from bidgraph.analysis.detectors import PYTHON_DETECTORS, python_params
 from bidgraph.analysis.market import forget_markets, load_market
 from bidgraph.analysis.markets import MarketSpec
 from bidgraph.graph import GraphStore
+from bidgraph.queries.library import builtin_query, run_query
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -54,6 +55,24 @@ def test_detectors_find_the_same_on_the_side_table_and_the_graph(loaded: GraphSt
     from_table = _findings(loaded, columnar=True)
     assert len({f[0] for f in from_table}) == len(PYTHON_DETECTORS)  # every detector fires on the sample
     assert from_table == _findings(loaded, columnar=False)
+
+
+@pytest.mark.parametrize(("query_id", "typed"), [("market_tenders", "_typed_tenders"), ("market_bids", "_typed_bids")])
+def test_the_columnar_read_is_the_saved_querys_rows(loaded: GraphStore, query_id: str, typed: str) -> None:
+    query = builtin_query(query_id)
+    as_columns = getattr(bidtable, typed)(bidtable._rows(loaded, query))
+    as_rows = getattr(bidtable, typed)(bidtable._frame(run_query(loaded, query, limit=0), query.columns))
+    assert len(as_columns) == len(as_rows) > 0
+    pd.testing.assert_frame_equal(as_columns.astype(object), as_rows.astype(object))  # values, nulls and order
+
+
+def test_a_value_holding_the_separator_is_read_row_by_row(loaded: GraphStore) -> None:
+    code = f"T{columnar.SEP}odd"
+    loaded.write("CREATE (t:Tender {code: $code})<-[:FOR]-(:Bid {key: 'bid:odd', tender_code: $code})", {"code": code})
+    try:
+        assert code in set(bidtable._rows(loaded, builtin_query("market_bids"))["tender"])
+    finally:
+        loaded.write("MATCH (t:Tender {code: $code})<-[:FOR]-(b:Bid) DETACH DELETE t, b", {"code": code})
 
 
 def test_a_new_data_version_rebuilds_the_table(loaded: GraphStore) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bidgraph import loaders
-from bidgraph.analysis import anchors, linktables
+from bidgraph.analysis import anchors, columnar, linktables
 from bidgraph.analysis.detectors import detector_ids
 from bidgraph.analysis.resultcache import ResultCache
 from bidgraph.analysis.rows import findings_from_rows
@@ -97,7 +97,7 @@ def test_a_missing_value_stays_missing_and_a_separator_inside_a_value_is_refused
     bidders = linktables.extract(loaded, "bids")["bidder"]
     nulls = loaded.run("MATCH (b:Bid) WHERE b.bidder_key IS NULL RETURN count(b)").value(0)
     assert bidders.isna().sum() == nulls and (bidders != "").all()
-    loaded.write("CREATE (:Bid {key: $key, bidder_key: 'co:x'})", {"key": f"bid:a{linktables.SEP}b"})
+    loaded.write("CREATE (:Bid {key: $key, bidder_key: 'co:x'})", {"key": f"bid:a{columnar.SEP}b"})
     try:
         with pytest.raises(QueryError, match="控制字符"):
             linktables.extract(loaded, "bids")

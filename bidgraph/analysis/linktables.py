@@ -4,10 +4,8 @@ bid→identifier relationship with its bid's key, tender and bidder, plus employ
 certificate registration, company contacts and experts' scores. ``anchors`` computes the detectors'
 opening patterns from them.
 
-Extraction is columnar: each table is ONE query whose answer is one row of joined texts
-(``string.join(collect(…))``, one text per column), split with numpy/pandas. Pulling the
-same 930k links of the medium set as rows cost ~14 s in the client's per-value parser;
-as texts it is the server's scan plus a split. FalkorDB only (``string.join``)."""
+Extraction is columnar (``columnar``: each table is ONE query answering one row of joined
+texts). FalkorDB only (``string.join``)."""
 
 from __future__ import annotations
 
@@ -19,55 +17,44 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bidgraph.analysis import columnar
 from bidgraph.analysis.bidtable import data_version, table_dir
-from bidgraph.errors import QueryError
+from bidgraph.analysis.columnar import ID, NUMBER, TEXT
 from bidgraph.graph.store import GraphStore
 
 STAFF = ("PROJECT_MANAGER", "AGENT")
 IDENTIFIERS = ("UPLOADED_FROM", "MADE_ON", "DEPOSIT_FROM")
 # the label a detector's pattern names for a relationship's target (``typed`` column)
 TYPED = {"PROJECT_MANAGER": "Person", "AGENT": "Person", "MADE_ON": "Device"}
-SEP, NULL = "\x1f", "\x1e"  # never in keys/codes (control characters); NULL marks a missing value
-# column kinds: node/relationship ids (ints), numbers (as the server prints them: six
-# decimals, so scores given to fewer decimals come back exactly) or texts
-_ID, _NUMBER = "id", "number"
 
 
-def _table(match: str, columns: Mapping[str, tuple[str, str]], *, distinct: bool = False) -> str:
-    """``match`` then one row: the count and, per column, its values joined by ``$sep``
-    (a text column's missing value as ``$null``: ``collect`` skips nulls and would
-    misalign the columns; node ids are never missing)."""
-
-    def joined(expr: str, kind: str) -> str:
-        value = f"toString({expr})" if kind == _ID else f"coalesce(toString({expr}), $null)"
-        return f"string.join(collect({value}), $sep)"
-
-    if distinct:  # project first: DISTINCT over the output columns
+def _table(match: str, columns: columnar.Columns, *, distinct: bool = False) -> str:
+    """``match`` then ``columnar.returning``; with ``distinct`` the columns are projected
+    first and made DISTINCT."""
+    if distinct:
         projected = ", ".join(f"{expr} AS {name}" for name, (expr, _) in columns.items())
         match = f"{match} WITH DISTINCT {projected}"
         columns = {name: (name, kind) for name, (_, kind) in columns.items()}
-    return f"{match} RETURN count(*) AS n, " + ", ".join(
-        f"{joined(expr, kind)} AS {name}" for name, (expr, kind) in columns.items()
-    )
+    return f"{match} {columnar.returning(columns)}"
 
 
-_LINK = {"bid": ("id(b)", _ID), "target": ("id(x)", _ID)}
-_PLACED = {"target": ("id(p)", _ID), "company": ("id(c)", _ID), "company_key": ("c.key", "text")}
+_LINK = {"bid": ("id(b)", ID), "target": ("id(x)", ID)}
+_PLACED = {"target": ("id(p)", ID), "company": ("id(c)", ID), "company_key": ("c.key", TEXT)}
 TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], bool]] = {
     **{rel: (f"MATCH (b:Bid)-[:{rel}]->(x)", _LINK, False) for rel in STAFF + IDENTIFIERS},
-    **{label: (f"MATCH (x:{label})", {"target": ("id(x)", _ID)}, False) for label in sorted(set(TYPED.values()))},
+    **{label: (f"MATCH (x:{label})", {"target": ("id(x)", ID)}, False) for label in sorted(set(TYPED.values()))},
     "allowed": (
         "MATCH (x) WHERE x.allowed IS NOT NULL",
-        {"target": ("id(x)", _ID), "allowed": ("toString(x.allowed)", "text")},
+        {"target": ("id(x)", ID), "allowed": ("toString(x.allowed)", TEXT)},
         False,
     ),
     "bids": (
         "MATCH (b:Bid)",
         {
-            "bid": ("id(b)", _ID),
-            "key": ("b.key", "text"),
-            "tender": ("b.tender_code", "text"),
-            "bidder": ("b.bidder_key", "text"),
+            "bid": ("id(b)", ID),
+            "key": ("b.key", TEXT),
+            "tender": ("b.tender_code", TEXT),
+            "bidder": ("b.bidder_key", TEXT),
         },
         False,
     ),
@@ -75,14 +62,14 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], bool]] = {
     "scored": (
         "MATCH (e:Expert)-[s:SCORED]->(b:Bid)-[f:FOR]->(t:Tender), (side)-[:SUBMITTED]->(b)",
         {
-            "expert": ("id(e)", _ID),
-            "s": ("id(s)", _ID),
-            "bid": ("id(b)", _ID),
-            "f": ("id(f)", _ID),
-            "tender": ("id(t)", _ID),
-            "company": ("id(side)", _ID),
-            "score": ("s.score", _NUMBER),
-            "bid_open": ("t.bid_open", "text"),
+            "expert": ("id(e)", ID),
+            "s": ("id(s)", ID),
+            "bid": ("id(b)", ID),
+            "f": ("id(f)", ID),
+            "tender": ("id(t)", ID),
+            "company": ("id(side)", ID),
+            "score": ("s.score", NUMBER),
+            "bid_open": ("t.bid_open", TEXT),
         },
         False,
     ),
@@ -91,10 +78,10 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], bool]] = {
     "contacts": (
         "MATCH (c:Company)-[:HAS_PHONE|HAS_EMAIL|REGISTERED_AT]->(x)",
         {
-            "target": ("id(x)", _ID),
-            "company": ("id(c)", _ID),
-            "company_key": ("c.key", "text"),
-            "allowed": ("toString(x.allowed)", "text"),
+            "target": ("id(x)", ID),
+            "company": ("id(c)", ID),
+            "company_key": ("c.key", TEXT),
+            "allowed": ("toString(x.allowed)", TEXT),
         },
         True,
     ),
@@ -153,21 +140,7 @@ def extract(store: GraphStore, name: str) -> pd.DataFrame:
 
 
 def _parsed(store: GraphStore, name: str, bounds: Mapping[str, int]) -> pd.DataFrame:
-    columns = TABLES[name][1]
-    row = store.run(QUERIES[name], {"sep": SEP, "null": NULL, **bounds}, read_only=True, limit=0).rows[0]
-    count, texts = int(row[0]), row[1:]
-    data = {}
-    for (column, (_, kind)), text in zip(columns.items(), texts, strict=True):
-        if kind == _ID:  # numpy parses the digits itself: 10× a split and a conversion
-            values = np.fromstring(text, dtype=np.int64, sep=SEP)
-        elif kind == _NUMBER:
-            values = pd.to_numeric(pd.Series(text.split(SEP) if count else [], dtype=object).replace(NULL, None))
-        else:
-            values = np.array([None if v == NULL else v for v in text.split(SEP)] if count else [], dtype=object)
-        if len(values) != count:  # a separator inside a value would shift every column
-            raise QueryError(f"关联表 {name} 的 {column} 列含有控制字符，无法按列读取；请清理数据后重试")
-        data[column] = values
-    return pd.DataFrame(data)
+    return columnar.read(store, QUERIES[name], TABLES[name][1], bounds, f"关联表 {name}")
 
 
 def _joined(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
