@@ -9,12 +9,19 @@ down. (Fisher's method let a dull co-bid p — who is in the room is mostly the 
 bidder pool — dilute strong price evidence.) ``evidence`` = −log10 of that p.
 
 Firms: risk is how much suspicious activity a firm takes part in, not an average:
-- involvement: the sum over its priced tenders of (1 − p), an expected count of
-  unusually priced tenders it bid on, with p the MARKET half of the tender's price view
-  (against its market's competitive regime): an ordinary bid adds ½ in every market. The
-  pooled half is a bounded second opinion per tender; summed per firm it would grow with
-  activity and, shared by all firms of a market, rank markets by their structural price
-  level (small works bid tighter than large ones) instead of firms;
+- involvement: the price evidence of the tenders it bid on, summed: Σ −log10 p over its
+  priced tenders (the tender page's unit; Fisher's statistic before it becomes a p), with p
+  the MARKET half of the tender's price view (against its market's competitive regime).
+  Under competition a tender adds 1/ln 10 ≈ 0.43 on average in every market, so activity
+  counts; a tender far beyond competition adds its whole evidence (8σ ≈ 15), not at most 1
+  as (1 − p) did, which capped the distance from competition at the tender. Not a count of
+  collusive tenders: a posterior count would need the market's p calibrated against a null
+  without the cartel, which a market without a break (a mid-rank p, uniform by
+  construction) cannot give. Nothing is subtracted for a competitive tender (a cartel
+  member bids in competitive periods too). The pooled half is a bounded second opinion
+  per tender; summed per firm it would grow with activity and, shared by all firms of a
+  market, rank markets by their structural price level (small works bid tighter than
+  large ones) instead of firms;
 - concentration: −log10 of the Poisson tail p of its strongest partner (expectation
   within the market): one partner met far beyond expectation is the ring signal, while
   many mildly surprising partners is what a busy honest firm has. A firm with ≥ 2 bids
@@ -151,7 +158,9 @@ def _firms(
     f["wins"] = won.groupby("company")["tender"].nunique().reindex(f.index).fillna(0).astype(int)
     priced = bids.dropna(subset=["price_p"])
     f["priced_tenders"] = priced.groupby("company").size().reindex(f.index).fillna(0).astype(int)
-    f["involvement"] = (1 - priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
+    # each tender's price evidence in the tender page's unit (−log10 p, same floor), summed
+    surprisal = -np.log10(priced["price_p"].astype(float).clip(lower=1e-300))
+    f["involvement"] = surprisal.groupby(priced["company"]).sum().reindex(f.index)
     outside = priced["tender"].map(tenders["reference"]).eq(False)  # judged against a competitive regime
     f["outside_competitive"] = outside.groupby(priced["company"]).sum().reindex(f.index).fillna(0).astype(int)
     f = f.join(cobidrisk.firm_cobid(pairs))
