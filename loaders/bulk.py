@@ -21,6 +21,7 @@ from bidgraph.errors import QueryError
 from bidgraph.graph.falkordb_backend import FalkorStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
+from bidgraph.loaders import bulk_columns
 from bidgraph.loaders.bulk_model import GraphModel
 
 TOKEN_BYTES = 8 << 20  # one token (label file) at most ~8 MB
@@ -51,7 +52,10 @@ class BulkSender:
         self.store = store
         self.load_id = load_id
         self.model = GraphModel()
+        self.pending = bulk_columns.Pending(self.model)
         self.seconds = 0.0  # encoding + GRAPH.BULK + indexes + swap (for the bench)
+
+    columnar = True  # the Writer hands bulk_columns.COLUMNAR statements over as columns
 
     @property
     def counters(self) -> dict[str, int]:
@@ -59,6 +63,13 @@ class BulkSender:
 
     def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
         self.model.apply(statement, rows, prov)
+
+    def send_columns(self, chunk: list[Any]) -> None:
+        self.pending.add(chunk)
+
+    def apply_columns(self, prov: dict[str, Any]) -> None:
+        """The file whose columns were sent has ended: apply them (``prov`` is its own)."""
+        self.pending.apply(prov)
 
     def close(self, *, abort: bool = False) -> None:
         if not abort and self.store is not None:  # no store: the model is all a caller wants

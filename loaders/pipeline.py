@@ -309,6 +309,10 @@ def write_plan(
         def consume(kind: str, *values: Any) -> None:
             if kind == "batch":
                 sender.send_facts(*values)
+            elif kind == "columns":
+                sender.send_columns(*values)
+            elif kind == "columns_end":
+                sender.apply_columns(*values)
             else:
                 tick(*values)
 
@@ -341,8 +345,16 @@ class _Piped:
     def __init__(self, send: worker.Send) -> None:
         self.send = send
 
+    columnar = True
+
     def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
         self.send("batch", statement, rows, prov)
+
+    def send_columns(self, chunk: list[Any]) -> None:
+        self.send("columns", chunk)
+
+    def apply_columns(self, prov: dict[str, Any]) -> None:
+        self.send("columns_end", prov)
 
     def close(self, *, abort: bool = False) -> None:
         pass
@@ -374,5 +386,5 @@ class _Rows:
             for statement, values in builder.facts(source.table, record, {"row": row}):
                 writer.add(statement, values)
             written[label] += 1
-        writer.flush()
+        writer.finish()
         return written

@@ -12,6 +12,7 @@ from typing import Any
 
 from bidgraph.graph.schema import KEY, schema
 from bidgraph.graph.store import GraphStore
+from bidgraph.loaders.bulk_columns import CHUNK_FACTS, COLUMNAR, Collected
 
 EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
 COUNTERS = ("nodes_created", "relationships_created", "properties_set")
@@ -154,13 +155,18 @@ class Writer:
         self.buffers: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         self.statements = 0
         self.prov: dict[str, Any] = {}
+        # a bulk sender takes some statements as columns (bulk_columns.py): their facts are
+        # counted into the batches as if buffered, and handed over when their file ends
+        self.collected = Collected() if getattr(self.sender, "columnar", False) else None
+        self.counts: dict[tuple[Any, ...], int] = {}
+        self.flushes = 0
 
     def __enter__(self) -> Writer:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         if kind is None:
-            self.flush()
+            self.finish()
         self.sender.close(abort=kind is not None)
 
     @property
@@ -170,16 +176,35 @@ class Writer:
     def provenance(self, prov: dict[str, Any]) -> None:
         """The per-file provenance (``$prov``) of the rows that follow."""
         if prov != self.prov:
-            self.flush()
+            self.finish()
             self.prov = prov
 
-    def add(self, statement: tuple[Any, ...], row: dict[str, Any]) -> None:
+    def add(self, statement: tuple[Any, ...], row: Any) -> None:
+        collected = self.collected
+        if collected is not None and statement in COLUMNAR:
+            collected.add(statement, self.flushes, row)
+            if collected.size >= CHUNK_FACTS:
+                self.sender.send_columns(collected.take())
+            count = self.counts[statement] = self.counts.get(statement, 0) + 1
+            if count >= self.batch_size:
+                self.flush()
+            return
         rows = self.buffers.setdefault(statement, [])
         rows.append(row)
         if len(rows) >= self.batch_size:
             self.flush()
 
+    def finish(self) -> None:
+        """Flush, and hand over the columns of the file that ends (same ``$prov``)."""
+        self.flush()
+        if self.collected is not None:
+            if self.collected.size:
+                self.sender.send_columns(self.collected.take())
+            self.sender.apply_columns(self.prov)
+
     def flush(self) -> None:
+        self.flushes += 1
+        self.counts.clear()
         for statement, rows in sorted(self.buffers.items(), key=lambda item: RANK.get(item[0][0], 3)):
             if rows:
                 self.sender.send_facts(statement, rows, self.prov)
