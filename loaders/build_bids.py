@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bidgraph.loaders import identity
 from bidgraph.loaders.build import Builder, clean, clean_end, device_end, identifier_end
+from bidgraph.loaders.build_notices import mention
 from bidgraph.loaders.certificates import MASKED_ID, find_certificates, person_text
 from bidgraph.loaders.consortium import split_consortium
 
@@ -63,8 +64,9 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
         _, account, shown = builder.once(identifier_end, "BankAccount", record["deposit_account"])
         init = {**shown, "bank": record.get("deposit_bank"), "holder": record["bidder_name"]}
         yield builder.matched_edge(bid, "DEPOSIT_FROM", ("BankAccount", account, clean(init)), prov)
-    pm = ("pm_certificate", "pm_name", "pm_id_number", "pm_id_number_masked")
-    manager, certificates = builder.once(project_manager, builder, *(record.get(c) for c in pm), side[1])
+    get = record.get
+    pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"))
+    manager, certificates = builder.once(project_manager, builder, *pm, side[1])
     if manager:
         yield builder.matched_edge(bid, "PROJECT_MANAGER", manager, prov)
         for kind, number, props in certificates:
@@ -73,9 +75,8 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
     agent = builder.once(_agent, record.get("agent_id_number"), masked, record.get("agent_name"), side[1])
     if agent:
         yield builder.matched_edge(bid, "AGENT", agent, prov)
-    from bidgraph.loaders.build_notices import mention
-
-    yield from mention(builder, record, bid, prov)
+    if record.get("document"):
+        yield from mention(builder, record, bid, prov)
 
 
 def project_manager(

@@ -37,30 +37,37 @@ Columns = tuple[list[int], list[str], list[str], list[Any], list[dict[str, Any] 
 
 
 class Collected:
-    """The columnar statements' facts of the file being written: (batch, bid key,
+    """The columnar statements' facts of the file being written, as the Writer got them,
+    with their batch numbers; ``take`` turns them into columns (batch, bid key,
     identifier key, row number, the identifier's properties if new) per statement."""
 
     def __init__(self) -> None:
-        self.columns: dict[tuple[Any, ...], Columns] = {}
+        self.facts: dict[tuple[Any, ...], tuple[list[int], list[list[Any]]]] = {}
         self.size = 0
-        self._shared: dict[tuple[Any, ...], dict[str, Any]] = {}  # equal property maps kept once
 
     def add(self, statement: tuple[Any, ...], batch: int, row: list[Any]) -> None:
-        columns = self.columns.get(statement)
-        if columns is None:
-            columns = self.columns[statement] = ([], [], [], [], [])
-        init = row[4]
-        if init:
-            init = self._shared.setdefault((statement[3], *init.items()), init)
-        columns[0].append(batch)
-        columns[1].append(row[0])
-        columns[2].append(row[1])
-        columns[3].append(row[2].get("row"))
-        columns[4].append(init)
+        found = self.facts.get(statement)
+        if found is None:
+            found = self.facts[statement] = ([], [])
+        found[0].append(batch)
+        found[1].append(row)
         self.size += 1
 
     def take(self) -> list[tuple[tuple[Any, ...], Columns]]:
-        taken, self.columns, self.size, self._shared = list(self.columns.items()), {}, 0, {}
+        taken = [
+            (
+                statement,
+                (
+                    batches,
+                    [r[0] for r in rows],
+                    [r[1] for r in rows],
+                    [r[2].get("row") for r in rows],
+                    [r[4] for r in rows],
+                ),
+            )
+            for statement, (batches, rows) in self.facts.items()
+        ]
+        self.facts, self.size = {}, 0
         return taken
 
 
@@ -131,13 +138,22 @@ def apply_edges(model: GraphModel, statement: tuple[Any, ...], columns: Columns,
     np.minimum.at(setter, pairs[final], final)
     combos = pd.unique(pairs.astype(np.int64) * (int(batch.max(initial=0)) + 1) + batch)
     times = np.bincount(combos // (int(batch.max(initial=0)) + 1), minlength=len(ends))  # batches per pair
-    for pair, end in enumerate(ends.tolist()):
-        i = live[setter[pair]]
-        values = {**prov, "row": rows[i]}
-        rels = _merged_rels(model, rel_type, end >> 32, end & 0xFFFFFFFF, load_id)
-        for r in rels:
-            _set(model.rel_props[r], values)
-        counters["properties_set"] += int(times[pair]) * extra * len(rels)
+    counters["properties_set"] += extra * int(times.sum())
+    rels, rel_props = model.rels, model.rel_props
+    for pair, end, i in zip(range(len(ends)), ends.tolist(), live[setter].tolist(), strict=True):
+        a, b, row = end >> 32, end & 0xFFFFFFFF, rows[i]
+        found = rels.get((rel_type, a, b))
+        if found is None:  # the common case: new, set by one batch
+            rels[(rel_type, a, b)] = len(rel_props)
+            model.rel_types.append(rel_type)
+            model.ends.append((a, b))
+            rel_props.append({"first_load": load_id, **prov, **({"row": row} if row is not None else {})})
+            counters["relationships_created"] += 1
+            continue
+        matched = [found] if type(found) is int else found
+        for r in matched:
+            _set(rel_props[r], {**prov, "row": row})
+        counters["properties_set"] += extra * int(times[pair]) * (len(matched) - 1)
 
 
 def _new_node(model: GraphModel, label: str, key: Any, props: dict[str, Any]) -> int:
@@ -147,20 +163,6 @@ def _new_node(model: GraphModel, label: str, key: Any, props: dict[str, Any]) ->
     model.node_props.append(props)
     model.counters["nodes_created"] += 1
     return node
-
-
-def _merged_rels(model: GraphModel, rel_type: str, a: int, b: int, load_id: str) -> list[int]:
-    """MERGE (a)-[:T]->(b) without pattern properties: every existing one, else a new one."""
-    found = model.rels.get((rel_type, a, b))
-    if found is not None:
-        return [found] if type(found) is int else list(found)
-    rel = len(model.rel_types)
-    model.rel_types.append(rel_type)
-    model.ends.append((a, b))
-    model.rel_props.append({"first_load": load_id})
-    model.rels[(rel_type, a, b)] = rel
-    model.counters["relationships_created"] += 1
-    return [rel]
 
 
 def _set(props: dict[str, Any], values: dict[str, Any]) -> None:
