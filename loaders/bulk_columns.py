@@ -18,6 +18,8 @@ can wait until the file ends):
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,7 +35,7 @@ COLUMNAR = frozenset(
     for rel, label in (("MADE_ON", "Device"), ("UPLOADED_FROM", "IP"), ("DEPOSIT_FROM", "BankAccount"))
 )
 CHUNK_FACTS = 200_000  # facts handed over at a time (bounds the worker's memory)
-Columns = tuple[list[int], list[str], list[str], list[Any], list[dict[str, Any] | None]]
+Columns = tuple[Sequence[int], list[str], list[str], list[Any], list[dict[str, Any] | None]]
 
 
 class Collected:
@@ -80,7 +82,8 @@ class Pending:
 
     def add(self, chunk: list[tuple[tuple[Any, ...], Columns]]) -> None:
         for statement, columns in chunk:
-            mine = self.columns.setdefault(statement, ([], [], [], [], []))
+            # batch numbers as machine integers: millions of them on a province-size file
+            mine = self.columns.setdefault(statement, (array("q"), [], [], [], []))
             for into, values in zip(mine, columns, strict=True):
                 into.extend(values)
 
