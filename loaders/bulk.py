@@ -64,8 +64,8 @@ class BulkSender:
     def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
         self.model.apply(statement, rows, prov)
 
-    def send_columns(self, chunk: list[Any]) -> None:
-        self.pending.add(chunk)
+    def send_columns(self, chunk: list[Any], prov: dict[str, Any]) -> None:
+        self.pending.add(chunk, prov)
 
     def apply_columns(self, prov: dict[str, Any]) -> None:
         """The file whose columns were sent has ended: apply them (``prov`` is its own)."""

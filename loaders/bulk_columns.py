@@ -19,6 +19,7 @@ can wait until the file ends):
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ COLUMNAR = frozenset(
     for rel, label in (("MADE_ON", "Device"), ("UPLOADED_FROM", "IP"), ("DEPOSIT_FROM", "BankAccount"))
 )
 CHUNK_FACTS = 200_000  # facts handed over at a time (bounds the worker's memory)
-Columns = tuple[Sequence[int], list[str], list[str], list[Any], list[dict[str, Any] | None]]
+Columns = tuple[Sequence[Any], ...]  # batch, bid key, identifier key, row number, ON CREATE map
 
 
 class Collected:
@@ -54,6 +55,10 @@ class Collected:
         found[0].append(batch)
         found[1].append(row)
         self.size += 1
+
+    @property
+    def full(self) -> bool:
+        return self.size >= CHUNK_FACTS
 
     def take(self) -> list[tuple[tuple[Any, ...], Columns]]:
         taken = [
@@ -74,28 +79,37 @@ class Collected:
 
 
 class Pending:
-    """The model's side: columns received for the current file, applied when it ends."""
+    """The model's side: the columns received for the current file. Each chunk's complete
+    batches (all but its last: batch numbers only grow, and every statement of them has
+    been flushed before the chunk was sent) are applied at once, so only one chunk is held;
+    the rest when the file ends."""
 
     def __init__(self, model: GraphModel) -> None:
         self.model = model
         self.columns: dict[tuple[Any, ...], Columns] = {}
 
-    def add(self, chunk: list[tuple[tuple[Any, ...], Columns]]) -> None:
+    def add(self, chunk: list[tuple[tuple[Any, ...], Columns]], prov: dict[str, Any]) -> None:
         for statement, columns in chunk:
             # batch numbers as machine integers: millions of them on a province-size file
             mine = self.columns.setdefault(statement, (array("q"), [], [], [], []))
             for into, values in zip(mine, columns, strict=True):
                 into.extend(values)
+            cut = bisect_left(mine[0], mine[0][-1]) if mine[0] else 0
+            if cut:
+                apply_edges(self.model, statement, tuple(c[:cut] for c in mine), prov)
+                self.columns[statement] = tuple(c[cut:] for c in mine)
 
     def apply(self, prov: dict[str, Any]) -> None:
         for statement, columns in self.columns.items():
-            apply_edges(self.model, statement, columns, prov)
+            if columns[0]:
+                apply_edges(self.model, statement, columns, prov)
         self.columns = {}
 
 
 def apply_edges(model: GraphModel, statement: tuple[Any, ...], columns: Columns, prov: dict[str, Any]) -> None:
-    """One file's facts of a (known a)-[:T]->(merged b) statement without pattern
-    properties, as the batches of ``GraphModel._edge`` would have applied them."""
+    """Whole batches of one file's facts of a (known a)-[:T]->(merged b) statement without
+    pattern properties, as ``GraphModel._edge`` would have applied them batch by batch
+    (elements from earlier batches are in the model already)."""
     s = schema()
     _, a, rel, b, *_ = statement
     a_label, b_label, rel_type = s.node(a).label, s.node(b).label, s.rel(rel).type

@@ -350,8 +350,8 @@ class _Piped:
     def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
         self.send("batch", statement, rows, prov)
 
-    def send_columns(self, chunk: list[Any]) -> None:
-        self.send("columns", chunk)
+    def send_columns(self, chunk: list[Any], prov: dict[str, Any]) -> None:
+        self.send("columns", chunk, prov)
 
     def apply_columns(self, prov: dict[str, Any]) -> None:
         self.send("columns_end", prov)

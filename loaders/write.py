@@ -12,7 +12,7 @@ from typing import Any
 
 from bidgraph.graph.schema import KEY, schema
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders.bulk_columns import CHUNK_FACTS, COLUMNAR, Collected
+from bidgraph.loaders.bulk_columns import COLUMNAR, Collected
 
 EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
 COUNTERS = ("nodes_created", "relationships_created", "properties_set")
@@ -183,8 +183,8 @@ class Writer:
         collected = self.collected
         if collected is not None and statement in COLUMNAR:
             collected.add(statement, self.flushes, row)
-            if collected.size >= CHUNK_FACTS:
-                self.sender.send_columns(collected.take())
+            if collected.full:
+                self.sender.send_columns(collected.take(), self.prov)
             count = self.counts[statement] = self.counts.get(statement, 0) + 1
             if count >= self.batch_size:
                 self.flush()
@@ -199,7 +199,7 @@ class Writer:
         self.flush()
         if self.collected is not None:
             if self.collected.size:
-                self.sender.send_columns(self.collected.take())
+                self.sender.send_columns(self.collected.take(), self.prov)
             self.sender.apply_columns(self.prov)
 
     def flush(self) -> None:

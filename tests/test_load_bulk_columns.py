@@ -15,7 +15,7 @@ import pytest
 
 from bidgraph import protected
 from bidgraph.graph.schema import KEY
-from bidgraph.loaders import bulk, pipeline, worker
+from bidgraph.loaders import bulk, bulk_columns, pipeline, worker
 from bidgraph.loaders.mapping import load_mapping
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -83,9 +83,13 @@ def _plain(props: dict) -> list:
     return sorted((k, v) for k, v in props.items() if k not in LOAD_TIMES)
 
 
-@pytest.mark.parametrize("batch", [7, 60])
-def test_columns_give_the_same_model(plan: pipeline.Plan, batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("batch", "chunk"), [(7, 50), (60, 1000)])
+def test_columns_give_the_same_model(
+    plan: pipeline.Plan, batch: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when a file's columns come in many chunks (each applied up to its last batch)."""
     monkeypatch.setattr(worker, "available", lambda: False)
+    monkeypatch.setattr(bulk_columns, "CHUNK_FACTS", chunk)
     by_batches = _model(plan, batch, columnar=False)
     by_columns = _model(plan, batch, columnar=True)
     assert by_columns[2] == by_batches[2]
