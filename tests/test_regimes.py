@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pricegen import cartel_then_competition
 
 from bidgraph.analysis import pricerisk, regimes, risk
 from bidgraph.analysis.market import Market
@@ -13,19 +14,12 @@ from bidgraph.analysis.markets import MarketSpec
 
 
 def _broken_market(seed: int = 11) -> pd.DataFrame:
-    """80 tenders in 2020–21 with bids within 0.2–0.5% of each other at 95% of the estimate
-    (a cartel), then 80 tenders in 2022–23 with CVs of 3–8% at 88% (competition)."""
-    rng = np.random.default_rng(seed)
+    """``pricegen``'s market, four bids per tender at fixed steps of its CV."""
     rows = []
-    for t in range(160):
-        cartel = t < 80
-        cv = rng.uniform(0.002, 0.005) if cartel else rng.uniform(0.03, 0.08)
-        level = (0.95 if cartel else 0.88) + rng.normal(0, 0.005)
+    for t, _, cv, level, day in cartel_then_competition(np.random.default_rng(seed)):
         prices = 1e6 * level * (1 + cv * np.array([-1.5, -0.5, 0.5, 1.5]) / 1.29)
-        day = pd.Timestamp("2020-01-01") + pd.Timedelta(days=int(t * 9))
         for i, price in enumerate(prices):
-            firm = f"firm-{(t + i * 7) % 30:02d}"
-            rows.append((f"T{t:03d}", firm, price, i == 0, 1e6, day.strftime("%Y-%m-%d")))
+            rows.append((f"T{t:03d}", f"firm-{(t + i * 7) % 30:02d}", price, i == 0, 1e6, day))
     return pd.DataFrame(rows, columns=["tender", "bidder", "price", "won", "ceiling", "bid_open"]).assign(valid=True)
 
 

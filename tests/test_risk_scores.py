@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from pricegen import cartel_then_competition
 
 from bidgraph.analysis import coalition, pricerisk, risk
 from bidgraph.analysis.market import Market
@@ -239,20 +240,15 @@ def test_the_explanation_says_when_the_level_is_not_used() -> None:
 
 
 def _cartel_then_competition(seed: int = 11) -> Market:
-    """80 tenders in 2020–21 bid within 0.2–0.5% of each other (a cartel period), then 80 with
-    CVs of 3–8% (competition). Firm "far" bids on 6 tenders of the cartel period, firm "busy"
+    """``pricegen``'s market with random bids. Firm "far" bids on 6 tenders of the cartel period, firm "busy"
     on 30 tenders of the competitive one; 30 other firms bid on everything in rotation."""
     rng = np.random.default_rng(seed)
     rows = []
-    for t in range(160):
-        cartel = t < 80
-        cv = rng.uniform(0.002, 0.005) if cartel else rng.uniform(0.03, 0.08)
-        level = (0.95 if cartel else 0.88) + rng.normal(0, 0.005)
+    for t, cartel, cv, level, day in cartel_then_competition(rng):
         firms = [f"firm-{(t + i * 7) % 30:02d}" for i in range(4)]
         if t in range(0, 60, 10) or t in range(80, 140, 2):
             firms.append("far" if cartel else "busy")
         prices = 1e6 * level * (1 + cv * rng.standard_normal(len(firms)))
-        day = (pd.Timestamp("2020-01-01") + pd.Timedelta(days=t * 9)).strftime("%Y-%m-%d")
         rows += [(f"T{t:03d}", firm, prices[i], i == 0, 1e6, day) for i, firm in enumerate(firms)]
     bids = pd.DataFrame(rows, columns=["tender", "bidder", "price", "won", "ceiling", "bid_open"])
     bids = bids.assign(valid=True, industry="房建", region="某省某市")
