@@ -28,8 +28,9 @@ class Market:
     bids: pd.DataFrame
     members: pd.DataFrame
     params: Mapping[str, Any]
-    # Tables derived from bids/members once per run (winners, dates…): detectors that
-    # look at many rings read them instead of recomputing them per ring.
+    # Tables derived from bids/members (winners, dates, price tables…), computed once per
+    # market through ``shared``: the detectors (many rings each) and the risk scores of a
+    # triage read the same ones.
     derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
     _computing: threading.RLock = field(default_factory=threading.RLock, compare=False, repr=False)
 
