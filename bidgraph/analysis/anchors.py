@@ -62,7 +62,9 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
 def _shared(links: pd.DataFrame, rels: tuple[str, ...], max_base: int, where: pd.Series | None = None) -> pd.DataFrame:
     """Links (of ``rels``, among ``where``) to identifiers used by 2..max_base distinct
     bidders and not allow-listed. Masks first, rows last: a province has ~10 M links."""
-    used = links["rel"].isin(rels) if where is None else links["rel"].isin(rels) & where
+    used = links["rel"].isin(rels)
+    if where is not None:
+        used &= where
     allowed = links["allowed"]
     open_ = used & (allowed.isna() | allowed.eq("false")) & links["bidder_no"].ge(0)
     base = links.loc[open_, ["target", "bidder_no"]].drop_duplicates()["target"].value_counts()
