@@ -9,8 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bidgraph import yamldoc
 from bidgraph.errors import SchemaError
 
 KEY = "key"
@@ -165,7 +164,7 @@ def _sensitivity(value: Any, label: str) -> dict[str, str]:
 def schema() -> Schema:
     """The project schema (parsed once per process)."""
     text = (Path(__file__).with_name("schema.yaml")).read_text(encoding="utf-8")
-    return parse_schema(yaml.safe_load(text))
+    return parse_schema(yamldoc.load(text))
 
 
 def apply_schema(store: Any) -> list[tuple[str, str]]:

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from bidgraph import yamldoc
 from bidgraph.errors import ConfigError
 
 TYPES = frozenset({"str", "int", "float", "money", "date", "datetime", "bool", "pct", "uscc", "id_number", "list"})
@@ -99,7 +98,7 @@ def parse_tables(doc: dict) -> dict[str, Table]:
 @cache
 def tables() -> dict[str, Table]:
     """The canonical tables (parsed once per process)."""
-    return parse_tables(yaml.safe_load(Path(__file__).with_name("tables.yaml").read_text(encoding="utf-8")))
+    return parse_tables(yamldoc.load(Path(__file__).with_name("tables.yaml").read_text(encoding="utf-8")))
 
 
 def table_for_name(name: str) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bidgraph import yamldoc
 from bidgraph.errors import QueryError
 from bidgraph.graph.model import Result
 from bidgraph.graph.store import GraphStore, looks_like_write, strip_literals
@@ -78,7 +79,7 @@ def parse_query(source: str, *, builtin: bool = False, path: Path | None = None)
     text = "\n".join(lines[index:]).strip()
     where = f"（{path.name}）" if path else ""
     try:
-        meta = yaml.safe_load("\n".join(header_lines)) or {}
+        meta = yamldoc.load("\n".join(header_lines)) or {}
     except yaml.YAMLError as e:
         raise QueryHeaderError(f"查询头部不是有效的 YAML{where}：{e}") from e
     if not isinstance(meta, dict):

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bidgraph import yamldoc
 
 TABLES_YAML = Path(__file__).resolve().parents[2] / "loaders" / "tables.yaml"
 
@@ -19,7 +19,7 @@ TABLES_YAML = Path(__file__).resolve().parents[2] / "loaders" / "tables.yaml"
 def table_columns() -> dict[str, tuple[str, ...]]:
     """Column names of every canonical table, in the order of loaders/tables.yaml, without
     what only published notices carry (``notices: true``)."""
-    doc = yaml.safe_load(TABLES_YAML.read_text(encoding="utf-8"))
+    doc = yamldoc.load(TABLES_YAML.read_text(encoding="utf-8"))
     return {
         name: tuple(c for c, cspec in spec["columns"].items() if not cspec.get("notices"))
         for name, spec in doc["tables"].items()
