@@ -15,7 +15,6 @@ import redis
 from falkordb import FalkorDB
 
 from bidgraph.errors import CypherSyntaxError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from bidgraph.graph.embedded import wait_for_rewrite
 from bidgraph.graph.model import Node, Path, Relationship, Result
 from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, push_limit, truncate
 
@@ -142,13 +141,14 @@ class FalkorStore(GraphStore):
             raise unavailable(e, self._location) from e
 
     def compact(self) -> None:
-        """Rewrite the embedded server's append-only file as one RDB image and wait for
-        it, so the next start reads the data instead of replaying every write."""
+        """Start rewriting the embedded server's append-only file as one RDB image, so the
+        next start reads the data instead of replaying every write. The rewrite runs in
+        the server's forked child while the load goes on (the side tables: 10 s on a
+        province); ``EmbeddedServer.stop`` waits for it before shutting down."""
         if not self._embedded:
             return
         with contextlib.suppress(redis.ResponseError):  # a rewrite already running
             self._db.connection.bgrewriteaof()
-        wait_for_rewrite(self._db.connection)
 
     def info(self) -> StoreInfo:
         server = self._db.connection.info("server")
