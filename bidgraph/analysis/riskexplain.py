@@ -62,7 +62,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     level_used = set(price.index[price["level"].notna()])
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
-    columns += ["regime", "start", "end", "reference"]
+    columns += ["room_bidders", "room_evidence", "room_z", "regime", "start", "end", "reference"]
     breaks = regimes.market_notes(t)
     # where any market has a break, the pooled view compares with the union of competitive regimes
     pooled = "全部数据的竞争性阶段" if breaks else "全部数据"
@@ -79,12 +79,14 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
                 f"{levels.get(code, '')}（{screens.get(code, '')}）"
             )
             if market in breaks:
-                parts.append(_regime_text(breaks[market], *row[13:]))
+                parts.append(_regime_text(breaks[market], *row[16:]))
             if coal_n and collusive:
                 parts.append(
                     f"投标人组合：其中2家以上共同参与的其他{coal_n}个标段报价集中程度Z={coal_z:.2f}"
                     f"（约为0即与本市场一般标段无异），合并后p={price_p:.3g}"
                 )
+            elif _known(row[15]):
+                parts.append(_room_text(*row[13:16], price_p))
         else:
             parts.append("报价：有效报价不足3个，无报价指标")
         if _known(cobid_p):
@@ -100,6 +102,14 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
             parts.append(f"数据质量：{above}个报价高于最高限价（限价可能有误或报价无效，不作“贴近限价”{level_note}）")
         out.append("；".join(parts))
     return out
+
+
+def _room_text(bidders: int, excess: float, z: float, price_p: float) -> str:
+    return (
+        f"投标人记录：{bidders}家投标人在其他标段（不含本标段）的报价证据平均超出竞争性水平{excess:.1f}"
+        f"（各标段−log10 p之和减去竞争性报价应有的每标段约0.43），在本市场标段中Z={z:.2f}"
+        f"（约为0即与本市场一般标段无异），与本标段报价合并后p={price_p:.3g}"
+    )
 
 
 def _regime_text(note: tuple[str, str], regime: int, start: str, end: str, reference: bool) -> str:
