@@ -266,39 +266,3 @@ def test_a_few_tenders_far_beyond_competition_outweigh_many_ordinary_ones() -> N
     assert far["evidence"] > busy["evidence"]
     assert 0.25 < busy["involvement"] / busy["priced_tenders"] < 0.7  # ≈ 1/ln 10 under competition
     assert "报价证据合计" in far["explanation"] and "期望个数" not in far["explanation"]
-
-
-def _ring_elsewhere(seed: int = 13) -> Market:
-    """One market of 160 tenders bid at CVs of 3–8% (competition), except 20 where ring firms
-    R0–R3 bid within 0.3% of each other. The ring also bids on 20 tenders priced like every
-    other (T020–T039); four busy honest firms bid on 60 ordinary tenders (T040–T099)."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for t in range(160):
-        firms = [f"firm-{(t * 3 + i * 11) % 40:02d}" for i in range(4)]
-        firms += [f"R{i}" for i in range(4)] if t < 40 else [f"busy-{i}" for i in range(4)] if t < 100 else []
-        cv = 0.003 if t < 20 else rng.uniform(0.03, 0.08)
-        prices = 1e6 * 0.9 * (1 + cv * rng.standard_normal(len(firms)))
-        rows += [(f"T{t:03d}", firm, prices[i], i == 0, 1e6) for i, firm in enumerate(firms)]
-    bids = pd.DataFrame(rows, columns=["tender", "bidder", "price", "won", "ceiling"])
-    bids = bids.assign(valid=True, industry="房建", region="某省某市", bid_open=None)
-    return Market(bids, bids[["tender", "bidder"]].assign(company=bids["bidder"]), {})
-
-
-def test_a_tender_whose_bidders_price_far_from_competition_elsewhere_stands_out() -> None:
-    result = risk.compute(_ring_elsewhere(), MarketSpec(), families=("price",))
-    t, firms = result.tenders, result.firms
-    ring_room = t.loc[[f"T{i:03d}" for i in range(20, 40)]]
-    busy_room = t.loc[[f"T{i:03d}" for i in range(40, 100)]]
-    # priced alike, the ring's ordinary tenders rank above the busy honest firms' ones:
-    # the busy firms' activity is no evidence (the excess over competition is ≈ 0)
-    assert ring_room["room_z"].min() > busy_room["room_z"].max()
-    assert ring_room["evidence"].mean() > 1.5 * busy_room["evidence"].mean()
-    assert busy_room["room_evidence"].abs().max() < 2 < ring_room["room_evidence"].min()
-    # leave-one-out: a tender's own price is not in its room
-    code = "T005"
-    own = risk.surprisal(t.loc[[code], "market_p"]).iloc[0]
-    bidders = [f"R{i}" for i in range(4)] + [f"firm-{(5 * 3 + i * 11) % 40:02d}" for i in range(4)]
-    rest = firms.loc[bidders, "involvement"] - own - (firms.loc[bidders, "priced_tenders"] - 1) / np.log(10)
-    assert t.loc[code, "room_evidence"] == pytest.approx(rest.mean())
-    assert "投标人记录：8家投标人在其他标段" in t.loc["T025", "explanation"]

@@ -7,10 +7,11 @@ market (``cobidrisk``). They are combined by the Šidák-corrected minimum over 
 with data, 1 − (1 − min p)^k: a family adds when it is strong and never pulls a tender
 down. The price z has a second source beside the tender's own bids (Stouffer, equal
 weights): where meetings look collusive, the coalition's other joint tenders; elsewhere the
-ROOM — the bidders' own price evidence from their other tenders (``room_evidence``), ranked
-within the market, so a tender whose bidders price far from competition elsewhere stands
-out among tenders priced alike (a clustered period) without a competitively priced one
-rising above tenders priced far from competition. (Fisher's method over the families let
+ROOM — the bidders' own price evidence from their other tenders (``roomrisk``), ranked
+within the market, where the market gives it a shift (a period beyond competition, or rooms
+that go with prices): a tender whose bidders price far from competition elsewhere stands out
+among tenders priced alike without a competitively priced one rising above tenders priced
+far from competition. (Fisher's method over the families let
 a dull co-bid p — who is in the room is mostly the local bidder pool — dilute strong price
 evidence.) ``evidence`` = −log10 of the combined p.
 
@@ -44,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bidgraph.analysis import coalition, cobidrisk, pricerisk, regimes, riskexplain
+from bidgraph.analysis import coalition, cobidrisk, pricerisk, regimes, riskexplain, roomrisk
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, tender_markets
 
@@ -139,11 +140,13 @@ def _tenders(
     # half would add the market's price level once per joint tender)
     t = t.join(coalition.tender_coalition(market.members, t["market_z"], only=in_collusive))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
-    t = t.join(room_evidence(market.members, t["market_p"], t["market"]))
+    t = t.join(roomrisk.room_evidence(market.members, t))
+    t = t.join(roomrisk.goes_with_price(t), on="market")
+    t["room_used"] = roomrisk.room_used(t)
     # a second source beside the tender's own bids (Stouffer, equal weights): where meetings
-    # look collusive, the coalition's other joint tenders; elsewhere the room's evidence
-    # (never both: they read the same bidders' other tenders)
-    second = t["coalition_z"].where(t["meetings_collusive"]).fillna(t["room_z"])
+    # look collusive, the coalition's other joint tenders; elsewhere the room's evidence where
+    # the market gives it a shift (never both: they read the same bidders' other tenders)
+    second = t["coalition_z"].where(t["meetings_collusive"]).fillna(t["room_z"].where(t["room_used"]))
     both = pricerisk.stouffer(t["price_z"], second)
     t["price_p"] = pd.Series(stats.norm.sf(both), index=t.index).where(t["price_z"].notna())
     used = t[[f"{f}_p" for f in families]].copy()
@@ -168,7 +171,7 @@ def _firms(
     priced = bids.dropna(subset=["price_p"])
     f["priced_tenders"] = priced.groupby("company").size().reindex(f.index).fillna(0).astype(int)
     # each tender's price evidence in the tender page's unit (−log10 p, same floor), summed
-    f["involvement"] = surprisal(priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
+    f["involvement"] = pricerisk.surprisal(priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
     outside = priced["tender"].map(tenders["reference"]).eq(False)  # judged against a competitive regime
     f["outside_competitive"] = outside.groupby(priced["company"]).sum().reindex(f.index).fillna(0).astype(int)
     f = f.join(cobidrisk.firm_cobid(pairs))
@@ -187,41 +190,6 @@ def _firms(
     f["percentile"] = within(f["evidence"], f["market"])
     f["explanation"] = riskexplain.firm_texts(f, checks)
     return f.sort_values("evidence", ascending=False)
-
-
-def surprisal(pvalues: pd.Series) -> pd.Series:
-    """−log10 p with the evidence floor: the unit of the tender page and of the firm sum."""
-    return -np.log10(pvalues.astype(float).clip(lower=1e-300))
-
-
-def room_evidence(members: pd.DataFrame, market_p: pd.Series, tender_market: pd.Series) -> pd.DataFrame:
-    """Per tender, the price evidence its bidders carry from their OTHER tenders.
-
-    ``room_evidence``: the mean over its bidders (``room_bidders``: those with another priced
-    tender) of their firm sum of −log10 market p with this tender's own term left out (its
-    price is read on its own; leaving it in would count it twice), less what competition
-    gives those tenders (1/ln 10 each) — the bidders' activity is the market's structure,
-    not evidence about this tender. ``room_z``: its mid-rank normal score within the
-    tender's market — bounded by the market's resolution, because a cartel member also bids
-    competitively, so certainty about a firm is not certainty about each of its tenders; a
-    market whose tenders all have the same room ties at 0."""
-    bids = members[["tender", "company"]].drop_duplicates()
-    own = surprisal(bids["tender"].map(market_p))
-    firm = bids["company"]
-    others = own.notna().groupby(firm).transform("sum") - own.notna()
-    left_out = own.fillna(0.0).groupby(firm).transform("sum") - own.fillna(0.0)
-    # the excess over competition (1/ln 10 per tender): a room of busy firms is the
-    # market's structure, not evidence about this tender's pricing
-    excess = left_out - others / np.log(10)
-    by_tender = excess.where(others > 0).groupby(bids["tender"])
-    room = by_tender.mean().reindex(tender_market.index)
-    return pd.DataFrame(
-        {
-            "room_bidders": by_tender.count().reindex(tender_market.index).fillna(0).astype(int),
-            "room_evidence": room,
-            "room_z": pricerisk.normal_score(room, tender_market),
-        }
-    )
 
 
 def main_market(bids: pd.DataFrame) -> pd.Series:
