@@ -109,15 +109,21 @@ def _room_text(room: tuple, has_break: bool, price_p: float) -> str:
     """``room``: the row's room_bidders, room_evidence, room_z, room_centre, room_used, room_rho, room_p."""
     bidders, excess, z, centre, used, rho, p = room
     head = (
-        f"投标人记录：{bidders}家投标人在其他标段（不含本标段）的报价证据平均超出竞争性水平{excess:.1f}"
+        f"投标人记录：{bidders}家投标人在其他标段（不含本标段）的报价证据平均{'高出' if excess >= 0 else '低于'}"
+        f"竞争性水平{abs(excess):.1f}"
         f"（各标段−log10 p之和减去本市场竞争性报价每标段应有的约{centre:.2f}），在本市场标段中Z={z:.2f}"
         "（约为0即与本市场一般标段无异）"
     )
     if used:
-        why = "本市场报价存在非竞争性阶段" if has_break else f"本市场投标人记录与标段报价相关（ρ={rho:.2f}，p={p:.2g}）"
+        why = (
+            "本市场报价存在非竞争性阶段（投标人记录用于区分同一阶段内报价相近的标段）"
+            if has_break
+            else f"本市场投标人记录与标段报价正相关（Spearman ρ={rho:.2f}，p={p:.2g}）"
+        )
         return f"{head}；{why}，计入：与本标段报价合并后p={price_p:.3g}"
     if _known(rho):
-        return f"{head}；本市场报价无结构性变化，投标人记录与标段报价也不相关（ρ={rho:.2f}，p={p:.2g}），不计分"
+        unrelated = f"投标人记录与标段报价也不相关（Spearman ρ={rho:.2f}，p={p:.2g}）"
+        return f"{head}；本市场报价无结构性变化，{unrelated}，不计分"
     return f"{head}；本市场标段太少，无法检验投标人记录与报价的关联，不计分"
 
 
