@@ -12,13 +12,14 @@ only for σ = 1; the market z is the Stouffer sum of two correlated marks (dispe
 level), so σ runs 1.2–1.35 (generator) and 1/ln 10 left ≈ 0.09 per tender, summed over a
 busy honest firm's tenders — activity, the market's structure, ranked rooms.
 
-Use: only in markets where the room goes with the tenders' own prices (one-sided Spearman
-test, the co-bid check's level). Under no collusion the leave-one-out room is independent
-of the own price, so the test is calibrated; where collusion is not repeated by the same
-firms at prices beyond competition the room carries no shift, and any weight on it only
-dilutes a tender's own price evidence (a one-off scheme with honest bidders). Where it
-goes with the price, Stouffer with equal weights (no label-free estimate of the two
-sources' relative shift). The room is ranked within the market (mid-rank normal score):
+Use: only where the market gives the room a shift — any weight on a room without one only
+dilutes a tender's own price evidence (a one-off scheme among honest bidders). Two ways:
+the market's price view found a period beyond competition (records beyond competition exist,
+and the room orders that period's tenders, priced alike, by who sat in them), or its rooms go
+with its tenders' own prices (one-sided Spearman at the co-bid check's level; calibrated,
+as the leave-one-out room is independent of the own price under no collusion). Where used,
+Stouffer with equal weights (no label-free estimate of the two sources' relative shift).
+The room is ranked within the market (mid-rank normal score):
 certainty about a firm is not certainty about each of its tenders (members also bid
 competitively), so the rank bounds what the room can add."""
 
