@@ -154,6 +154,11 @@ def stouffer(first: pd.Series, second: pd.Series) -> pd.Series:
     return ((first + second) / np.sqrt(2)).fillna(first).fillna(second)
 
 
+def surprisal(pvalues: pd.Series) -> pd.Series:
+    """−log10 p with the evidence floor: the unit of the tender page and of the firm sum."""
+    return -np.log10(pvalues.astype(float).clip(lower=1e-300))
+
+
 def modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
     """(x − median) / (1.4826·MAD) within each group; where MAD is 0 the mean absolute
     deviation × 1.2533 stands in (both estimate σ for normal data)."""

@@ -5,8 +5,15 @@ Tenders: the price p reads how clustered and how high the bids are, within the t
 market and over the data set (``pricerisk``); the co-bid p is its bidders' pair p-values judged against the
 market (``cobidrisk``). They are combined by the Šidák-corrected minimum over the families
 with data, 1 − (1 − min p)^k: a family adds when it is strong and never pulls a tender
-down. (Fisher's method let a dull co-bid p — who is in the room is mostly the local
-bidder pool — dilute strong price evidence.) ``evidence`` = −log10 of that p.
+down. The price z has a second source beside the tender's own bids (Stouffer, equal
+weights): where meetings look collusive, the coalition's other joint tenders; elsewhere the
+ROOM — the bidders' own price evidence from their other tenders (``roomrisk``), ranked
+within the market, where the market gives it a shift (a period beyond competition, or rooms
+that go with prices): a tender whose bidders price far from competition elsewhere stands out
+among tenders priced alike without a competitively priced one rising above tenders priced
+far from competition. (Fisher's method over the families let
+a dull co-bid p — who is in the room is mostly the local bidder pool — dilute strong price
+evidence.) ``evidence`` = −log10 of the combined p.
 
 Firms: risk is how much suspicious activity a firm takes part in, not an average:
 - involvement: the price evidence of the tenders it bid on, summed: Σ −log10 p over its
@@ -38,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bidgraph.analysis import coalition, cobidrisk, pricerisk, regimes, riskexplain
+from bidgraph.analysis import coalition, cobidrisk, pricerisk, regimes, riskexplain, roomrisk
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec, tender_markets
 
@@ -133,10 +140,15 @@ def _tenders(
     # half would add the market's price level once per joint tender)
     t = t.join(coalition.tender_coalition(market.members, t["market_z"], only=in_collusive))
     t["coalition_tenders"] = t["coalition_tenders"].fillna(0).astype(int)
-    # where meetings look collusive, the coalition's other joint tenders are a second
-    # source beside the tender's own bids (Stouffer, equal weights)
-    both = ((t["price_z"] + t["coalition_z"]) / np.sqrt(2)).where(t["meetings_collusive"])
-    t["price_p"] = pd.Series(stats.norm.sf(both.fillna(t["price_z"])), index=t.index).where(t["price_z"].notna())
+    t = t.join(roomrisk.room_evidence(market.members, t))
+    t = t.join(roomrisk.goes_with_price(t), on="market")
+    t["room_used"] = roomrisk.room_used(t)
+    # a second source beside the tender's own bids (Stouffer, equal weights): where meetings
+    # look collusive, the coalition's other joint tenders; elsewhere the room's evidence where
+    # the market gives it a shift (never both: they read the same bidders' other tenders)
+    second = t["coalition_z"].where(t["meetings_collusive"]).fillna(t["room_z"].where(t["room_used"]))
+    both = pricerisk.stouffer(t["price_z"], second)
+    t["price_p"] = pd.Series(stats.norm.sf(both), index=t.index).where(t["price_z"].notna())
     used = t[[f"{f}_p" for f in families]].copy()
     if "cobid_p" in used:
         used["cobid_p"] = used["cobid_p"].where(t["meetings_collusive"])
@@ -159,8 +171,7 @@ def _firms(
     priced = bids.dropna(subset=["price_p"])
     f["priced_tenders"] = priced.groupby("company").size().reindex(f.index).fillna(0).astype(int)
     # each tender's price evidence in the tender page's unit (−log10 p, same floor), summed
-    surprisal = -np.log10(priced["price_p"].astype(float).clip(lower=1e-300))
-    f["involvement"] = surprisal.groupby(priced["company"]).sum().reindex(f.index)
+    f["involvement"] = pricerisk.surprisal(priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
     outside = priced["tender"].map(tenders["reference"]).eq(False)  # judged against a competitive regime
     f["outside_competitive"] = outside.groupby(priced["company"]).sum().reindex(f.index).fillna(0).astype(int)
     f = f.join(cobidrisk.firm_cobid(pairs))

@@ -63,6 +63,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
     columns += ["regime", "start", "end", "reference"]
+    columns += ["room_bidders", "room_evidence", "room_z", "room_centre", "room_used", "room_rho", "room_p"]
     breaks = regimes.market_notes(t)
     # where any market has a break, the pooled view compares with the union of competitive regimes
     pooled = "全部数据的竞争性阶段" if breaks else "全部数据"
@@ -79,12 +80,14 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
                 f"{levels.get(code, '')}（{screens.get(code, '')}）"
             )
             if market in breaks:
-                parts.append(_regime_text(breaks[market], *row[13:]))
+                parts.append(_regime_text(breaks[market], *row[13:17]))
             if coal_n and collusive:
                 parts.append(
                     f"投标人组合：其中2家以上共同参与的其他{coal_n}个标段报价集中程度Z={coal_z:.2f}"
                     f"（约为0即与本市场一般标段无异），合并后p={price_p:.3g}"
                 )
+            elif _known(row[19]):
+                parts.append(_room_text(row[17:24], market in breaks, price_p))
         else:
             parts.append("报价：有效报价不足3个，无报价指标")
         if _known(cobid_p):
@@ -100,6 +103,28 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
             parts.append(f"数据质量：{above}个报价高于最高限价（限价可能有误或报价无效，不作“贴近限价”{level_note}）")
         out.append("；".join(parts))
     return out
+
+
+def _room_text(room: tuple, has_break: bool, price_p: float) -> str:
+    """``room``: the row's room_bidders, room_evidence, room_z, room_centre, room_used, room_rho, room_p."""
+    bidders, excess, z, centre, used, rho, p = room
+    head = (
+        f"投标人记录：{bidders}家投标人在其他标段（不含本标段）的报价证据平均{'高出' if excess >= 0 else '低于'}"
+        f"竞争性水平{abs(excess):.1f}"
+        f"（各标段−log10 p之和减去本市场竞争性报价每标段应有的约{centre:.2f}），在本市场标段中Z={z:.2f}"
+        "（约为0即与本市场一般标段无异）"
+    )
+    if used:
+        why = (
+            "本市场报价存在非竞争性阶段（投标人记录用于区分同一阶段内报价相近的标段）"
+            if has_break
+            else f"本市场投标人记录与标段报价正相关（Spearman ρ={rho:.2f}，p={p:.2g}）"
+        )
+        return f"{head}；{why}，计入：与本标段报价合并后p={price_p:.3g}"
+    if _known(rho):
+        unrelated = f"投标人记录与标段报价也不相关（Spearman ρ={rho:.2f}，p={p:.2g}）"
+        return f"{head}；本市场报价无结构性变化，{unrelated}，不计分"
+    return f"{head}；本市场标段太少，无法检验投标人记录与报价的关联，不计分"
 
 
 def _regime_text(note: tuple[str, str], regime: int, start: str, end: str, reference: bool) -> str:
