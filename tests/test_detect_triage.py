@@ -3,6 +3,7 @@ the viewer, and the ``bidgraph detect`` / ``triage`` commands."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -53,6 +54,19 @@ def test_triage_ranks_groups_and_tenders(store: GraphStore, g: Builder) -> None:
     kinship = combine([f for f in result.groups[1].findings if f.detector != "risk_score"])[0]
     assert kinship == pytest.approx(100 * WEIGHTS["kinship"] * 0.75)
     assert [i.key for i in result.tenders] == ["T1", "T2"] and result.tenders[0].name == "T1 T1标段"
+
+
+def test_the_explanation_names_each_rule_strongest_first(store: GraphStore, g: Builder) -> None:
+    before = gc.get_threshold()
+    top = triage(store).groups[0]
+    assert gc.get_threshold() == before  # the run's collector thresholds end with it
+    assert "explanation" not in vars(top)  # written when read: the list ranks every tender and firm
+    strongest = combine(top.findings)[1]
+    assert top.explanation.startswith(f"命中{len(strongest)}类规则、{len(top.findings)}条发现：")
+    assert [top.explanation.index(f.title) for f in strongest] == sorted(
+        top.explanation.index(f.title) for f in strongest
+    )
+    assert "（严重度95×权重1.0；" in top.explanation and "（严重度85×权重1.0；" in top.explanation
 
 
 def test_combine_counts_each_rule_once(store: GraphStore, g: Builder) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from bidgraph.graph.model import Node, Relationship, Subgraph, caption
@@ -69,9 +70,16 @@ class RankedItem:
     name: str
     score: float
     rules: tuple[str, ...]  # detector ids that fired
-    explanation: str  # zh: which rules, which figures
     findings: tuple[Finding, ...] = field(compare=False, hash=False)
     entities: tuple[Entity, ...] = ()
+
+    @cached_property
+    def explanation(self) -> str:
+        """zh: which rules, which figures. Written when first read: the list ranks every
+        tender and firm (20k items on medium) and a page or table reads a few of them."""
+        from bidgraph.analysis.scoring import combine, explain  # scoring ranks these items
+
+        return explain(combine(self.findings)[1], len(self.findings))
 
 
 @dataclass(frozen=True)

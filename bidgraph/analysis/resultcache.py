@@ -57,16 +57,19 @@ class ResultCache:
         return pickle.loads(row[1])
 
     def put(self, detector_id: str, params: Mapping[str, Any], texts: Sequence[str], findings: list[Finding]) -> None:
-        if not self.enabled:
+        self.put_many([(detector_id, params, texts, findings)])
+
+    def put_many(self, results: Sequence[tuple[str, Mapping[str, Any], Sequence[str], list[Finding]]]) -> None:
+        """Keep (detector id, params, texts, findings) results in one transaction (a
+        connection and commit per detector cost more than the writing)."""
+        if not self.enabled or not results:
             return
-        key = result_key(detector_id, params, texts)
+        rows = [(result_key(d, p, t), self.version, pickle.dumps(f)) for d, p, t, f in results]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as connection, connection:
             # one data version at a time: results of older versions can never be read again
             connection.execute("DELETE FROM result WHERE version <> ?", (self.version,))
-            connection.execute(
-                "INSERT OR REPLACE INTO result VALUES (?, ?, ?)", (key, self.version, pickle.dumps(findings))
-            )
+            connection.executemany("INSERT OR REPLACE INTO result VALUES (?, ?, ?)", rows)
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30)

@@ -1,6 +1,8 @@
 """The explanation text of every risk score (zh), built from plain column lists: one
 f-string per row and no pandas indexing inside the loop (per-row ``.loc``/``.at`` took
-~50 s for 15k tenders and 5k firms on the medium set; this takes a fraction of a second)."""
+~50 s for 15k tenders and 5k firms on the medium set; this takes a fraction of a second).
+Indexes are read with ``.tolist()`` too: iterating an Arrow-backed index yields element
+by element through pandas."""
 
 from __future__ import annotations
 
@@ -41,7 +43,9 @@ def screen_texts(price: pd.DataFrame, top: int = 3) -> dict[str, str]:
     top_pct = np.take_along_axis(pcts, order, axis=1).tolist()
     top_value = np.take_along_axis(price[names].to_numpy(dtype=float), order, axis=1).tolist()
     out = {}
-    for tender, row_order, row_pct, row_value in zip(price.index, order.tolist(), top_pct, top_value, strict=True):
+    for tender, row_order, row_pct, row_value in zip(
+        price.index.tolist(), order.tolist(), top_pct, top_value, strict=True
+    ):
         shown = [
             f"{zh[j]}={_fmt(v)}（市场内第{pct:.0%}分位）"
             for j, pct, v in zip(row_order, row_pct, row_value, strict=True)
@@ -52,14 +56,16 @@ def screen_texts(price: pd.DataFrame, top: int = 3) -> dict[str, str]:
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterator[tuple]:
-    return zip(frame.index, *(frame[c].tolist() for c in columns), strict=True)
+    return zip(frame.index.tolist(), *(frame[c].tolist() for c in columns), strict=True)
 
 
 def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     screens, notes = screen_texts(price), market_notes(checks)
     level = price["ceiling_ratio"].where(price["ceiling_ratio"] > 0).dropna()
-    levels = {code: f"，平均报价为最高限价的{r:.1%}" for code, r in zip(level.index, level.tolist(), strict=True)}
-    level_used = set(price.index[price["level"].notna()])
+    levels = {
+        code: f"，平均报价为最高限价的{r:.1%}" for code, r in zip(level.index.tolist(), level.tolist(), strict=True)
+    }
+    level_used = set(price.index[price["level"].notna()].tolist())
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
     columns += ["regime", "start", "end", "reference"]

@@ -59,6 +59,7 @@ def combine(findings: Iterable[Finding]) -> tuple[float, list[Finding]]:
 
 
 def explain(strongest: list[Finding], count: int) -> str:
+    """An item's explanation (``RankedItem.explanation``, written when read)."""
     parts = []
     for finding in strongest:
         figures = "，".join(f"{k}={_short(v)}" for k, v in list(finding.figures.items())[:3])
@@ -86,9 +87,7 @@ def rank_tenders(findings: list[Finding], names: Mapping[str, str] | None = None
         entities = tuple(dict.fromkeys(e for f in hits for e in f.entities if e[0] == "Company"))
         name = (names or {}).get(code, code)
         rules = tuple(f.detector for f in strongest)
-        items.append(
-            RankedItem("tender", code, name, score, rules, explain(strongest, len(hits)), tuple(hits), entities)
-        )
+        items.append(RankedItem("tender", code, name, score, rules, tuple(hits), entities))
     return sorted(items, key=lambda i: (-i.score, i.key))
 
 
@@ -113,11 +112,7 @@ def rank_groups(findings: list[Finding]) -> list[RankedItem]:
         entities = tuple(("Company", k, names.get(k, k)) for k in members)
         label = "、".join(names.get(k, k) for k in members[:4]) + ("等" if len(members) > 4 else "")
         rules = tuple(f.detector for f in strongest)
-        items.append(
-            RankedItem(
-                "group", "+".join(members), label, score, rules, explain(strongest, len(hits)), tuple(hits), entities
-            )
-        )
+        items.append(RankedItem("group", "+".join(members), label, score, rules, tuple(hits), entities))
     return sorted(items, key=lambda i: (-i.score, i.key))
 
 
