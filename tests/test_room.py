@@ -113,3 +113,11 @@ def test_the_room_is_centred_at_what_competition_gives_in_its_market() -> None:
     centre = roomrisk.competitive_centre(tenders).iloc[0]
     assert centre == pytest.approx(honest.mean(), rel=0.03)
     assert centre > 1.1 / np.log(10)
+
+
+def test_a_firm_text_states_what_competition_gives_per_tender_in_its_markets() -> None:
+    scores = risk.compute(_ring_elsewhere(), MarketSpec(), families=("price",))
+    firm = scores.firms.loc["busy-0"]
+    centre = scores.tenders["room_centre"].iloc[0]  # one market
+    assert firm["competitive_unit"] == pytest.approx(centre)
+    assert f"竞争性报价的标段平均约计{centre:.2f}" in firm["explanation"]

@@ -145,9 +145,11 @@ def _regime_text(note: tuple[str, str], regime: int, start: str, end: str, refer
 def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     notes = market_notes(checks)
     columns = ["market", "percentile", "bids", "wins", "partners", "top_partner", "top_count", "top_lift", "top_p"]
-    columns += ["priced_tenders", "involvement", "outside_competitive"]
+    columns += ["priced_tenders", "involvement", "outside_competitive", "competitive_unit"]
     out = []
-    for _, market, pct, bids, wins, partners, top, count, lift, p, priced, involvement, outside in _rows(f, columns):
+    for _, market, pct, bids, wins, partners, top, count, lift, p, priced, involvement, outside, unit in _rows(
+        f, columns
+    ):
         parts = [f"主要市场〔{market}〕内第{pct:.0f}百分位，投标{bids}次、中标{wins}次"]
         if partners:
             parts.append(
@@ -164,7 +166,7 @@ def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
             )
             parts.append(
                 f"报价：所投{priced}个标段的报价证据合计{involvement:.1f}（各标段按所在市场评估的报价p值取−log10后相加，"
-                f"与标段评分同一单位；竞争性报价的标段平均约计0.43，远离竞争的标段计其全部证据）{regime}"
+                f"与标段评分同一单位；竞争性报价的标段平均约计{unit:.2f}，远离竞争的标段计其全部证据）{regime}"
             )
         out.append("；".join(parts))
     return out
