@@ -251,8 +251,8 @@ def _csv_body(path: Path, handle: io.TextIOBase, reader: Iterator[list[str]]) ->
                     f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1
                 ) from None
             number += 1
-            if any(c.strip() for c in cells):
-                yield number, list(cells)
+            if "".join(cells).strip():  # a row of blank cells is skipped
+                yield number, cells
 
 
 def _reason(error: Exception) -> str:
