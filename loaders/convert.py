@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import zip_longest
+from itertools import repeat, zip_longest
 
 from bidgraph.errors import DataError
 from bidgraph.loaders import columns, identity, normalize
@@ -76,8 +76,9 @@ class _Problem:
         return DataError(self.reason, file=file, row=row, column=column, value=self.value)
 
 
-# what a cell puts into its record (in order), its problem, its odd-value reason
-_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str]
+# what a cell puts into its record (in order), its problem, its odd-value reason, and the
+# keys it puts in when it has neither (None otherwise: cells that cannot go at once)
+_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str, tuple[str, ...] | None]
 
 
 class RowConverter:
@@ -176,11 +177,11 @@ class RowConverter:
         if not exact or kind == "list":  # a list would be shared by records
             return False
         outcomes = {t: self._outcome(self.caches[index], column, kind, choices, t, t, plain) for t in {*values} - {""}}
-        shapes = {(tuple(key for key, _ in pairs), problem, reason) for pairs, problem, reason in outcomes.values()}
-        if len(shapes) > 1 or any(problem or reason for _, problem, reason in shapes):
+        shapes = {outcome[3] for outcome in outcomes.values()}
+        if len(shapes) > 1 or None in shapes:
             return False
-        for k, key in enumerate(next(iter(shapes))[0] if shapes else ()):  # id_number: number, then masked
-            by_text = {text: pairs[k][1] for text, (pairs, _, _) in outcomes.items()}
+        for k, key in enumerate(shapes.pop() if shapes else ()):  # id_number: number, then masked
+            by_text = {text: outcome[0][k][1] for text, outcome in outcomes.items()}
             columns.fill(records, key, values, map(by_text.get, values))
         return True
 
@@ -203,7 +204,7 @@ class RowConverter:
                 continue
             parsed = fast[j] if fast else columns.SLOW
             if parsed is columns.SLOW:
-                pairs, problem, reason = self._outcome(cache, column, kind, choices, raw, value, plain)
+                pairs, problem, reason, _ = self._outcome(cache, column, kind, choices, raw, value, plain)
                 records[j].update(pairs)
                 if problem:
                     errors[j].append(problem.at(self.file, rows[j][0], column))
@@ -240,7 +241,8 @@ class RowConverter:
     ) -> _Outcome:
         record: dict[str, object] = {}  # what _cell put in before a problem stays (a choice)
         problem = self._cell(record, column, False, kind, choices, raw, value, plain)
-        return tuple(record.items()), problem, "" if problem else self._odd(kind, record.get(column))
+        reason = "" if problem else self._odd(kind, record.get(column))
+        return tuple(record.items()), problem, reason, None if problem or reason else tuple(record)
 
     def _cell(
         self,
@@ -279,8 +281,8 @@ class RowConverter:
         in many bids) each distinct text is checked once."""
         for column in self.identifier_columns:
             checked = self.checked.get(column)
-            if checked is not None:
-                texts = {str(record[column]) for record in records if column in record}
+            if checked is not None:  # identifier columns are text: never None when present
+                texts = {*map(dict.get, records, repeat(column))} - {None}
                 bad = {text: reason for text in texts if (reason := self._checked(checked, column, text))}
                 if not bad:
                     continue
