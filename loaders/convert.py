@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import repeat, zip_longest
+from itertools import zip_longest
 
 from bidgraph.errors import DataError
-from bidgraph.loaders import columns, identity, normalize
+from bidgraph.loaders import columns, normalize
+from bidgraph.loaders.row_checks import RowChecks
 from bidgraph.loaders.tables import Table, header_key
 
 # Chinese words accepted for the English choice values of tables.yaml.
@@ -44,17 +45,6 @@ CHOICE_ALIASES = {
     "设备": "Device",
     "银行账户": "BankAccount",
 }
-
-# Columns that become shared-identifier nodes: checked here so the write pass cannot fail.
-IDENTIFIERS = {"phone": "Phone", "email": "Email", "upload_ip": "IP", "deposit_account": "BankAccount"}
-
-# Row rules beyond single columns: at least one column of each group must be filled.
-ONE_OF = {
-    "roles": (("company_uscc", "company_name"), ("person_id_number", "person_name", "holder_uscc", "holder_name")),
-    "contacts": (("owner_uscc", "owner_id_number", "owner_name"),),
-    "penalties": (("subject_uscc", "subject_id_number", "subject_name"),),
-}
-
 
 # C0 controls except tab/newline/CR, DEL, bidi overrides/isolates (U+202E shows a name
 # reversed): refused, since a stripped copy would differ from what the source shows.
@@ -106,13 +96,8 @@ class RowConverter:
         self.cells = [
             (c, p, columns[c].required, columns[c].type, columns[c].choices) for c, p in self.positions.items()
         ]
-        checked = {*identity.DEVICE_COLUMNS, *IDENTIFIERS, "value"}
-        self.identifier_columns = [c for c in self.positions if c in checked]
         self.caches: list[dict[str, _Outcome]] = [{} for _ in self.cells]
-        # identifier columns whose check needs only the cell itself: text -> reason ('' if fine)
-        self.checked: dict[str, dict[str, str]] = {
-            c: {} for c in self.identifier_columns if c in identity.DEVICE_COLUMNS or c in IDENTIFIERS
-        }
+        self.row_checks = RowChecks(table.name, file, list(self.positions), CACHED_CELLS)
         for column in table.required:
             if column not in self.positions:
                 spec = table.columns[column]
@@ -150,7 +135,7 @@ class RowConverter:
                 self._one_by_one(rows, records, errors, odd, index, raws, values, fast, plain)
         for j, index, value, reason in sorted(odd, key=lambda o: o[:2]):  # in row order, as shown
             self._warn(rows[j][0], self.cells[index][0], value, reason)
-        self._row_checks(rows, records, errors)
+        self.row_checks.check(rows, records, errors)
         return list(zip(records, errors, strict=True))
 
     def _at_once(
@@ -273,43 +258,6 @@ class RowConverter:
             return _Problem(str(e), value)
         return None
 
-    def _row_checks(
-        self, rows: list[tuple[int, list[object]]], records: list[dict[str, object]], errors: list[list[DataError]]
-    ) -> None:
-        """Identifier columns in order, then the one-of groups: per row in that order, as
-        row by row. Where only the cell counts (a device, an IP: the same ones come back
-        in many bids) each distinct text is checked once."""
-        for column in self.identifier_columns:
-            checked = self.checked.get(column)
-            if checked is not None:  # identifier columns are text: never None when present
-                texts = {*map(dict.get, records, repeat(column))} - {None}
-                bad = {text: reason for text in texts if (reason := self._checked(checked, column, text))}
-                if not bad:
-                    continue
-            for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
-                if column in record:
-                    if checked is not None:
-                        reason = bad.get(str(record[column]), "")
-                    else:
-                        reason = _identifier_problem(self.table.name, column, record)
-                    if reason:
-                        row_errors.append(
-                            DataError(reason, file=self.file, row=number, column=column, value=record[column])
-                        )
-        for group in ONE_OF.get(self.table.name, ()):
-            wanted = f"以下列至少填写一项：{'、'.join(group)}"
-            for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
-                if not any(record.get(c) for c in group):
-                    row_errors.append(DataError(wanted, file=self.file, row=number))
-
-    def _checked(self, checked: dict[str, str], column: str, text: str) -> str:
-        reason = checked.get(text)
-        if reason is None:
-            if len(checked) >= CACHED_CELLS:
-                checked.clear()
-            reason = checked[text] = _identifier_problem(self.table.name, column, {column: text})
-        return reason
-
     def _odd(self, kind: str, parsed: object) -> str:
         if kind in ("date", "datetime") and isinstance(parsed, str):
             if not USUAL_YEARS[0] <= int(parsed[:4]) <= USUAL_YEARS[1]:
@@ -380,33 +328,6 @@ def _put(record: dict[str, object], column: str, kind: str, choices: tuple[str, 
         if chosen not in choices:
             raise ValueError(f"取值应为：{'、'.join(choices)}")
         record[column] = chosen
-
-
-def _identifier_problem(table: str, column: str, record: dict[str, object]) -> str:
-    try:
-        _check_identifier(table, column, record)
-    except ValueError as e:
-        return str(e)
-    return ""
-
-
-def _check_identifier(table: str, column: str, record: dict[str, object]) -> None:
-    value = str(record[column])
-    if column in identity.DEVICE_COLUMNS:
-        identity.device_key(identity.DEVICE_COLUMNS[column], value)
-    elif column in IDENTIFIERS:
-        identity.identifier(IDENTIFIERS[column], value)
-    elif table == "contacts" and column == "value" and record.get("kind"):
-        identity.identifier(identity.IDENTIFIER_LABELS[str(record["kind"])], value)
-    elif table == "allowlist" and column == "value" and record.get("label"):
-        label = str(record["label"])
-        if label == "Device":
-            kind, _, serial = value.partition(":")
-            if kind not in identity.DEVICE_COLUMNS.values() or not serial:
-                raise ValueError("设备标识应写成 种类:值（如 mac:AA-BB-CC-DD-EE-FF、dongle:123456）")
-            identity.device_key(kind, serial)
-        else:
-            identity.identifier(label, value)
 
 
 _PARSERS = {

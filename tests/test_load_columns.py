@@ -15,9 +15,10 @@ from stdnum.cn import ric, uscc
 
 from bidgraph.loaders import converting
 from bidgraph.loaders.checks import Duplicates
-from bidgraph.loaders.convert import RowConverter, _identifier_problem
+from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source
+from bidgraph.loaders.row_checks import RowChecks, _identifier_problem
 
 DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
          "1949-12-31", "2051-01-01", "２０２４-０１-０２", " 2024-01-02 ", "\u30002024-01-02", "2024-01-02T09:30:00",
@@ -107,7 +108,7 @@ def test_columns_at_once_equal_cell_by_cell(tmp_path: Path, monkeypatch: pytest.
         m.setattr("bidgraph.loaders.columns.parsed", lambda *a: None)
         m.setattr(RowConverter, "_outcome", lambda self, cache, *a: self._worked_out(*a))
         m.setattr(
-            RowConverter, "_checked", lambda self, _, column, text: _identifier_problem("bids", column, {column: text})
+            RowChecks, "_checked", lambda self, _, column, text: _identifier_problem("bids", column, {column: text})
         )
         slow = _events(path)
     assert fast == slow
