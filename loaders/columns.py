@@ -22,8 +22,8 @@ _AMOUNT = "[0-9]+(?:\\.[0-9]+)?"  # what normalize._MONEY reads as a plain amoun
 _ISO = "[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2})?"  # normalize.parse_datetime's quick case
 
 
-def _others(cell: str) -> re.Pattern[str]:
-    """The filled lines of a column joined by line breaks that are not such a cell."""
+def others(cell: str) -> re.Pattern[str]:
+    """Finds the filled lines of a column joined by line breaks that are not such a cell."""
     return re.compile(f"^(?!(?:{cell})$).+$", re.MULTILINE)
 
 
@@ -59,9 +59,9 @@ def _dates(values: list[str], others: set[str], *, date_only: bool) -> list[obje
 
 
 _FAST: dict[str, tuple[re.Pattern[str], Callable[[list[str], set[str]], list[object]]]] = {
-    "money": (_others(_AMOUNT), _amounts),
-    "date": (_others(_ISO), lambda values, others: _dates(values, others, date_only=True)),
-    "datetime": (_others(_ISO), lambda values, others: _dates(values, others, date_only=False)),
+    "money": (others(_AMOUNT), _amounts),
+    "date": (others(_ISO), lambda values, others: _dates(values, others, date_only=True)),
+    "datetime": (others(_ISO), lambda values, others: _dates(values, others, date_only=False)),
 }
 
 

@@ -33,7 +33,7 @@ _MAC_SEPARATORS = re.compile(r"[-:.\s]")
 _MAC = re.compile(r"[0-9A-F]{12}")
 _ACCOUNT_SEPARATORS = re.compile(r"[\s-]")
 _NON_DIGITS = re.compile(r"\D")
-_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
+IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
 _MASKED_ID = re.compile(r"^[0-9]{6}[0-9*]{8,11}[0-9Xx*]$")
 _TRUE = {"是", "y", "yes", "true", "1", "t", "中标", "有效", "√"}
 _FALSE = {"否", "n", "no", "false", "0", "f", "未中标", "无效", "×"}
@@ -268,7 +268,7 @@ def mac(value: str) -> str:
 
 
 def ip(value: str) -> str:
-    if _IPV4.fullmatch(value):  # already canonical (no leading zeros): what ipaddress would return
+    if IPV4.fullmatch(value):  # already canonical (no leading zeros): what ipaddress would return
         return value
     try:
         return str(ipaddress.ip_address(value.strip()))

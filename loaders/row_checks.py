@@ -5,10 +5,11 @@ by column, giving each row its errors in the order row by row would."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import repeat
 
 from bidgraph.errors import DataError
-from bidgraph.loaders import identity
+from bidgraph.loaders import columns, identity, normalize
 
 # Columns that become shared-identifier nodes: checked here so the write pass cannot fail.
 IDENTIFIERS = {"phone": "Phone", "email": "Email", "upload_ip": "IP", "deposit_account": "BankAccount"}
@@ -21,19 +22,32 @@ ONE_OF = {
 }
 
 
+# texts of these shapes surely pass their column's check (identity.device_key/identifier:
+# a serial is never refused); other texts go through the check itself
+_SURE = {
+    "mac": "(?:[0-9A-Fa-f]{2}[-:]?){5}[0-9A-Fa-f]{2}",
+    **dict.fromkeys(("cpu", "disk", "dongle", "file_id", "machine_code"), ".*"),
+    "Phone": "[0-9]{7,}|[0-9]{3,4}-[0-9]{7,8}",
+    "Email": "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+",
+    "IP": normalize.IPV4.pattern,
+    "BankAccount": "[0-9]+",
+}
+
+
 class RowChecks:
     """The row checks of one source's rows (its columns, as mapped)."""
 
-    def __init__(self, table: str, file: str, columns: list[str], cached: int) -> None:
+    def __init__(self, table: str, file: str, names: list[str], cached: int) -> None:
         self.table = table
         self.file = file
         self.cached = cached  # distinct texts remembered per column
         checked = {*identity.DEVICE_COLUMNS, *IDENTIFIERS, "value"}
-        self.identifier_columns = [c for c in columns if c in checked]
+        self.identifier_columns = [c for c in names if c in checked]
         # identifier columns whose check needs only the cell itself: text -> reason ('' if fine)
         self.checked: dict[str, dict[object, str]] = {
             c: {} for c in self.identifier_columns if c in identity.DEVICE_COLUMNS or c in IDENTIFIERS
         }
+        self.unsure = {c: columns.others(_SURE[identity.DEVICE_COLUMNS.get(c) or IDENTIFIERS[c]]) for c in self.checked}
 
     def check(
         self, rows: list[tuple[int, list[object]]], records: list[dict[str, object]], errors: list[list[DataError]]
@@ -45,7 +59,8 @@ class RowChecks:
             checked = self.checked.get(column)
             if checked is not None:  # identifier columns are text: never None when present
                 texts = {*map(dict.get, records, repeat(column))} - {None}
-                bad = {text: reason for text in texts if (reason := self._checked(checked, column, text))}
+                unsure = self._unsure(column, texts)
+                bad = {text: reason for text in unsure if (reason := self._checked(checked, column, text))}
                 if not bad:
                     continue
             for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
@@ -63,6 +78,15 @@ class RowChecks:
             for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
                 if not any(record.get(c) for c in group):
                     row_errors.append(DataError(wanted, file=self.file, row=number))
+
+    def _unsure(self, column: str, texts: set[object]) -> Iterable[object]:
+        """The texts whose check may fail: all but those of the column's usual shape, told
+        apart by one regex over the texts joined by line breaks."""
+        try:
+            joined = "\n".join(texts)  # type: ignore[arg-type]
+        except TypeError:
+            return texts
+        return self.unsure[column].findall(joined) if joined.count("\n") == len(texts) - 1 else texts
 
     def _checked(self, checked: dict[str, str], column: str, text: str) -> str:
         reason = checked.get(text)

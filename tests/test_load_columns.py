@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ from stdnum.cn import ric, uscc
 from bidgraph.loaders import converting
 from bidgraph.loaders.checks import Duplicates
 from bidgraph.loaders.convert import RowConverter
+from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source
-from bidgraph.loaders.row_checks import RowChecks, _identifier_problem
+from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, RowChecks, _identifier_problem
 
 DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
          "1949-12-31", "2051-01-01", "２０２４-０１-０２", " 2024-01-02 ", "\u30002024-01-02", "2024-01-02T09:30:00",
@@ -107,6 +109,7 @@ def test_columns_at_once_equal_cell_by_cell(tmp_path: Path, monkeypatch: pytest.
         m.setattr(RowConverter, "_at_once", lambda *a: False)
         m.setattr("bidgraph.loaders.columns.parsed", lambda *a: None)
         m.setattr(RowConverter, "_outcome", lambda self, cache, *a: self._worked_out(*a))
+        m.setattr(RowChecks, "_unsure", lambda self, column, texts: texts)
         m.setattr(
             RowChecks, "_checked", lambda self, _, column, text: _identifier_problem("bids", column, {column: text})
         )
@@ -141,3 +144,19 @@ def test_duplicate_digest_equal_exactly_when_sorted_values_repr_equal() -> None:
     for one, other, same in pairs:
         assert (duplicates._digest(one) == duplicates._digest(other)) is same
         assert (repr(sorted(one.items())) == repr(sorted(other.items()))) is same
+
+
+def test_identifier_texts_taken_as_sure_pass_their_check() -> None:
+    """A text of a column's usual shape (row_checks._SURE) is never checked: each must pass."""
+    candidates = ["AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff", "AABBCCDDEEFF", "AA-BB-CC-DD-EE-F", "0123456789ab",
+                  "1.2.3.4", "255.255.255.255", "01.2.3.4", "256.1.1.1", "13800138000", "0371-66881234", "123456",
+                  "8613800138000", "008613800138000", "a@b.c", "a.b-c+d@x-y.example.com", "a@b", "@b.c",
+                  "6222000011112222", "1", "x" * 40, "ＡＢ", "１２３４５６７", "0"]  # fmt: skip
+    columns = {**DEVICE_COLUMNS, **IDENTIFIERS}
+    taken = 0
+    for column, kind in columns.items():
+        for text in candidates:
+            if re.fullmatch(_SURE[kind], text):
+                assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
+                taken += 1
+    assert taken > 20
