@@ -7,6 +7,7 @@ memory; graph look-ups are batched."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from bidgraph.errors import DataError
@@ -35,6 +36,11 @@ REFERENCES = {
     ("evaluations", "tender_code"): ("Tender", KEY),
     ("evaluations", "expert_no"): ("Expert", "expert_no"),
 }
+# table -> its reference columns and their labels (only evaluations rows have expert_name)
+_REFERRING = {
+    table: [(column, label) for (t, column), (label, _) in REFERENCES.items() if t == table]
+    for table in {t for t, _ in REFERENCES}
+}
 REF_ZH = {"Tender": "标段编号", "Expert": "专家编号"}
 PENDING_LIMIT = 5_000
 DIGEST_MASK = (1 << 48) - 1
@@ -48,16 +54,17 @@ class Duplicates:
     def __init__(self) -> None:
         self.seen: dict[str, dict[int, int]] = {}
         self.files: dict[str, int] = {}
+        self.orders: dict[tuple[str, ...], tuple[tuple[str, ...], itemgetter[Any]]] = {}
 
     def check(self, table: str, record: dict[str, Any], file: str, row: int) -> DataError | None:
         key_of = KEYS.get(table)
         key = key_of(record) if key_of else None
         if key is None or record.get("document"):  # several notices state one tender/bid: the writes merge
             return None
-        values = dict(record)
-        if table in ("companies", "tenderers", "agencies") and values.get("name"):
-            values["name"] = normalize.company_name(str(values["name"]))  # one company written two ways
-        digest = hash(repr(sorted(values.items()))) & DIGEST_MASK  # keys are unique: values never compared
+        values = record
+        if table in ("companies", "tenderers", "agencies") and record.get("name"):
+            values = dict(record, name=normalize.company_name(str(record["name"])))  # one company written two ways
+        digest = self._digest(values)
         number = self.files.setdefault(file, len(self.files))
         packed = digest << 48 | number << 32 | row
         first = self.seen.setdefault(table, {}).setdefault(hash(key), packed)
@@ -67,6 +74,17 @@ class Duplicates:
         return DataError(
             f"重复记录且取值不同（与 {first_file} 第 {first_row} 行键相同：{key}）", file=file, row=row, value=key
         )
+
+    def _digest(self, values: dict[str, Any]) -> int:
+        """A hash of the record's values by column name, whatever the columns' order: equal
+        exactly when ``repr(sorted(values.items()))`` is (keys are unique: values never
+        compared). The sorted order is worked out once per set of columns."""
+        keys = tuple(values)
+        order = self.orders.get(keys)
+        if order is None:
+            names = tuple(sorted(keys))
+            order = self.orders[keys] = (names, itemgetter(*names))
+        return hash((order[0], repr(order[1](values)))) & DIGEST_MASK
 
 
 class References:
@@ -85,12 +103,12 @@ class References:
             self.resolver.known["Expert"].add(record["expert_no"])
 
     def check(self, table: str, record: dict[str, Any], file: str, row: int) -> list[DataError]:
-        for (ref_table, column), (label, _) in REFERENCES.items():
+        for column, label in _REFERRING.get(table, ()):
             value = record.get(column)
             if column == "expert_no" and record.get("expert_name"):
                 self.resolver.known[label].add(value)  # the row itself names the expert
                 continue
-            if ref_table == table and value and value not in self.resolver.known[label]:
+            if value and value not in self.resolver.known[label]:
                 self.pending.append((label, str(value), file, row, column))
         return self.flush() if len(self.pending) >= PENDING_LIMIT else []
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from bidgraph.errors import DataError
-from bidgraph.loaders import identity, normalize
+from bidgraph.loaders import columns, normalize
+from bidgraph.loaders.row_checks import RowChecks
 from bidgraph.loaders.tables import Table, header_key
 
 # Chinese words accepted for the English choice values of tables.yaml.
@@ -44,17 +46,6 @@ CHOICE_ALIASES = {
     "银行账户": "BankAccount",
 }
 
-# Columns that become shared-identifier nodes: checked here so the write pass cannot fail.
-IDENTIFIERS = {"phone": "Phone", "email": "Email", "upload_ip": "IP", "deposit_account": "BankAccount"}
-
-# Row rules beyond single columns: at least one column of each group must be filled.
-ONE_OF = {
-    "roles": (("company_uscc", "company_name"), ("person_id_number", "person_name", "holder_uscc", "holder_name")),
-    "contacts": (("owner_uscc", "owner_id_number", "owner_name"),),
-    "penalties": (("subject_uscc", "subject_id_number", "subject_name"),),
-}
-
-
 # C0 controls except tab/newline/CR, DEL, bidi overrides/isolates (U+202E shows a name
 # reversed): refused, since a stripped copy would differ from what the source shows.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -63,6 +54,7 @@ _SUSPECT = re.compile(_CONTROL.pattern[:-1] + "\udc80-\udcff]")  # either of the
 _LEADING = re.compile("^[=+\\-@]", re.MULTILINE)  # a cell (or a line of one) that may be a formula
 USUAL_YEARS = (1950, 2050)  # dates outside load with a warning; outside normalize.YEARS they are refused
 WARNINGS_SHOWN = 20  # per file; the rest are counted
+CACHED_CELLS = 1 << 15  # distinct texts remembered per column (then forgotten: bounded memory)
 
 
 @dataclass(frozen=True)
@@ -72,6 +64,11 @@ class _Problem:
 
     def at(self, file: str, row: int, column: str) -> DataError:
         return DataError(self.reason, file=file, row=row, column=column, value=self.value)
+
+
+# what a cell puts into its record (in order), its problem, its odd-value reason, and the
+# keys it puts in when it has neither (None otherwise: cells that cannot go at once)
+_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str, tuple[str, ...] | None]
 
 
 class RowConverter:
@@ -99,8 +96,8 @@ class RowConverter:
         self.cells = [
             (c, p, columns[c].required, columns[c].type, columns[c].choices) for c, p in self.positions.items()
         ]
-        checked = {*identity.DEVICE_COLUMNS, *IDENTIFIERS, "value"}
-        self.identifier_columns = [c for c in self.positions if c in checked]
+        self.caches: list[dict[str, _Outcome]] = [{} for _ in self.cells]
+        self.row_checks = RowChecks(table.name, file, list(self.positions), CACHED_CELLS)
         for column in table.required:
             if column not in self.positions:
                 spec = table.columns[column]
@@ -113,33 +110,124 @@ class RowConverter:
         """(record, errors) of each (row number, cells) of a chunk, exactly as row by row,
         but column by column: a column whose cells need no check (no control or undecodable
         character, no formula-like or over-long cell — one regex over the whole column) is
-        taken as it is."""
+        taken as it is; a column of plain amounts or ISO dates is parsed in one go
+        (``columns.py``); other cells go through the per-cell rules, once per distinct text."""
         records: list[dict[str, object]] = [{} for _ in rows]
         errors: list[list[DataError]] = [[] for _ in rows]
         odd: list[tuple[int, int, str, str]] = []  # (row index, column index, value, reason)
+        transposed = list(zip_longest(*(cells for _, cells in rows), fillvalue=""))  # a missing cell is blank
+        blank = ("",) * len(rows)
         for index, (column, position, required, kind, choices) in enumerate(self.cells):
-            raws = [cells[position] if position < len(cells) else None for _, cells in rows]
-            values = [r.strip() if type(r) is str and "\u3000" not in r else normalize.text(r) for r in raws]
-            joined = "\n".join(values)
-            plain = not _SUSPECT.search(joined) and max(map(len, values), default=0) <= normalize.MAX_CELL
-            if plain and kind == "str" and not choices and not _LEADING.search(joined):
+            values, joined, exact = columns.stripped(transposed[position] if position < len(transposed) else blank)
+            if required and "" in values:
                 for j, value in enumerate(values):
-                    if value:
-                        records[j][column] = value
-                    elif required:
+                    if not value:
                         errors[j].append(DataError("必填列为空", file=self.file, row=rows[j][0], column=column))
+            plain = not _SUSPECT.search(joined) and (
+                len(joined) <= normalize.MAX_CELL or max(map(len, values)) <= normalize.MAX_CELL
+            )
+            if plain and kind == "str" and not choices and not _LEADING.search(joined):
+                columns.fill(records, column, values, values)
                 continue
-            for j, (raw, value) in enumerate(zip(raws, values, strict=True)):
-                problem = self._cell(records[j], column, required, kind, choices, raw, value, plain)
-                if problem:
-                    errors[j].append(problem.at(self.file, rows[j][0], column))
-                elif value and (reason := self._odd(kind, records[j].get(column))):
-                    odd.append((j, index, value, reason))
+            fast = columns.parsed(kind, values, joined) if plain and exact and not choices else None
+            if not self._at_once(records, index, values, fast, exact, plain):
+                raws = transposed[position] if position < len(transposed) else blank
+                self._one_by_one(rows, records, errors, odd, index, raws, values, fast, plain)
         for j, index, value, reason in sorted(odd, key=lambda o: o[:2]):  # in row order, as shown
             self._warn(rows[j][0], self.cells[index][0], value, reason)
-        for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
-            self._row_checks(number, record, row_errors)
+        self.row_checks.check(rows, records, errors)
         return list(zip(records, errors, strict=True))
+
+    def _at_once(
+        self,
+        records: list[dict[str, object]],
+        index: int,
+        values: list[str],
+        fast: list[object] | None,
+        exact: bool,
+        plain: bool,
+    ) -> bool:
+        """Fills a typed column in one go when none of its cells has a problem or an odd value
+        (the usual chunk): from the fast path's values, or — text cells — from the outcome of
+        each distinct text. False (nothing filled) when the cells must go one by one."""
+        column, _, _, kind, choices = self.cells[index]
+        if fast is not None:
+            present = [p for p in fast if p is not None]
+            if columns.SLOW in present:
+                return False
+            if present and (self._odd(kind, min(present)) or self._odd(kind, max(present))):
+                return False  # _odd of these kinds is a range check: the extremes tell
+            columns.fill(records, column, values, fast)
+            return True
+        if not exact or kind == "list":  # a list would be shared by records
+            return False
+        outcomes = {t: self._outcome(self.caches[index], column, kind, choices, t, t, plain) for t in {*values} - {""}}
+        shapes = {outcome[3] for outcome in outcomes.values()}
+        if len(shapes) > 1 or None in shapes:
+            return False
+        for k, key in enumerate(shapes.pop() if shapes else ()):  # id_number: number, then masked
+            by_text = {text: outcome[0][k][1] for text, outcome in outcomes.items()}
+            columns.fill(records, key, values, map(by_text.get, values))
+        return True
+
+    def _one_by_one(
+        self,
+        rows: list[tuple[int, list[object]]],
+        records: list[dict[str, object]],
+        errors: list[list[DataError]],
+        odd: list[tuple[int, int, str, str]],
+        index: int,
+        raws: tuple[object, ...],
+        values: list[str],
+        fast: list[object] | None,
+        plain: bool,
+    ) -> None:
+        column, _, _, kind, choices = self.cells[index]
+        cache = self.caches[index] if kind != "list" else None  # a list would be shared by records
+        for j, (raw, value) in enumerate(zip(raws, values, strict=True)):
+            if not value:
+                continue
+            parsed = fast[j] if fast else columns.SLOW
+            if parsed is columns.SLOW:
+                pairs, problem, reason, _ = self._outcome(cache, column, kind, choices, raw, value, plain)
+                records[j].update(pairs)
+                if problem:
+                    errors[j].append(problem.at(self.file, rows[j][0], column))
+                    continue
+            else:
+                records[j][column] = parsed
+                reason = self._odd(kind, parsed)
+            if reason:
+                odd.append((j, index, value, reason))
+
+    def _outcome(
+        self,
+        cache: dict[str, _Outcome] | None,
+        column: str,
+        kind: str,
+        choices: tuple[str, ...],
+        raw: object,
+        value: str,
+        plain: bool,
+    ) -> _Outcome:
+        """What a filled cell puts into its record, its problem, and its odd-value reason;
+        the same text gives the same outcome, so each distinct text is worked out once."""
+        if cache is None or type(raw) is not str:
+            return self._worked_out(column, kind, choices, raw, value, plain)
+        outcome = cache.get(raw)
+        if outcome is None:
+            if len(cache) >= CACHED_CELLS:
+                cache.clear()
+            outcome = cache[raw] = self._worked_out(column, kind, choices, raw, value, plain)
+        return outcome
+
+    def _worked_out(
+        self, column: str, kind: str, choices: tuple[str, ...], raw: object, value: str, plain: bool
+    ) -> _Outcome:
+        record: dict[str, object] = {}  # what _cell put in before a problem stays (a choice)
+        problem = self._cell(record, column, False, kind, choices, raw, value, plain)
+        reason = "" if problem else self._odd(kind, record.get(column))
+        return tuple(record.items()), problem, reason, None if problem or reason else tuple(record)
 
     def _cell(
         self,
@@ -169,17 +257,6 @@ class RowConverter:
         except ValueError as e:
             return _Problem(str(e), value)
         return None
-
-    def _row_checks(self, number: int, record: dict[str, object], errors: list[DataError]) -> None:
-        for column in self.identifier_columns:
-            if column in record:
-                try:
-                    _check_identifier(self.table.name, column, record)
-                except ValueError as e:
-                    errors.append(DataError(str(e), file=self.file, row=number, column=column, value=record[column]))
-        for group in ONE_OF.get(self.table.name, ()):
-            if not any(record.get(c) for c in group):
-                errors.append(DataError(f"以下列至少填写一项：{'、'.join(group)}", file=self.file, row=number))
 
     def _odd(self, kind: str, parsed: object) -> str:
         if kind in ("date", "datetime") and isinstance(parsed, str):
@@ -251,25 +328,6 @@ def _put(record: dict[str, object], column: str, kind: str, choices: tuple[str, 
         if chosen not in choices:
             raise ValueError(f"取值应为：{'、'.join(choices)}")
         record[column] = chosen
-
-
-def _check_identifier(table: str, column: str, record: dict[str, object]) -> None:
-    value = str(record[column])
-    if column in identity.DEVICE_COLUMNS:
-        identity.device_key(identity.DEVICE_COLUMNS[column], value)
-    elif column in IDENTIFIERS:
-        identity.identifier(IDENTIFIERS[column], value)
-    elif table == "contacts" and column == "value" and record.get("kind"):
-        identity.identifier(identity.IDENTIFIER_LABELS[str(record["kind"])], value)
-    elif table == "allowlist" and column == "value" and record.get("label"):
-        label = str(record["label"])
-        if label == "Device":
-            kind, _, serial = value.partition(":")
-            if kind not in identity.DEVICE_COLUMNS.values() or not serial:
-                raise ValueError("设备标识应写成 种类:值（如 mac:AA-BB-CC-DD-EE-FF、dongle:123456）")
-            identity.device_key(kind, serial)
-        else:
-            identity.identifier(label, value)
 
 
 _PARSERS = {

@@ -12,6 +12,7 @@ either ``("skipped", rows)`` (a file refused for its header: rows counted only) 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from bidgraph.errors import DataError
@@ -52,14 +53,21 @@ def _source(source: Source, mapping: Mapping) -> Iterator[Event]:
     shape, width, csv = fitted.row, len(header), source.kind == "csv"
     for chunk in _chunked(rows):
         shaped = [(row, shape(cells)) for row, cells in chunk] if shape else chunk
-        out = []
-        for (row, cells), (record, errors) in zip(chunk, converter.convert(shaped), strict=True):
-            problem = shape_problem(width, cells) if csv else ""
-            if problem:
-                errors.append(DataError(problem, file=source.label, row=row))
-            out.append((row, record, errors))
+        converted = converter.convert(shaped)
+        out = [(row, record, errors) for (row, _), (record, errors) in zip(chunk, converted, strict=True)]
+        for j, problem in _shape_problems(chunk, width).items() if csv else ():
+            out[j][2].append(DataError(problem, file=source.label, row=out[j][0]))
         yield ("rows", out)
     yield ("done", converter.warning_lines())
+
+
+def _shape_problems(chunk: list[tuple[int, list[object]]], width: int) -> dict[int, str]:
+    """The CSV rows of a chunk that do not fit the header (``read.shape_problem``), by index
+    in the chunk; the usual chunk (no long row, no line break in any cell) in one look."""
+    cells = [cells for _, cells in chunk]
+    if max(map(len, cells)) <= width and "\n" not in "".join(chain.from_iterable(cells)):  # type: ignore[arg-type]
+        return {}
+    return {j: problem for j, row in enumerate(cells) if (problem := shape_problem(width, row))}
 
 
 def _chunked(rows: Iterator[tuple[int, list[object]]]) -> Iterator[list[tuple[int, list[object]]]]:

@@ -157,7 +157,8 @@ def check(
             fail(error)
         if (source.label, row) not in plan.invalid:
             _learn(plan.resolver, references, source.table, record)
-            report.warnings.extend(renames.check(source.table, record, source.label, row))
+            if store is not None:  # renames are looked up in the graph
+                report.warnings.extend(renames.check(source.table, record, source.label, row))
         elif source.table in ("tenders", "experts"):
             label, key = ("Tender", "code") if source.table == "tenders" else ("Expert", "expert_no")
             plan.failed_keys[label].add(str(record.get(key)))
@@ -203,7 +204,8 @@ def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) ->
                     report.tables[source.table] = report.tables.get(source.table, 0) + 1
                     for error in errors:
                         fail(error)
-                    lacking.update(c for c in recommended if not record.get(c))
+                    if recommended:
+                        lacking.update(c for c in recommended if not record.get(c))
                     yield source, record, row
             elif kind == "skipped":
                 account.read = values[0]

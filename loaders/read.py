@@ -241,18 +241,13 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
 def _csv_body(path: Path, handle: io.TextIOBase, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[object]]]:
     number = 1
     with handle:
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except (UnicodeDecodeError, csv.Error) as e:
-                raise DataError(
-                    f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1
-                ) from None
-            number += 1
-            if any(c.strip() for c in cells):
-                yield number, list(cells)
+        try:
+            for cells in reader:
+                number += 1
+                if "".join(cells).strip():  # a row of blank cells is skipped
+                    yield number, cells
+        except (UnicodeDecodeError, csv.Error) as e:  # raised by the reader: ``number`` rows read
+            raise DataError(f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1) from None
 
 
 def _reason(error: Exception) -> str:

@@ -1,0 +1,96 @@
+"""Whole-column fast paths of the check pass. In a chunk's column, the cells of the common
+well-formed shape (plain decimal amounts, ISO dates) are told from the others by one
+regex over the joined column and parsed without the per-cell rules; any other cell, and
+any the fast path is not sure of (an impossible date, an amount over the limit), is
+marked ``SLOW`` and goes through those rules (``convert.py``), so records, errors and
+warnings are the same as cell by cell. Callers use these only on text cells that are
+already stripped and hold no control character, line break or formula lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import deque
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+
+from bidgraph.loaders import normalize
+
+SLOW = object()  # this cell goes through the per-cell rules
+
+_AMOUNT = "[0-9]+(?:\\.[0-9]+)?"  # what normalize._MONEY reads as a plain amount in 元
+_ISO = "[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2})?"  # normalize.parse_datetime's quick case
+
+
+def others(cell: str) -> re.Pattern[str]:
+    """Finds the filled lines of a column joined by line breaks that are not such a cell."""
+    return re.compile(f"^(?!(?:{cell})$).+$", re.MULTILINE)
+
+
+def _amounts(values: list[str], others: set[str]) -> list[object]:
+    out: list[object] = []
+    for value in values:
+        if not value:
+            out.append(None)
+        elif value in others:
+            out.append(SLOW)
+        else:
+            amount = float(value)
+            out.append(amount if amount <= normalize.MONEY_MAX else SLOW)  # over: the rules refuse it
+    return out
+
+
+def _dates(values: list[str], others: set[str], *, date_only: bool) -> list[object]:
+    out: list[object] = []
+    low, high = normalize.YEARS
+    for value in values:
+        if not value or value in others:
+            out.append(SLOW if value else None)
+            continue
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:  # 2024-02-30: the per-cell rules say why
+            out.append(SLOW)
+            continue
+        # a valid date of this shape is its own isoformat() (zero-padded, no fraction)
+        usable = low <= parsed.year <= high  # else refused by the per-cell rules
+        out.append((value[:10] if date_only else value) if usable else SLOW)
+    return out
+
+
+_FAST: dict[str, tuple[re.Pattern[str], Callable[[list[str], set[str]], list[object]]]] = {
+    "money": (others(_AMOUNT), _amounts),
+    "date": (others(_ISO), lambda values, others: _dates(values, others, date_only=True)),
+    "datetime": (others(_ISO), lambda values, others: _dates(values, others, date_only=False)),
+}
+
+
+def parsed(kind: str, values: list[str], joined: str) -> list[object] | None:
+    """Per cell of the column: the parsed value (what ``convert._put`` would store under the
+    column, nothing else), None for a blank cell, or ``SLOW`` for a cell of another shape;
+    None for a kind without a fast path (``joined`` = the cells joined by line breaks)."""
+    fast = _FAST.get(kind)
+    if fast is None or joined.count("\n") != len(values) - 1:  # a cell holds a line break
+        return None
+    return fast[1](values, set(fast[0].findall(joined)))
+
+
+def stripped(raws: tuple[object, ...]) -> tuple[list[str], str, bool]:
+    """A column's cells as stripped text (full-width spaces too), joined by line breaks,
+    and whether every cell was text stripped already (then a cell's text is its value)."""
+    try:
+        joined: str | None = "\n".join(raws)  # type: ignore[arg-type]
+    except TypeError:  # a spreadsheet's numbers, dates, empty cells
+        joined = None
+    if joined is not None and "\u3000" not in joined:
+        values = [*map(str.strip, raws)]  # type: ignore[arg-type]
+        text = "\n".join(values)
+        return values, text, text == joined
+    values = [r.strip() if type(r) is str and "\u3000" not in r else normalize.text(r) for r in raws]
+    return values, "\n".join(values), False
+
+
+def fill(records: list[dict[str, object]], column: str, values: list[str], parsed: Iterable[object]) -> None:
+    """``record[column] = parsed value`` for each filled cell, in one loop run by C (most
+    cells of a load go this way)."""
+    deque(map(dict.__setitem__, compress(records, values), repeat(column), compress(parsed, values)), maxlen=0)

@@ -1,0 +1,162 @@
+"""The check pass's column-at-once paths (loaders/columns.py, RowConverter._at_once, the
+per-text caches) give exactly what the per-cell rules give: the same records (keys in the
+same order, same types), errors (row, column, value, reason, in order) and warnings,
+on generated rows full of tricky cells."""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stdnum.cn import ric, uscc
+
+from bidgraph.loaders import converting
+from bidgraph.loaders.checks import Duplicates
+from bidgraph.loaders.convert import RowConverter
+from bidgraph.loaders.identity import DEVICE_COLUMNS
+from bidgraph.loaders.mapping import Mapping
+from bidgraph.loaders.read import Source
+from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, RowChecks, _identifier_problem
+
+DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
+         "1949-12-31", "2051-01-01", "２０２４-０１-０２", " 2024-01-02 ", "\u30002024-01-02", "2024-01-02T09:30:00",
+         "2024-01-02 09:30", "2024-01-02T25:00:00", "1905", "2024", "=1+2", "-5", "", "2024-01-02\x01", "abc",
+         "2101-01-01", "2024-01-02T09:30:00.5", "2024-01-02\n2024-01-03"]  # fmt: skip
+MONEY = ["1,234.56", "123.4万元", "￥1,000", "按收费标准的50%计取", "下浮率3%", "-5", "1e5", "１２３", "9" * 400,
+         "1000000000000000000", "0", "0.00", "", "=SUM(A1)", "12 万元", "９９.５", "12.", ".5", "300000000000",
+         " 77 ", "\u300088", "@A1|x"]  # fmt: skip
+CELLS = {
+    "price": MONEY,
+    "submitted": DATES,
+    "rank": ["1.0", "1.5", "x", "", "１", "-0", "2e0"],
+    "won": ["是", "否", "TRUE", "maybe", "", "中标", "Y "],
+    "bidder_name": ['=HYPERLINK("x")', "+cmd|' /C calc'!A0", "a\x07b", "\u202eabc", "x" * 10_001, "\u3000名\u3000", ""],
+    "pm_id_number": ["420521199007******", "110105194912310021", "１１０１０５１９４９１２３１００２１", "123", ""],
+    "upload_ip": ["01.2.3.4", "999.1.1.1", "::1", "abc", " 10.0.0.1", ""],
+    "mac": ["zz", "aa:bb:cc:dd:ee:ff", "AABBCCDDEEF", ""],
+    "deposit_account": ["12-34", "abc", "6222 0000 1111"],
+}
+
+
+def _uscc(i: int) -> str:
+    body = f"9141{i:06d}MA00000"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def _id_number(i: int) -> str:
+    body = f"4101011990{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _good(i: int, rnd: random.Random) -> dict[str, str]:
+    return {
+        "tender_code": f"T{i % 40:03d}",
+        "bidder_uscc": _uscc(i % 30),
+        "bidder_name": f"公司{i % 30}",
+        "price": f"{rnd.randint(1, 10**7)}.{rnd.randint(0, 99):02d}" if i % 9 else "",
+        "rank": str(1 + i % 5),
+        "won": "true" if i % 5 == 0 else "false",
+        "submitted": f"2023-0{1 + i % 9}-1{i % 10}T10:0{i % 10}:00",
+        "upload_ip": f"10.0.{i % 7}.{i % 200}",
+        "mac": f"AA-BB-CC-DD-EE-{i % 90 + 10}",
+        "deposit_account": f"62220000{i % 50}",
+        "pm_id_number": _id_number(i % 60),
+        "pm_name": f"人{i % 60}",
+    }
+
+
+def _bids(path: Path, rows: int, seed: int) -> Path:
+    """Chunks of clean rows (taken at once) between chunks with tricky cells."""
+    rnd = random.Random(seed)
+    header = list(_good(0, rnd))
+    with path.open("w", encoding="utf-8", newline="", errors="surrogateescape") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for i in range(rows):
+            row = _good(i, rnd)
+            if (i // 50) % 3 and rnd.random() < 0.4:  # every third chunk clean
+                column = rnd.choice(list(CELLS))
+                row[column] = rnd.choice(CELLS[column])
+            if i % 97 == 5:  # odd but loaded: warned (also in chunks otherwise clean)
+                row["submitted"], row["price"] = "1949-12-31T10:00:00", "9" * 13
+            writer.writerow(row.values())
+    return path
+
+
+def _events(path: Path) -> list[Any]:
+    """The conversion events, errors as plain tuples (comparable)."""
+    out: list[Any] = []
+    for kind, *values in converting.converted([Source(path, "bids", "csv")], Mapping()):
+        if kind == "rows":
+            values = [[(row, list(record.items()), [_error(e) for e in errors]) for row, record, errors in values[0]]]
+        out.append((kind, *[[_error(e) for e in v] if kind == "header" and not i else v for i, v in enumerate(values)]))
+    return out
+
+
+def _error(e: Any) -> tuple[Any, ...]:
+    return (e.file, e.row, e.column, e.reason, e.value)
+
+
+def test_columns_at_once_equal_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _bids(tmp_path / "bids.csv", 600, seed=3)
+    monkeypatch.setattr(converting, "CHUNK_ROWS", 50)
+    fast = _events(path)
+    with monkeypatch.context() as m:  # every cell through the per-cell rules, nothing remembered
+        m.setattr(RowConverter, "_at_once", lambda *a: False)
+        m.setattr("bidgraph.loaders.columns.parsed", lambda *a: None)
+        m.setattr(RowConverter, "_outcome", lambda self, cache, *a: self._worked_out(*a))
+        m.setattr(RowChecks, "_unsure", lambda self, column, texts: texts)
+        m.setattr(
+            RowChecks, "_checked", lambda self, _, column, text: _identifier_problem("bids", column, {column: text})
+        )
+        slow = _events(path)
+    assert fast == slow
+    rows = [r for event in fast if event[0] == "rows" for r in event[1]]
+    errors = [e for _, _, row_errors in rows for e in row_errors]
+    assert len(rows) == 600 and len(errors) > 50  # the tricky cells were there and refused
+    assert {e[3] for e in errors} >= {"日期不存在（月份或日期超出范围）", "应为整数", "金额不能为负数"}
+    done = next(event for event in fast if event[0] == "done")
+    assert any("日期不在常见范围" in line for line in done[1]) and any("金额超过" in line for line in done[1])
+
+
+def test_typed_values_kept_exactly(tmp_path: Path) -> None:
+    path = _bids(tmp_path / "bids.csv", 60, seed=4)
+    rows = [r for event in _events(path) if event[0] == "rows" for r in event[1]]
+    record = dict(rows[1][1])
+    assert type(record["price"]) is float and record["submitted"].startswith("2023-0")
+    assert record["won"] is False and record["rank"] == 2 and record["pm_id_number_masked"] is False
+
+
+def test_duplicate_digest_equal_exactly_when_sorted_values_repr_equal() -> None:
+    duplicates = Duplicates()
+    pairs = [
+        ({"a": 1, "b": "x"}, {"b": "x", "a": 1}, True),  # same values, other column order
+        ({"a": 0.0}, {"a": -0.0}, False),  # equal numbers, different text: a conflict as before
+        ({"a": 1}, {"a": 1.0}, False),
+        ({"a": ["p", "q"]}, {"a": ["p", "q"]}, True),
+        ({"a": None}, {"b": None}, False),
+        ({"a": "x', 'y"}, {"a": "x", "y": None}, False),
+    ]
+    for one, other, same in pairs:
+        assert (duplicates._digest(one) == duplicates._digest(other)) is same
+        assert (repr(sorted(one.items())) == repr(sorted(other.items()))) is same
+
+
+def test_identifier_texts_taken_as_sure_pass_their_check() -> None:
+    """A text of a column's usual shape (row_checks._SURE) is never checked: each must pass."""
+    candidates = ["AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff", "AABBCCDDEEFF", "AA-BB-CC-DD-EE-F", "0123456789ab",
+                  "1.2.3.4", "255.255.255.255", "01.2.3.4", "256.1.1.1", "13800138000", "0371-66881234", "123456",
+                  "8613800138000", "008613800138000", "a@b.c", "a.b-c+d@x-y.example.com", "a@b", "@b.c",
+                  "6222000011112222", "1", "x" * 40, "ＡＢ", "１２３４５６７", "0"]  # fmt: skip
+    columns = {**DEVICE_COLUMNS, **IDENTIFIERS}
+    taken = 0
+    for column, kind in columns.items():
+        for text in candidates:
+            if re.fullmatch(_SURE[kind], text):
+                assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
+                taken += 1
+    assert taken > 20
