@@ -200,8 +200,14 @@ def parse_float(value: object) -> float:
 
 
 @lru_cache(maxsize=200_000)
+def _compact_code(value: object) -> str:
+    """An identity code without spaces, upper case; full-width digits and letters (typed in
+    Chinese input modes) read as ASCII (NFKC): the same code, the same key."""
+    return unicodedata.normalize("NFKC", re.sub(r"\s", "", text(value))).upper()
+
+
 def parse_uscc(value: object) -> str:
-    code = re.sub(r"\s", "", text(value)).upper()
+    code = _compact_code(value)
     if len(code) != 18:
         raise ValueError("统一社会信用代码应为 18 位")
     if not uscc.is_valid(code):
@@ -213,19 +219,19 @@ def parse_uscc(value: object) -> str:
 def parse_id_number(value: object) -> tuple[str, bool]:
     """(ID number, masked?). A full number must pass the checksum; a masked one
     (420521199007******) is accepted as it is."""
-    number = re.sub(r"\s", "", text(value)).upper()
+    number = _compact_code(value)
     if "*" in number:
         if len(number) != 18 or not _MASKED_ID.match(number):
             raise ValueError("掩码身份证号格式错误（应为 18 位，如 420521199007******）")
         return number, True
-    if len(number) != 18 or not re.fullmatch(r"\d{17}[\dX]", number):
+    if len(number) != 18 or not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValueError("身份证号应为 18 位（末位可为 X）")
     # checksum and birth date only: stdnum's region table misses some real codes
     if ric.calc_check_digit(number) != number[-1]:
         raise ValueError("身份证号校验位错误")
-    try:  # ASCII digits need no stdnum clean-up (a per-character map: most of the cost)
-        born = _birth_date(number) if number.isascii() else ric.get_birth_date(number)
-    except Exception:
+    try:
+        born = _birth_date(number)
+    except ValueError:
         raise ValueError("身份证号中的出生日期不存在") from None
     if born > dt.date.today():  # impossible, unlike an odd but real date
         raise ValueError(f"身份证号中的出生日期在未来（{born.isoformat()}）")

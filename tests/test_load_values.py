@@ -61,6 +61,10 @@ def test_identity_numbers() -> None:
     assert normalize.parse_uscc(" 91410100ma3x000008 ") == "91410100MA3X000008"
     assert normalize.parse_id_number("410521199007010014") == ("410521199007010014", False)
     assert normalize.parse_id_number("420521199007******") == ("420521199007******", True)
+    # full-width digits, Ｘ and ＊ (Chinese input modes) are the same codes, never a crash later
+    assert normalize.parse_id_number("４１０５２１１９９００７０１００１４") == ("410521199007010014", False)
+    assert normalize.parse_id_number("４２０５２１１９９００７＊＊＊＊＊＊") == ("420521199007******", True)
+    assert normalize.parse_uscc("９１４１０１００ＭＡ３Ｘ０００００８") == "91410100MA3X000008"
     for bad in ("91410100MA3X000001", "9141010"):
         with pytest.raises(ValueError):
             normalize.parse_uscc(bad)
