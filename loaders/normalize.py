@@ -200,10 +200,15 @@ def parse_float(value: object) -> float:
 
 
 @lru_cache(maxsize=200_000)
+def half_width(value: str) -> str:
+    """Full-width digits, letters and signs (typed in Chinese input modes) as ASCII (NFKC):
+    ``１３８００１３８０００`` is the same phone as ``13800138000``, the same key, the same link."""
+    return value if value.isascii() else unicodedata.normalize("NFKC", value)
+
+
 def _compact_code(value: object) -> str:
-    """An identity code without spaces, upper case; full-width digits and letters (typed in
-    Chinese input modes) read as ASCII (NFKC): the same code, the same key."""
-    return unicodedata.normalize("NFKC", re.sub(r"\s", "", text(value))).upper()
+    """An identity code without spaces, upper case, half-width."""
+    return half_width(re.sub(r"\s", "", text(value))).upper()
 
 
 def parse_uscc(value: object) -> str:
@@ -257,6 +262,7 @@ def company_name(name: str) -> str:
 def phone(value: str) -> str:
     """Digits only, without +86/0086; a landline keeps (or gets back) its trunk 0:
     ``+86 371 6688 1234`` and ``0371-66881234`` are the same number."""
+    value = half_width(value)
     digits = _NON_DIGITS.sub("", value)
     international = re.match(r"^(0086|86)(\d{10,11})$", digits)
     if international and (value.strip().startswith(("+", "00")) or len(digits) == 13):
@@ -267,13 +273,14 @@ def phone(value: str) -> str:
 
 
 def mac(value: str) -> str:
-    raw = _MAC_SEPARATORS.sub("", value).upper()
+    raw = _MAC_SEPARATORS.sub("", half_width(value)).upper()
     if not _MAC.fullmatch(raw):
         raise ValueError("MAC 地址应为 12 位十六进制（如 AA-BB-CC-DD-EE-FF）")
     return raw
 
 
 def ip(value: str) -> str:
+    value = half_width(value)
     if IPV4.fullmatch(value):  # already canonical (no leading zeros): what ipaddress would return
         return value
     try:
@@ -283,7 +290,7 @@ def ip(value: str) -> str:
 
 
 def bank_account(value: str) -> str:
-    digits = _ACCOUNT_SEPARATORS.sub("", value)
+    digits = _ACCOUNT_SEPARATORS.sub("", half_width(value))
     if not digits.isdigit():
         raise ValueError("银行账号应只含数字")
     return digits
@@ -294,7 +301,7 @@ def address(value: str) -> str:
 
 
 def email(value: str) -> str:
-    value = value.strip().lower()
+    value = half_width(value).strip().lower()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise ValueError("不是有效的电子邮箱")
     return value
@@ -302,4 +309,4 @@ def email(value: str) -> str:
 
 def serial(value: str) -> str:
     """CPU/disk/dongle serials and file IDs: no spaces, upper case."""
-    return _SPACES.sub("", value).upper()
+    return _SPACES.sub("", half_width(value)).upper()

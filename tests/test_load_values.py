@@ -65,12 +65,27 @@ def test_identity_numbers() -> None:
     assert normalize.parse_id_number("４１０５２１１９９００７０１００１４") == ("410521199007010014", False)
     assert normalize.parse_id_number("４２０５２１１９９００７＊＊＊＊＊＊") == ("420521199007******", True)
     assert normalize.parse_uscc("９１４１０１００ＭＡ３Ｘ０００００８") == "91410100MA3X000008"
+
     for bad in ("91410100MA3X000001", "9141010"):
         with pytest.raises(ValueError):
             normalize.parse_uscc(bad)
     for bad in ("410521199007010015", "41052119900701001", "4205211990**01001X1"):
         with pytest.raises(ValueError):
             normalize.parse_id_number(bad)
+
+
+def test_full_width_identifiers_are_the_same_identifiers() -> None:
+    # a shared phone, account, IP or device typed full-width must link to its ASCII twin
+    for label, full, ascii_ in (
+        ("Phone", "１３８ ００１３ ８０００", "13800138000"),
+        ("Email", "ＺＨＡＮＧ＠ｅｘａｍｐｌｅ．ｃｏｍ", "zhang@example.com"),
+        ("IP", "１９２．１６８．１．１", "192.168.1.1"),
+        ("BankAccount", "６２２２ ０２１２ ３４５６", "622202123456"),
+    ):
+        assert identity.identifier(label, full) == identity.identifier(label, ascii_), label
+    mac = "ＡＡ－ＢＢ－ＣＣ－ＤＤ－ＥＥ－ＦＦ"
+    assert identity.device_key("mac", mac) == identity.device_key("mac", "aa:bb:cc:dd:ee:ff")
+    assert identity.device_key("disk", "ｗｄ－１２ ３") == identity.device_key("disk", "WD-123")
 
 
 def test_person_keys_and_confidence() -> None:
