@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bidgraph.loaders import identity
 from bidgraph.loaders.build import Builder, clean, clean_end, device_end, identifier_end
 from bidgraph.loaders.build_notices import mention
+from bidgraph.loaders.bulk_columns import EDGES, IDENTIFIERS
 from bidgraph.loaders.certificates import MASKED_ID, find_certificates, person_text
 from bidgraph.loaders.consortium import split_consortium
 
@@ -55,15 +56,20 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
     for position, member in enumerate(members):
         yield builder.edge(member, "MEMBER_OF", side, prov, {"lead": position == lead})
     # the rules below run once per distinct value (builder.once); ends come back clean
+    edges = []
     if record.get("upload_ip"):
-        yield builder.matched_edge(bid, "UPLOADED_FROM", builder.once(identifier_end, "IP", record["upload_ip"]), prov)
+        _, ip, shown = builder.once(identifier_end, "IP", record["upload_ip"])
+        edges.append((EDGES["IP"], ip, shown))
     for column, kind in identity.DEVICE_COLUMNS.items():
         if record.get(column):
-            yield builder.matched_edge(bid, "MADE_ON", builder.once(device_end, kind, record[column]), prov)
+            _, device, shown = builder.once(device_end, kind, record[column])
+            edges.append((EDGES["Device"], device, shown))
     if record.get("deposit_account"):
         _, account, shown = builder.once(identifier_end, "BankAccount", record["deposit_account"])
         init = {**shown, "bank": record.get("deposit_bank"), "holder": record["bidder_name"]}
-        yield builder.matched_edge(bid, "DEPOSIT_FROM", ("BankAccount", account, clean(init)), prov)
+        edges.append((EDGES["BankAccount"], account, clean(init)))
+    if edges:
+        yield IDENTIFIERS, (key, prov, edges)
     get = record.get
     pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"))
     manager, certificates = builder.once(project_manager, builder, *pm, side[1])
