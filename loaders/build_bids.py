@@ -72,11 +72,11 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
         yield IDENTIFIERS, (key, prov, edges)
     get = record.get
     pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"))
-    manager, certificates = builder.once(project_manager, builder, *pm, side[1])
+    manager, holds = builder.once(_manager, builder, *pm, side[1])
     if manager:
         yield builder.matched_edge(bid, "PROJECT_MANAGER", manager, prov)
-        for kind, number, props in certificates:
-            yield builder.edge(manager, "HOLDS", ("Certificate", f"{kind}:{number}", props), prov)
+        for statement, a, b, a_new, b_new in holds:
+            yield statement, [a, b, prov, a_new, b_new]
     masked = bool(record.get("agent_id_number_masked"))
     agent = builder.once(_agent, record.get("agent_id_number"), masked, record.get("agent_name"), side[1])
     if agent:
@@ -113,6 +113,17 @@ def project_manager(
     person = ("Person", key, clean(identity.person_props(number, is_masked, name, confidence)))
     props = [(c.kind, c.number, {"kind": c.kind, "number": c.number, "level": c.level}) for c in held]
     return person, props
+
+
+def _manager(builder: Builder, *pm: Any) -> tuple[End | None, list[tuple[Any, ...]]]:
+    """The project manager and their HOLDS facts without the per-row provenance (the
+    same as ``builder.edge(manager, "HOLDS", certificate, prov)`` once ``prov`` is put in)."""
+    manager, certificates = project_manager(builder, *pm)
+    holds = []
+    for kind, number, props in certificates if manager else ():
+        statement, row = builder.edge(manager, "HOLDS", ("Certificate", f"{kind}:{number}", props), {})
+        holds.append((statement, row[0], row[1], row[3], row[4]))
+    return manager, holds
 
 
 def _agent(number: str | None, masked: bool, name: str | None, bidder_key: str) -> End | None:
