@@ -41,18 +41,22 @@ def bidder(builder: Builder, record: dict[str, Any]) -> tuple[End, list[End], in
 
 def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
     side, members, lead = bidder(builder, record)
-    tender_code = record["tender_code"]
+    tender_code, uscc = record["tender_code"], record.get("bidder_uscc")
     key = identity.bid_key(tender_code, side[1])
     props = {k: record.get(k) for k in BID_PROPS}
     props["price_text"] = record.get("price_text")
     props.update(tender_code=tender_code, bidder_key=side[1])
     if not members:
-        props.update(builder.once(builder.resolver.match, record.get("bidder_uscc"), record["bidder_name"]))
+        props.update(builder.once(builder.resolver.match, uscc, record["bidder_name"]))
     yield ("bid",), {"key": key, "tender": tender_code, "props": {**clean(props), **prov}, "prov": prov}
     bid = ("Bid", key, {})
     if record.get("won") and record.get("price") is not None:
         yield ("win",), {"key": tender_code, "price": record["price"]}
-    yield builder.edge(side, "SUBMITTED", bid, prov)
+    if members:
+        yield builder.edge(side, "SUBMITTED", bid, prov)
+    else:  # the same fact, its bidder's part built once per bidder
+        statement, bidder_key, bidder_new = builder.once(_submitting, builder, uscc, record["bidder_name"])
+        yield statement, [bidder_key, key, prov, bidder_new, None]
     for position, member in enumerate(members):
         yield builder.edge(member, "MEMBER_OF", side, prov, {"lead": position == lead})
     # the rules below run once per distinct value (builder.once); ends come back clean
@@ -113,6 +117,13 @@ def project_manager(
     person = ("Person", key, clean(identity.person_props(number, is_masked, name, confidence)))
     props = [(c.kind, c.number, {"kind": c.kind, "number": c.number, "level": c.level}) for c in held]
     return person, props
+
+
+def _submitting(builder: Builder, uscc: str | None, name: str) -> tuple[Any, ...]:
+    """(statement, bidder key, its properties if new) of a company's SUBMITTED fact, as
+    ``builder.edge(bidder, "SUBMITTED", bid, prov)`` makes it."""
+    statement, row = builder.edge(builder.once(builder.org, uscc, name), "SUBMITTED", ("Bid", "", {}), {})
+    return statement, row[0], row[3]
 
 
 def _manager(builder: Builder, *pm: Any) -> tuple[End | None, list[tuple[Any, ...]]]:

@@ -46,19 +46,12 @@ Columns = tuple[Sequence[Any], ...]  # batch, bid key, identifier key, row numbe
 
 class Collected:
     """The identifier edges of the file being written, in the order the Writer counted
-    them, one (batch, bid key, identifier key, row number, properties if new) tuple per
-    fact; ``take`` turns them into columns per statement."""
+    them (``Writer._identifiers`` appends them), one (batch, bid key, identifier key, row
+    number, properties if new) tuple per fact; ``take`` turns them into columns per statement."""
 
     def __init__(self) -> None:
         self.facts: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
         self.size = 0
-
-    def add(self, statement: tuple[Any, ...], fact: tuple[Any, ...]) -> None:
-        found = self.facts.get(statement)
-        if found is None:
-            found = self.facts[statement] = []
-        found.append(fact)
-        self.size += 1
 
     @property
     def full(self) -> bool:

@@ -195,12 +195,13 @@ class Writer:
             for statement, key, init in edges:
                 self.add(statement, [bid, key, prov, None, init])
             return
-        row, counts = prov.get("row"), self.counts
+        row, counts, facts = prov.get("row"), self.counts, collected.facts
         for statement, key, init in edges:
-            collected.add(statement, (self.flushes, bid, key, row, init))
+            facts.setdefault(statement, []).append((self.flushes, bid, key, row, init))
             count = counts[statement] = counts.get(statement, 0) + 1
             if count >= self.batch_size:
                 self.flush()
+        collected.size += len(edges)
         if collected.full:
             self.sender.send_columns(collected.take(), self.prov)
 
