@@ -67,7 +67,7 @@ class Builder:
         return found
 
     def facts(self, table: str, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-        yield from getattr(self, "_" + table)(record, prov)
+        return getattr(self, "_" + table)(record, prov)  # the table's generator itself: one frame per fact
 
     # -- helpers -------------------------------------------------------------------------
     @staticmethod
@@ -146,13 +146,13 @@ class Builder:
         return build
 
     def _companies(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-        yield from self._organisation("companies")(record, prov)
+        return self._organisation("companies")(record, prov)
 
     def _tenderers(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-        yield from self._organisation("tenderers")(record, prov)
+        return self._organisation("tenderers")(record, prov)
 
     def _agencies(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
-        yield from self._organisation("agencies")(record, prov)
+        return self._organisation("agencies")(record, prov)
 
     def _departments(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         yield self.node(
@@ -329,17 +329,17 @@ class Builder:
     def _bids(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         from bidgraph.loaders.build_bids import bid_facts
 
-        yield from bid_facts(self, record, prov)
+        return bid_facts(self, record, prov)
 
     def _documents(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         from bidgraph.loaders.build_notices import document_facts
 
-        yield from document_facts(self, record, prov)
+        return document_facts(self, record, prov)
 
     def _bid_staff(self, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
         from bidgraph.loaders.build_notices import staff_facts
 
-        yield from staff_facts(self, record, prov)
+        return staff_facts(self, record, prov)
 
 
 _NOT_EVERYWHERE = ("Tenderer", "Agency")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bidgraph.loaders import identity
 from bidgraph.loaders.build import Builder, clean, clean_end, device_end, identifier_end
 from bidgraph.loaders.build_notices import mention
+from bidgraph.loaders.bulk_columns import EDGES, IDENTIFIERS
 from bidgraph.loaders.certificates import MASKED_ID, find_certificates, person_text
 from bidgraph.loaders.consortium import split_consortium
 
@@ -40,37 +41,46 @@ def bidder(builder: Builder, record: dict[str, Any]) -> tuple[End, list[End], in
 
 def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
     side, members, lead = bidder(builder, record)
-    tender_code = record["tender_code"]
+    tender_code, uscc = record["tender_code"], record.get("bidder_uscc")
     key = identity.bid_key(tender_code, side[1])
     props = {k: record.get(k) for k in BID_PROPS}
     props["price_text"] = record.get("price_text")
     props.update(tender_code=tender_code, bidder_key=side[1])
     if not members:
-        props.update(builder.once(builder.resolver.match, record.get("bidder_uscc"), record["bidder_name"]))
+        props.update(builder.once(builder.resolver.match, uscc, record["bidder_name"]))
     yield ("bid",), {"key": key, "tender": tender_code, "props": {**clean(props), **prov}, "prov": prov}
     bid = ("Bid", key, {})
     if record.get("won") and record.get("price") is not None:
         yield ("win",), {"key": tender_code, "price": record["price"]}
-    yield builder.edge(side, "SUBMITTED", bid, prov)
+    if members:
+        yield builder.edge(side, "SUBMITTED", bid, prov)
+    else:  # the same fact, its bidder's part built once per bidder
+        statement, bidder_key, bidder_new = builder.once(_submitting, builder, uscc, record["bidder_name"])
+        yield statement, [bidder_key, key, prov, bidder_new, None]
     for position, member in enumerate(members):
         yield builder.edge(member, "MEMBER_OF", side, prov, {"lead": position == lead})
     # the rules below run once per distinct value (builder.once); ends come back clean
+    edges = []
     if record.get("upload_ip"):
-        yield builder.matched_edge(bid, "UPLOADED_FROM", builder.once(identifier_end, "IP", record["upload_ip"]), prov)
+        _, ip, shown = builder.once(identifier_end, "IP", record["upload_ip"])
+        edges.append((EDGES["IP"], ip, shown))
     for column, kind in identity.DEVICE_COLUMNS.items():
         if record.get(column):
-            yield builder.matched_edge(bid, "MADE_ON", builder.once(device_end, kind, record[column]), prov)
+            _, device, shown = builder.once(device_end, kind, record[column])
+            edges.append((EDGES["Device"], device, shown))
     if record.get("deposit_account"):
         _, account, shown = builder.once(identifier_end, "BankAccount", record["deposit_account"])
         init = {**shown, "bank": record.get("deposit_bank"), "holder": record["bidder_name"]}
-        yield builder.matched_edge(bid, "DEPOSIT_FROM", ("BankAccount", account, clean(init)), prov)
+        edges.append((EDGES["BankAccount"], account, clean(init)))
+    if edges:
+        yield IDENTIFIERS, (key, prov, edges)
     get = record.get
     pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"))
-    manager, certificates = builder.once(project_manager, builder, *pm, side[1])
+    manager, holds = builder.once(_manager, builder, *pm, side[1])
     if manager:
         yield builder.matched_edge(bid, "PROJECT_MANAGER", manager, prov)
-        for kind, number, props in certificates:
-            yield builder.edge(manager, "HOLDS", ("Certificate", f"{kind}:{number}", props), prov)
+        for statement, a, b, a_new, b_new in holds:
+            yield statement, [a, b, prov, a_new, b_new]
     masked = bool(record.get("agent_id_number_masked"))
     agent = builder.once(_agent, record.get("agent_id_number"), masked, record.get("agent_name"), side[1])
     if agent:
@@ -107,6 +117,24 @@ def project_manager(
     person = ("Person", key, clean(identity.person_props(number, is_masked, name, confidence)))
     props = [(c.kind, c.number, {"kind": c.kind, "number": c.number, "level": c.level}) for c in held]
     return person, props
+
+
+def _submitting(builder: Builder, uscc: str | None, name: str) -> tuple[Any, ...]:
+    """(statement, bidder key, its properties if new) of a company's SUBMITTED fact, as
+    ``builder.edge(bidder, "SUBMITTED", bid, prov)`` makes it."""
+    statement, row = builder.edge(builder.once(builder.org, uscc, name), "SUBMITTED", ("Bid", "", {}), {})
+    return statement, row[0], row[3]
+
+
+def _manager(builder: Builder, *pm: Any) -> tuple[End | None, list[tuple[Any, ...]]]:
+    """The project manager and their HOLDS facts without the per-row provenance (the
+    same as ``builder.edge(manager, "HOLDS", certificate, prov)`` once ``prov`` is put in)."""
+    manager, certificates = project_manager(builder, *pm)
+    holds = []
+    for kind, number, props in certificates if manager else ():
+        statement, row = builder.edge(manager, "HOLDS", ("Certificate", f"{kind}:{number}", props), {})
+        holds.append((statement, row[0], row[1], row[3], row[4]))
+    return manager, holds
 
 
 def _agent(number: str | None, masked: bool, name: str | None, bidder_key: str) -> End | None:

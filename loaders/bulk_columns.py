@@ -31,49 +31,34 @@ from bidgraph.graph.schema import KEY, schema
 if TYPE_CHECKING:
     from bidgraph.loaders.bulk_model import GraphModel
 
-COLUMNAR = frozenset(
-    ("edge", "Bid", rel, label, (), True, False)
+# A bid row's identifier edges reach the Writer as ONE fact, ``(IDENTIFIERS, (bid key,
+# per-row prov, [(statement, identifier key, its properties if new), ...]))``: the Writer
+# counts each into its statement's batch as if buffered (the batches come out as before)
+# and, for a columnar sender, appends it to the columns; a MERGE sender gets the edges.
+IDENTIFIERS = ("identifiers",)
+EDGES = {  # identifier label -> the statement of its edge from the bid
+    label: ("edge", "Bid", rel, label, (), True, False)
     for rel, label in (("MADE_ON", "Device"), ("UPLOADED_FROM", "IP"), ("DEPOSIT_FROM", "BankAccount"))
-)
+}
 CHUNK_FACTS = 200_000  # facts handed over at a time (bounds the worker's memory)
 Columns = tuple[Sequence[Any], ...]  # batch, bid key, identifier key, row number, ON CREATE map
 
 
 class Collected:
-    """The columnar statements' facts of the file being written, as the Writer got them,
-    with their batch numbers; ``take`` turns them into columns (batch, bid key,
-    identifier key, row number, the identifier's properties if new) per statement."""
+    """The identifier edges of the file being written, in the order the Writer counted
+    them (``Writer._identifiers`` appends them), one (batch, bid key, identifier key, row
+    number, properties if new) tuple per fact; ``take`` turns them into columns per statement."""
 
     def __init__(self) -> None:
-        self.facts: dict[tuple[Any, ...], tuple[list[int], list[list[Any]]]] = {}
+        self.facts: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
         self.size = 0
-
-    def add(self, statement: tuple[Any, ...], batch: int, row: list[Any]) -> None:
-        found = self.facts.get(statement)
-        if found is None:
-            found = self.facts[statement] = ([], [])
-        found[0].append(batch)
-        found[1].append(row)
-        self.size += 1
 
     @property
     def full(self) -> bool:
         return self.size >= CHUNK_FACTS
 
     def take(self) -> list[tuple[tuple[Any, ...], Columns]]:
-        taken = [
-            (
-                statement,
-                (
-                    batches,
-                    [r[0] for r in rows],
-                    [r[1] for r in rows],
-                    [r[2].get("row") for r in rows],
-                    [r[4] for r in rows],
-                ),
-            )
-            for statement, (batches, rows) in self.facts.items()
-        ]
+        taken = [(statement, tuple(zip(*facts, strict=True))) for statement, facts in self.facts.items() if facts]
         self.facts, self.size = {}, 0
         return taken
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bidgraph.graph.schema import KEY, schema
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders.bulk_columns import COLUMNAR, Collected
+from bidgraph.loaders.bulk_columns import IDENTIFIERS, Collected
 
 EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
 COUNTERS = ("nodes_created", "relationships_created", "properties_set")
@@ -155,8 +155,8 @@ class Writer:
         self.buffers: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         self.statements = 0
         self.prov: dict[str, Any] = {}
-        # a bulk sender takes some statements as columns (bulk_columns.py): their facts are
-        # counted into the batches as if buffered, and handed over when their file ends
+        # a bulk sender takes the identifier edges as columns (bulk_columns.py): they are
+        # counted into the batches as if buffered, and handed over a chunk at a time
         self.collected = Collected() if getattr(self.sender, "columnar", False) else None
         self.counts: dict[tuple[Any, ...], int] = {}
         self.flushes = 0
@@ -180,19 +180,30 @@ class Writer:
             self.prov = prov
 
     def add(self, statement: tuple[Any, ...], row: Any) -> None:
-        collected = self.collected
-        if collected is not None and statement in COLUMNAR:
-            collected.add(statement, self.flushes, row)
-            if collected.full:
-                self.sender.send_columns(collected.take(), self.prov)
-            count = self.counts[statement] = self.counts.get(statement, 0) + 1
-            if count >= self.batch_size:
-                self.flush()
+        if statement == IDENTIFIERS:
+            self._identifiers(*row)
             return
         rows = self.buffers.setdefault(statement, [])
         rows.append(row)
         if len(rows) >= self.batch_size:
             self.flush()
+
+    def _identifiers(self, bid: str, prov: dict[str, Any], edges: list[tuple[Any, ...]]) -> None:
+        """A bid row's identifier edges (``bulk_columns.IDENTIFIERS``), in their order."""
+        collected = self.collected
+        if collected is None:
+            for statement, key, init in edges:
+                self.add(statement, [bid, key, prov, None, init])
+            return
+        row, counts, facts = prov.get("row"), self.counts, collected.facts
+        for statement, key, init in edges:
+            facts.setdefault(statement, []).append((self.flushes, bid, key, row, init))
+            count = counts[statement] = counts.get(statement, 0) + 1
+            if count >= self.batch_size:
+                self.flush()
+        collected.size += len(edges)
+        if collected.full:
+            self.sender.send_columns(collected.take(), self.prov)
 
     def finish(self) -> None:
         """Flush, and hand over the columns of the file that ends (same ``$prov``)."""
