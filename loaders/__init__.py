@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bidgraph import audit, protected
 from bidgraph.analysis import bidtable, linktables
+from bidgraph.collector import few_collections
 from bidgraph.errors import BidgraphError, DataError
 from bidgraph.graph.journal import guarded_load
 from bidgraph.graph.neo4j_backend import Neo4jStore
@@ -18,7 +19,7 @@ from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders.history import load_history, record_load
 from bidgraph.loaders.mapping import Mapping, load_mapping
-from bidgraph.loaders.pipeline import Progress, check, few_collections, write_plan
+from bidgraph.loaders.pipeline import Progress, check, write_plan
 from bidgraph.loaders.report import ErrorRecord, LoadReport
 
 __all__ = ["ErrorRecord", "LoadReport", "load_history", "load_mapping", "load_paths", "validate_paths"]

@@ -4,18 +4,17 @@ rows from there in one atomic scope."""
 
 from __future__ import annotations
 
-import gc
-import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bidgraph import protected
+from bidgraph.collector import few_collections
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import bulk, converting, identity, worker
@@ -75,34 +74,6 @@ def _stamp(path: Path) -> tuple[int, int]:
     except OSError:
         return (-1, -1)
     return stat.st_size, stat.st_mtime_ns
-
-
-class _Held:
-    """Passes running (any thread) and the collector's thresholds before the first."""
-
-    lock = threading.Lock()
-    passes = 0
-    before = gc.get_threshold()
-
-
-@contextmanager
-def few_collections() -> Iterator[None]:
-    """The passes make millions of small dicts and lists that live until the load ends
-    (records, facts, the bulk model) and form no cycles: the collector's full passes
-    over them cost a fifth of the CPU and free nothing. Young objects are still collected;
-    full passes wait until the last pass running (any thread) is over."""
-    with _Held.lock:
-        _Held.passes += 1
-        if _Held.passes == 1:
-            before = _Held.before = gc.get_threshold()
-            gc.set_threshold(max(before[0], 50_000), max(before[1], 20), max(before[2], 1_000_000))
-    try:
-        yield
-    finally:
-        with _Held.lock:
-            _Held.passes -= 1
-            if not _Held.passes:
-                gc.set_threshold(*_Held.before)
 
 
 def new_load_id() -> str:

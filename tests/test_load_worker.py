@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bidgraph import loaders, protected
+from bidgraph.collector import few_collections
 from bidgraph.errors import DataError
 from bidgraph.loaders import bulk, pipeline, worker
 from bidgraph.loaders.mapping import load_mapping
@@ -121,8 +122,8 @@ def test_the_bulk_model_is_the_same_with_and_without_the_worker(monkeypatch: pyt
 
 def test_collector_thresholds_come_back() -> None:
     before = gc.get_threshold()
-    with pipeline.few_collections():
-        with pipeline.few_collections():
+    with few_collections():
+        with few_collections():
             assert gc.get_threshold()[2] > before[2]
         assert gc.get_threshold()[2] > before[2]  # still held: the outer pass runs
     assert gc.get_threshold() == before

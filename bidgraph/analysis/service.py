@@ -22,9 +22,9 @@ from bidgraph.analysis.detectors import (
 from bidgraph.analysis.findings import Finding, TriageList
 from bidgraph.analysis.resultcache import ResultCache
 from bidgraph.analysis.scoring import triage_list
+from bidgraph.collector import few_collections
 from bidgraph.errors import BidgraphError
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders.pipeline import few_collections
 from bidgraph.queries.library import builtin_query
 from bidgraph.services.access import may_see_sectors
 from bidgraph.settings import Settings
