@@ -174,7 +174,8 @@ def _firms(
     # each tender's price evidence in the tender page's unit (−log10 p, same floor), summed
     f["involvement"] = pricerisk.surprisal(priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
     # what competition gives per tender in the firm's markets (``roomrisk.competitive_centre``)
-    f["competitive_unit"] = priced["tender"].map(tenders["room_centre"]).groupby(priced["company"]).mean()
+    unit = priced["tender"].map(tenders["room_centre"]).astype(float)  # float even when nothing is priced
+    f["competitive_unit"] = unit.groupby(priced["company"]).mean()
     outside = priced["tender"].map(tenders["reference"]).eq(False)  # judged against a competitive regime
     f["outside_competitive"] = outside.groupby(priced["company"]).sum().reindex(f.index).fillna(0).astype(int)
     f = f.join(cobidrisk.firm_cobid(pairs))
