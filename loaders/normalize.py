@@ -199,7 +199,6 @@ def parse_float(value: object) -> float:
     return number
 
 
-@lru_cache(maxsize=200_000)
 def half_width(value: str) -> str:
     """Full-width digits, letters and signs (typed in Chinese input modes) as ASCII (NFKC):
     ``１３８００１３８０００`` is the same phone as ``13800138000``, the same key, the same link."""
@@ -211,6 +210,7 @@ def _compact_code(value: object) -> str:
     return half_width(re.sub(r"\s", "", text(value))).upper()
 
 
+@lru_cache(maxsize=200_000)
 def parse_uscc(value: object) -> str:
     code = _compact_code(value)
     if len(code) != 18:
