@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from pricegen import cartel_then_competition
-from scipy import stats
 
-from bidgraph.analysis import pricerisk, risk, roomrisk
+from bidgraph.analysis import pricerisk, risk
 from bidgraph.analysis.market import Market
 from bidgraph.analysis.markets import MarketSpec
 
@@ -76,7 +75,7 @@ def test_the_room_reads_what_the_bidders_did_elsewhere_beyond_competition() -> N
     code = "T005"
     own = pricerisk.surprisal(t.loc[[code], "market_p"]).iloc[0]
     bidders = [f"R{i}" for i in range(4)] + [f"firm-{(5 * 3 + i * 11) % 40:02d}" for i in range(4)]
-    centre = t.loc[code, "room_centre"]
+    centre = pricerisk.COMPETITIVE_SURPRISAL
     rest = firms.loc[bidders, "involvement"] - own - (firms.loc[bidders, "priced_tenders"] - 1) * centre
     assert t.loc[code, "room_evidence"] == pytest.approx(rest.mean())
     assert "投标人记录：8家投标人在其他标段" in t.loc["T025", "explanation"]
@@ -102,22 +101,8 @@ def test_in_a_period_beyond_competition_the_room_orders_tenders_priced_alike() -
     assert "报价存在非竞争性阶段（投标人记录用于区分同一阶段内报价相近的标段），计入" in t.loc["T010", "explanation"]
 
 
-def test_the_room_is_centred_at_what_competition_gives_in_its_market() -> None:
-    assert roomrisk.null_surprisal(np.array([1.0]))[0] == pytest.approx(1 / np.log(10), rel=1e-6)
-    # a market z spread 1.3 (two correlated marks): competition gives more than 1/ln 10 per
-    # tender; tenders outside the reference (a period beyond competition) do not move it
-    rng = np.random.default_rng(1)
-    z = pd.Series(np.r_[1.3 * rng.standard_normal(2000), np.full(200, 8.0)])
-    tenders = pd.DataFrame({"market": "m", "market_z": z, "reference": z.index < 2000})
-    honest = pricerisk.surprisal(pd.Series(stats.norm.sf(z[:2000])))
-    centre = roomrisk.competitive_centre(tenders).iloc[0]
-    assert centre == pytest.approx(honest.mean(), rel=0.03)
-    assert centre > 1.1 / np.log(10)
-
-
 def test_a_firm_text_states_what_competition_gives_per_tender_in_its_markets() -> None:
+    # the market p is calibrated (uniform under competition), so the unit is 1/ln 10 everywhere
     scores = risk.compute(_ring_elsewhere(), MarketSpec(), families=("price",))
-    firm = scores.firms.loc["busy-0"]
-    centre = scores.tenders["room_centre"].iloc[0]  # one market
-    assert firm["competitive_unit"] == pytest.approx(centre)
-    assert f"竞争性报价的标段平均约计{centre:.2f}" in firm["explanation"]
+    assert "竞争性报价的标段平均计约0.43（1/ln 10）" in scores.firms.loc["busy-0", "explanation"]
+    assert "减去竞争性报价每标段应有的约0.43（1/ln 10）" in scores.tenders.loc["T050", "explanation"]

@@ -30,8 +30,14 @@ reference (dispersion on log scale), so how far beyond competition it lies still
 where a rank among n_ref tenders would cap it at ½/(n_ref + 1). The two marks
 are summed the same way, (z_cv + z_level)/√2 (z_cv alone where no estimate is known);
 ``price_p`` = Φ(−z); ``market_p`` = the same from the market half alone (what a firm's
-involvement sums: its null does not depend on the market's price level). Equal weights
-throughout, nothing fitted.
+involvement sums: its null does not depend on the market's price level). The market half is
+CALIBRATED: tight bids and high prices go together under competition too, so the sum of the
+two marks has variance 2 + 2ρ, not 2 (generated markets: ρ ≈ 0.5–0.8, an sd of 1.25–1.35), and
+it is divided by √(2 + 2ρ) (Strube 1985) with ρ the marks' correlation over the market's
+reference, shrunk toward the pooled ρ for small markets (``mark_correlation``): a competitive
+tender's market p is uniform in every market, so it adds 1/ln 10 to a firm's sum and to a room.
+(The price z, four halves, keeps the plain sum: a per-market divisor would not reorder a
+market's tenders, only markets against each other; not calibrated yet.) Equal weights throughout, nothing fitted.
 ``price_index`` (the CV percentile in the market) is the dispersion the co-bid market check uses.
 A tender is *flagged* (a finding) only when one of the screens the
 law names — bids abnormally alike (CV, spread, identical covers), at regular
@@ -61,6 +67,7 @@ FLAGGING = ("cv", "spread", "step_cv", "ceiling_share", "rd")  # rd: only identi
 CEILING_BAND = (0.98, 1.0)
 DIRECTION = {"cv": -1, "spread": -1, "rd": 1, "kurtosis": 1, "skewness": -1, "ks": 1, "step_cv": -1}
 DIRECTION["ceiling_share"] = 1
+COMPETITIVE_SURPRISAL = 1 / np.log(10)  # E[−log10 p] for p uniform: what a competitive tender adds
 ZH = {**screens.SCREEN_ZH, "ceiling_share": "限价98%–100%内报价占比", "above_ceiling": "高于最高限价的报价数"}
 
 
@@ -133,8 +140,10 @@ def price_table(bids: pd.DataFrame, market: pd.Series, *, min_bids: int = 3, min
     reference, everywhere = found["reference"], pd.Series(0, index=table.index)
     market_cv, market_level = (regimes.versus_reference(v, codes, reference) for v in marks)
     pooled_cv, pooled_level = (regimes.versus_reference(v, everywhere, reference) for v in marks)
-    # the market half alone: what a firm's involvement sums (its null is the same in every market)
-    table["market_z"] = stouffer(market_cv, market_level)
+    # the market half alone: what a firm's involvement sums (its null is the same in every
+    # market once the two marks' correlation is divided out: ``mark_correlation``)
+    rho = codes.map(mark_correlation(market_cv, market_level, codes, reference))
+    table["market_z"] = stouffer(market_cv, market_level, rho=rho)
     table["market_p"] = stats.norm.sf(table["market_z"])
     table["price_z"] = stouffer(stouffer(market_cv, pooled_cv), stouffer(market_level, pooled_level))
     table["price_p"] = stats.norm.sf(table["price_z"])
@@ -149,13 +158,54 @@ def c4(n: pd.Series) -> pd.Series:
     return np.sqrt(2 / (n - 1)) * np.exp(special.gammaln(n / 2) - special.gammaln((n - 1) / 2))
 
 
-def stouffer(first: pd.Series, second: pd.Series) -> pd.Series:
-    """(z1 + z2)/√2 where both are known, else the known one (N(0, 1) either way)."""
-    return ((first + second) / np.sqrt(2)).fillna(first).fillna(second)
+def stouffer(first: pd.Series, second: pd.Series, *, rho: float | pd.Series = 0.0) -> pd.Series:
+    """(z1 + z2)/√(2 + 2ρ) where both are known, else the known one: N(0, 1) either way when
+    the two are N(0, 1) with correlation ρ (Strube 1985; ρ = 0: the plain Stouffer sum)."""
+    return ((first + second) / np.sqrt(2 + 2 * rho)).fillna(first).fillna(second)
+
+
+def grouped_pearson(x: pd.Series, y: pd.Series, groups: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per group: Pearson's r of ``x`` and ``y`` over its rows with both known (nan where
+    either has no spread), and that number of rows — all groups at once, without a loop."""
+    known = x.notna() & y.notna()
+    g = groups[known]
+    frame = pd.DataFrame({"x": x[known], "y": y[known]})
+    centred = frame - frame.groupby(g).transform("mean")
+    sums = pd.DataFrame({"xy": centred["x"] * centred["y"], "xx": centred["x"] ** 2, "yy": centred["y"] ** 2})
+    totals, n = sums.groupby(g).sum(), sums.groupby(g).size()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = totals["xy"] / np.sqrt(totals["xx"] * totals["yy"])
+    return r.clip(-1, 1), n
+
+
+def mark_correlation(first: pd.Series, second: pd.Series, groups: pd.Series, reference: pd.Series) -> pd.Series:
+    """Per group (market): the correlation of two marks under competition — their Pearson r
+    over the group's reference (inside it both are rank normal scores: the normal-scores
+    correlation, the Gaussian copula's ρ that Strube's divisor needs), shrunk toward the
+    pooled ρ as a random effect in Fisher z: zₘ = atanh rₘ has sampling variance 1/(nₘ − 3),
+    the between-market variance τ² is DerSimonian–Laird's moment estimate, and each market
+    keeps τ²/(τ² + 1/(nₘ − 3)) of its own deviation from the pool — a large market its own ρ,
+    a small one the pool's, all of them the pool's where markets agree beyond their noise.
+    Groups with < 4 reference tenders with both marks (or r = ±1) take the pooled ρ; where
+    no group can estimate it, 0 (the plain Stouffer sum)."""
+    inside = reference.reindex(first.index).fillna(True).astype(bool)
+    r, n = grouped_pearson(first.where(inside), second.where(inside), groups)
+    z = np.arctanh(r.where(n >= 4)).replace([np.inf, -np.inf], np.nan).dropna()
+    everywhere = pd.Index(groups.unique())
+    if z.empty:
+        return pd.Series(0.0, index=everywhere)
+    w = (n[z.index] - 3).astype(float)
+    pooled = (w * z).sum() / w.sum()
+    spread = w.sum() - (w**2).sum() / w.sum()  # 0 with one market: τ² unidentified, the pool is that market
+    tau2 = max(0.0, ((w * (z - pooled) ** 2).sum() - (len(z) - 1)) / spread) if spread > 0 else 0.0
+    own = tau2 / (tau2 + 1 / w)
+    return np.tanh(pooled + own * (z - pooled)).reindex(everywhere).fillna(np.tanh(pooled))
 
 
 def surprisal(pvalues: pd.Series) -> pd.Series:
-    """−log10 p with the evidence floor: the unit of the tender page and of the firm sum."""
+    """−log10 p with the evidence floor: the unit of the tender page and of the firm sum.
+    Its mean for a uniform p — a calibrated market p of a competitive tender — is
+    ``COMPETITIVE_SURPRISAL``."""
     return -np.log10(pvalues.astype(float).clip(lower=1e-300))
 
 

@@ -19,8 +19,8 @@ Firms: risk is how much suspicious activity a firm takes part in, not an average
 - involvement: the price evidence of the tenders it bid on, summed: Σ −log10 p over its
   priced tenders (the tender page's unit; Fisher's statistic before it becomes a p), with p
   the MARKET half of the tender's price view (against its market's competitive regime).
-  Under competition a tender adds about 0.43–0.5 on average (1/ln 10 where the market p is
-  uniform; ``roomrisk.competitive_centre`` per market), so activity counts; a tender far
+  Under competition a tender adds 1/ln 10 ≈ 0.43 on average (the market p is calibrated:
+  ``pricerisk.mark_correlation``), so activity counts; a tender far
   beyond competition adds its whole evidence (8σ ≈ 15), not at most 1 as (1 − p) did,
   which capped the distance from competition at the tender. Not a count of collusive
   tenders: a posterior count would need the market's p calibrated against a null
@@ -173,9 +173,6 @@ def _firms(
     f["priced_tenders"] = priced.groupby("company").size().reindex(f.index).fillna(0).astype(int)
     # each tender's price evidence in the tender page's unit (−log10 p, same floor), summed
     f["involvement"] = pricerisk.surprisal(priced["price_p"]).groupby(priced["company"]).sum().reindex(f.index)
-    # what competition gives per tender in the firm's markets (``roomrisk.competitive_centre``)
-    unit = priced["tender"].map(tenders["room_centre"]).astype(float)  # float even when nothing is priced
-    f["competitive_unit"] = unit.groupby(priced["company"]).mean()
     outside = priced["tender"].map(tenders["reference"]).eq(False)  # judged against a competitive regime
     f["outside_competitive"] = outside.groupby(priced["company"]).sum().reindex(f.index).fillna(0).astype(int)
     f = f.join(cobidrisk.firm_cobid(pairs))

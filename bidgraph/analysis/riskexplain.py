@@ -13,6 +13,8 @@ import pandas as pd
 
 from bidgraph.analysis import pricerisk, regimes
 
+# what a competitive tender adds in −log10 p (the market p is calibrated: uniform under competition)
+COMPETITIVE = f"约{pricerisk.COMPETITIVE_SURPRISAL:.2f}（1/ln 10）"
 UNTESTED = "（本市场数据不足以检验异常共同投标是否伴随报价集中，不计分）"
 
 
@@ -69,7 +71,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
     columns = ["market", "percentile", "own_p", "price_flagged", "coalition_tenders", "meetings_collusive"]
     columns += ["coalition_z", "price_p", "cobid_p", "anomalous_pairs", "cobid_poisson_p", "above_ceiling"]
     columns += ["regime", "start", "end", "reference"]
-    columns += ["room_bidders", "room_evidence", "room_z", "room_centre", "room_used", "room_rho", "room_p"]
+    columns += ["room_bidders", "room_evidence", "room_z", "room_used", "room_rho", "room_p"]
     breaks = regimes.market_notes(t)
     # where any market has a break, the pooled view compares with the union of competitive regimes
     pooled = "全部数据的竞争性阶段" if breaks else "全部数据"
@@ -93,7 +95,7 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
                     f"（约为0即与本市场一般标段无异），合并后p={price_p:.3g}"
                 )
             elif _known(row[19]):
-                parts.append(_room_text(row[17:24], market in breaks, price_p))
+                parts.append(_room_text(row[17:23], market in breaks, price_p))
         else:
             parts.append("报价：有效报价不足3个，无报价指标")
         if _known(cobid_p):
@@ -112,12 +114,12 @@ def tender_texts(t: pd.DataFrame, price: pd.DataFrame, checks: pd.DataFrame) -> 
 
 
 def _room_text(room: tuple, has_break: bool, price_p: float) -> str:
-    """``room``: the row's room_bidders, room_evidence, room_z, room_centre, room_used, room_rho, room_p."""
-    bidders, excess, z, centre, used, rho, p = room
+    """``room``: the row's room_bidders, room_evidence, room_z, room_used, room_rho, room_p."""
+    bidders, excess, z, used, rho, p = room
     head = (
         f"投标人记录：{bidders}家投标人在其他标段（不含本标段）的报价证据平均{'高出' if excess >= 0 else '低于'}"
         f"竞争性水平{abs(excess):.1f}"
-        f"（各标段−log10 p之和减去本市场竞争性报价每标段应有的约{centre:.2f}），在本市场标段中Z={z:.2f}"
+        f"（各标段−log10 p之和减去竞争性报价每标段应有的{COMPETITIVE}），在本市场标段中Z={z:.2f}"
         "（约为0即与本市场一般标段无异）"
     )
     if used:
@@ -145,11 +147,9 @@ def _regime_text(note: tuple[str, str], regime: int, start: str, end: str, refer
 def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     notes = market_notes(checks)
     columns = ["market", "percentile", "bids", "wins", "partners", "top_partner", "top_count", "top_lift", "top_p"]
-    columns += ["priced_tenders", "involvement", "outside_competitive", "competitive_unit"]
+    columns += ["priced_tenders", "involvement", "outside_competitive"]
     out = []
-    for _, market, pct, bids, wins, partners, top, count, lift, p, priced, involvement, outside, unit in _rows(
-        f, columns
-    ):
+    for _, market, pct, bids, wins, partners, top, count, lift, p, priced, involvement, outside in _rows(f, columns):
         parts = [f"主要市场〔{market}〕内第{pct:.0f}百分位，投标{bids}次、中标{wins}次"]
         if partners:
             parts.append(
@@ -166,7 +166,7 @@ def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
             )
             parts.append(
                 f"报价：所投{priced}个标段的报价证据合计{involvement:.1f}（各标段按所在市场评估的报价p值取−log10后相加，"
-                f"与标段评分同一单位；竞争性报价的标段平均约计{unit:.2f}，远离竞争的标段计其全部证据）{regime}"
+                f"与标段评分同一单位；竞争性报价的标段平均计{COMPETITIVE}，远离竞争的标段计其全部证据）{regime}"
             )
         out.append("；".join(parts))
     return out
