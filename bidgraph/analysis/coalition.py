@@ -3,7 +3,8 @@ one tender's few bids. A CV over 3–8 bids is a noisy estimate, but a cartel is
 persistent: the same firms price their other joint tenders the same way. So
 
 - a tender's *coalition evidence* is the Stouffer Z of the price scores (the market half
-  ``market_z``: N(0, 1) for a tender priced like its market's competition, in ANY market —
+  ``market_z``: N(0, 1) for a tender priced like its market's competition, in ANY market
+  (the two marks' correlation divided out: ``pricerisk.mark_correlation``) —
   the pooled half would add the market's price level once per tender, so the sum would grow
   with the pool's size) of the OTHER tenders where at least two
   of its bidders bid together — leave-one-out, its own bids never count twice. An honest

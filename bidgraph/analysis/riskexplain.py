@@ -165,7 +165,7 @@ def firm_texts(f: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
                 else ""
             )
             parts.append(
-                f"报价：所投{priced}个标段的报价证据合计{involvement:.1f}（各标段按所在市场评估的报价p值取−log10后相加，"
+                f"报价：所投{priced}个标段的报价证据合计{involvement:.1f}（各标段按所在市场评估的报价p值（离散度与报价水平合并，已除去两者在该市场的相关）取−log10后相加，"
                 f"与标段评分同一单位；竞争性报价的标段平均计{COMPETITIVE}，远离竞争的标段计其全部证据）{regime}"
             )
         out.append("；".join(parts))
