@@ -185,12 +185,12 @@ def mark_correlation(first: pd.Series, second: pd.Series, groups: pd.Series, ref
     pooled ρ as a random effect in Fisher z: zₘ = atanh rₘ has sampling variance 1/(nₘ − 3),
     the between-market variance τ² is DerSimonian–Laird's moment estimate, and each market
     keeps τ²/(τ² + 1/(nₘ − 3)) of its own deviation from the pool — a large market its own ρ,
-    a small one the pool's, all of them the pool's where markets agree beyond their noise.
+    a small one the pool's, all of them the pool's where markets differ no more than their noise.
     Groups with < 4 reference tenders with both marks (or r = ±1) take the pooled ρ; where
     no group can estimate it, 0 (the plain Stouffer sum)."""
     inside = reference.reindex(first.index).fillna(True).astype(bool)
     r, n = grouped_pearson(first.where(inside), second.where(inside), groups)
-    z = np.arctanh(r.where(n >= 4)).replace([np.inf, -np.inf], np.nan).dropna()
+    z = np.arctanh(r.where((n >= 4) & (r.abs() < 1))).dropna()
     everywhere = pd.Index(groups.unique())
     if z.empty:
         return pd.Series(0.0, index=everywhere)
