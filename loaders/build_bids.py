@@ -55,7 +55,7 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
     if members:
         yield builder.edge(side, "SUBMITTED", bid, prov)
     else:  # the same fact, its bidder's part built once per bidder
-        statement, bidder_key, bidder_new = builder.once(_submitting, builder, uscc, record["bidder_name"])
+        statement, bidder_key, bidder_new = builder.once(submitting, builder, uscc, record["bidder_name"])
         yield statement, [bidder_key, key, prov, bidder_new, None]
     for position, member in enumerate(members):
         yield builder.edge(member, "MEMBER_OF", side, prov, {"lead": position == lead})
@@ -76,13 +76,13 @@ def bid_facts(builder: Builder, record: dict[str, Any], prov: dict[str, Any]) ->
         yield IDENTIFIERS, (key, prov, edges)
     get = record.get
     pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"))
-    manager, holds = builder.once(_manager, builder, *pm, side[1])
+    manager, holds = builder.once(manager_holds, builder, *pm, side[1])
     if manager:
         yield builder.matched_edge(bid, "PROJECT_MANAGER", manager, prov)
         for statement, a, b, a_new, b_new in holds:
             yield statement, [a, b, prov, a_new, b_new]
     masked = bool(record.get("agent_id_number_masked"))
-    agent = builder.once(_agent, record.get("agent_id_number"), masked, record.get("agent_name"), side[1])
+    agent = builder.once(agent_end, record.get("agent_id_number"), masked, record.get("agent_name"), side[1])
     if agent:
         yield builder.matched_edge(bid, "AGENT", agent, prov)
     if record.get("document"):
@@ -119,14 +119,14 @@ def project_manager(
     return person, props
 
 
-def _submitting(builder: Builder, uscc: str | None, name: str) -> tuple[Any, ...]:
+def submitting(builder: Builder, uscc: str | None, name: str) -> tuple[Any, ...]:
     """(statement, bidder key, its properties if new) of a company's SUBMITTED fact, as
     ``builder.edge(bidder, "SUBMITTED", bid, prov)`` makes it."""
     statement, row = builder.edge(builder.once(builder.org, uscc, name), "SUBMITTED", ("Bid", "", {}), {})
     return statement, row[0], row[3]
 
 
-def _manager(builder: Builder, *pm: Any) -> tuple[End | None, list[tuple[Any, ...]]]:
+def manager_holds(builder: Builder, *pm: Any) -> tuple[End | None, list[tuple[Any, ...]]]:
     """The project manager and their HOLDS facts without the per-row provenance (the
     same as ``builder.edge(manager, "HOLDS", certificate, prov)`` once ``prov`` is put in)."""
     manager, certificates = project_manager(builder, *pm)
@@ -137,5 +137,5 @@ def _manager(builder: Builder, *pm: Any) -> tuple[End | None, list[tuple[Any, ..
     return manager, holds
 
 
-def _agent(number: str | None, masked: bool, name: str | None, bidder_key: str) -> End | None:
+def agent_end(number: str | None, masked: bool, name: str | None, bidder_key: str) -> End | None:
     return clean_end(Builder.person_end(number, masked, name, bidder_key))

@@ -46,20 +46,23 @@ Columns = tuple[Sequence[Any], ...]  # batch, bid key, identifier key, row numbe
 
 class Collected:
     """The identifier edges of the file being written, in the order the Writer counted
-    them (``Writer._identifiers`` appends them), one (batch, bid key, identifier key, row
-    number, properties if new) tuple per fact; ``take`` turns them into columns per statement."""
+    them, as columns per statement (batch number, bid key, identifier key, row number,
+    properties if new); ``Writer._place`` extends them a slice of a chunk at a time."""
 
     def __init__(self) -> None:
-        self.facts: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+        self.columns: dict[tuple[Any, ...], tuple[array, list, list, list, list]] = {}
         self.size = 0
 
     @property
     def full(self) -> bool:
         return self.size >= CHUNK_FACTS
 
+    def slot(self, statement: tuple[Any, ...]) -> tuple[array, list, list, list, list]:
+        return self.columns.setdefault(statement, (array("q"), [], [], [], []))
+
     def take(self) -> list[tuple[tuple[Any, ...], Columns]]:
-        taken = [(statement, tuple(zip(*facts, strict=True))) for statement, facts in self.facts.items() if facts]
-        self.facts, self.size = {}, 0
+        taken = [(statement, columns) for statement, columns in self.columns.items() if columns[1]]
+        self.columns, self.size = {}, 0
         return taken
 
 

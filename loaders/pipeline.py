@@ -19,6 +19,7 @@ from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import bulk, converting, identity, worker
 from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
+from bidgraph.loaders.bid_chunk import bid_chunk
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
 from bidgraph.loaders.checks import Duplicates, References, Renames
 from bidgraph.loaders.consortium import split_consortium
@@ -26,7 +27,7 @@ from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source, discover
 from bidgraph.loaders.report import LoadReport
 from bidgraph.loaders.resolve import Resolver
-from bidgraph.loaders.spill import Spill
+from bidgraph.loaders.spill import CHUNK, Spill
 from bidgraph.loaders.write import Writer
 
 _ZH_COLUMN = {"industry": "行业", "region": "地区", "bid_open": "开标日期"}
@@ -341,23 +342,38 @@ class _Rows:
     loaded_at: str
 
     def write(self, writer: Writer, tick: Callable[[int, str], None]) -> Counter[str]:
-        """Rows written per source; ``tick(rows written, source)`` after each flush."""
+        """Rows written per source; ``tick(rows written, source)`` after each flush. Into a
+        columnar (bulk) writer, bid rows go a chunk at a time (``bid_chunk``)."""
         plan, skip = self.plan, self.plan.invalid
         builder = Builder(plan.resolver)
         usable = {s.label: s for s in plan.sources if s.label not in plan.bad_sources}
         written: Counter[str] = Counter()
         current = ""
         writer.on_batch = lambda _: tick(written.total(), current)
+        chunked, pending = writer.collected is not None, []
         assert plan.records is not None
         for label, row, record in plan.records:
             source = usable.get(label)
             if source is None or (label, row) in skip:
                 continue
             if label != current:  # rows come file by file
+                pending = _write_chunk(writer, builder, pending)
                 current = label
                 writer.provenance({"source": label, "load_id": plan.report.load_id, "loaded_at": self.loaded_at})
-            for statement, values in builder.facts(source.table, record, {"row": row}):
-                writer.add(statement, values)
+            if chunked and source.table == "bids":
+                pending.append((row, record))
+                if len(pending) >= CHUNK:
+                    pending = _write_chunk(writer, builder, pending)
+            else:
+                for statement, values in builder.facts(source.table, record, {"row": row}):
+                    writer.add(statement, values)
             written[label] += 1
+        _write_chunk(writer, builder, pending)
         writer.finish()
         return written
+
+
+def _write_chunk(writer: Writer, builder: Builder, pending: list[tuple[int, dict[str, Any]]]) -> list:
+    if pending:
+        writer.add_chunk(bid_chunk(builder, pending))
+    return []

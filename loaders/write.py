@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import queue
 import threading
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 from bidgraph.graph.schema import KEY, schema
@@ -137,6 +139,32 @@ class Sender(threading.Thread):
             raise self.error
 
 
+class Chunk:
+    """Facts of a chunk of rows for ``Writer.add_chunk``, per statement, each with its
+    position in row-by-row order (any number that grows with that order): ``facts``
+    statement -> (positions, rows as ``Writer.add`` takes them); ``edges`` the identifier
+    edges (``bulk_columns.EDGES``) -> (positions, bid keys, identifier keys, row numbers,
+    ON CREATE maps)."""
+
+    def __init__(self) -> None:
+        self.facts: dict[tuple[Any, ...], tuple[list[int], list[Any]]] = {}
+        self.edges: dict[tuple[Any, ...], tuple[list[Any], ...]] = {}
+
+    def add(self, statement: tuple[Any, ...], position: int, row: Any) -> None:
+        found = self.facts.get(statement)
+        if found is None:
+            found = self.facts[statement] = ([], [])
+        found[0].append(position)
+        found[1].append(row)
+
+    def edge(self, statement: tuple[Any, ...], position: int, bid: str, key: str, row: Any, init: Any) -> None:
+        found = self.edges.get(statement)
+        if found is None:
+            found = self.edges[statement] = ([], [], [], [], [])
+        for into, value in zip(found, (position, bid, key, row, init), strict=True):
+            into.append(value)
+
+
 class Writer:
     """Buffers facts per statement and sends them in batches; a flush sends every
     buffer in ``RANK`` order, so a statement never looks for a node still buffered.
@@ -190,20 +218,64 @@ class Writer:
 
     def _identifiers(self, bid: str, prov: dict[str, Any], edges: list[tuple[Any, ...]]) -> None:
         """A bid row's identifier edges (``bulk_columns.IDENTIFIERS``), in their order."""
-        collected = self.collected
-        if collected is None:
+        if self.collected is None:
             for statement, key, init in edges:
                 self.add(statement, [bid, key, prov, None, init])
             return
-        row, counts, facts = prov.get("row"), self.counts, collected.facts
-        for statement, key, init in edges:
-            facts.setdefault(statement, []).append((self.flushes, bid, key, row, init))
-            count = counts[statement] = counts.get(statement, 0) + 1
-            if count >= self.batch_size:
-                self.flush()
-        collected.size += len(edges)
+        chunk = Chunk()
+        for position, (statement, key, init) in enumerate(edges):
+            chunk.edge(statement, position, bid, key, prov.get("row"), init)
+        self.add_chunk(chunk)
+
+    def add_chunk(self, chunk: Chunk) -> None:
+        """A chunk of rows' facts (columnar senders only), cut into exactly the batches that
+        adding them one by one in position order makes: a flush falls right after the fact
+        that fills its statement's buffer, and statements first seen here take their place
+        in the flush order by their first fact."""
+        collected = self.collected
+        assert collected is not None, "chunks go to a columnar sender (the identifier edges as columns)"
+        facts = {statement: found for statement, found in chunk.facts.items() if found[0]}
+        edges = {statement: found for statement, found in chunk.edges.items() if found[0]}
+        for statement in sorted(facts, key=lambda s: facts[s][0][0]):
+            self.buffers.setdefault(statement, [])
+        for statement in sorted(edges, key=lambda s: edges[s][0][0]):
+            collected.slot(statement)
+        taken = dict.fromkeys([*facts, *edges], 0)
+        while (cut := self._cut(facts, edges, taken)) is not None:
+            self._place(facts, edges, taken, cut)
+            self.flush()
+        self._place(facts, edges, taken, None)
         if collected.full:
             self.sender.send_columns(collected.take(), self.prov)
+
+    def _cut(self, facts: dict, edges: dict, taken: dict[tuple[Any, ...], int]) -> int | None:
+        """The position of the fact that fills a buffer first (None: none in the rest of the chunk)."""
+        cut = None
+        for group, filled in ((facts, lambda s: len(self.buffers[s])), (edges, lambda s: self.counts.get(s, 0))):
+            for statement, (positions, *_) in group.items():
+                i = taken[statement] + self.batch_size - filled(statement) - 1
+                if i < len(positions) and (cut is None or positions[i] < cut):
+                    cut = positions[i]
+        return cut
+
+    def _place(self, facts: dict, edges: dict, taken: dict[tuple[Any, ...], int], cut: int | None) -> None:
+        """Buffer (or, identifier edges, collect with this batch's number) the facts up to ``cut``."""
+        for group in (facts, edges):
+            for statement, (positions, *columns) in group.items():
+                start = taken[statement]
+                end = len(positions) if cut is None else bisect_right(positions, cut, start)
+                if end == start:
+                    continue
+                taken[statement] = end
+                if group is facts:
+                    self.buffers[statement].extend(columns[0][start:end])
+                    continue
+                mine = self.collected.slot(statement)
+                mine[0].extend(repeat(self.flushes, end - start))
+                for into, values in zip(mine[1:], columns, strict=True):
+                    into.extend(values[start:end])
+                self.counts[statement] = self.counts.get(statement, 0) + end - start
+                self.collected.size += end - start
 
     def finish(self) -> None:
         """Flush, and hand over the columns of the file that ends (same ``$prov``)."""
