@@ -25,14 +25,19 @@ ACCOUNT = IP + 1 + len(DEVICES)
 MANAGER = ACCOUNT + 1
 AGENT = ROW_SLOTS - 1
 BID_STATEMENT, WIN_STATEMENT = ("bid",), ("win",)
+PM, AGENT_STATEMENT = (("edge", "Bid", rel, "Person", (), True, False) for rel in ("PROJECT_MANAGER", "AGENT"))
 
 
 def bid_chunk(builder: Builder, records: list[tuple[int, dict[str, Any]]]) -> Chunk:
     """The facts of ``records`` ((row number, record) of one bids file, in order)."""
     chunk = Chunk()
-    add, edge = chunk.add, chunk.edge
-    once, org, match = builder.once, builder.org, builder.resolver.match
-    ip_edge, device_edge, account_edge = EDGES["IP"], EDGES["Device"], EDGES["BankAccount"]
+    add, once = chunk.add, builder.once
+    bidders, managers = builder.memo(_bidder, builder), builder.memo(manager_holds, builder)
+    agents, ips, accounts = builder.memo(agent_end), builder.memo(identifier_end, "IP"), builder.memo(_account)
+    devices = [(column, builder.memo(device_end, kind), place) for column, kind, place in DEVICES]
+    edges = {statement: chunk.edges.setdefault(statement, ([], [], [], [], [])) for statement in EDGES.values()}
+    ip_edges, device_edges, account_edges = edges[EDGES["IP"]], edges[EDGES["Device"]], edges[EDGES["BankAccount"]]
+    bids, wins, pms, agent_facts = ([], []), ([], []), ([], []), ([], [])
     for index, (row, record) in enumerate(records):
         base = index * ROW_SLOTS
         get = record.get
@@ -40,42 +45,72 @@ def bid_chunk(builder: Builder, records: list[tuple[int, dict[str, Any]]]) -> Ch
         if get("consortium_members") or get("document") or (not uscc and once(split_consortium, name)):
             _row_facts(chunk, builder, record, row, base)
             continue
-        prov = {"row": row}
+        side, submitting_statement, bidder_new, matched = bidders[uscc, name]
         tender_code = record["tender_code"]
-        side = once(org, uscc, name)
-        key = identity.bid_key(tender_code, side[1])
+        key = identity.bid_key(tender_code, side)
         props = {k: get(k) for k in BID_PROPS}
-        props.update(tender_code=tender_code, bidder_key=side[1])
-        props.update(once(match, uscc, name))
-        add(BID_STATEMENT, base, {"key": key, "tender": tender_code, "props": {**clean(props), **prov}, "prov": prov})
+        props.update(tender_code=tender_code, bidder_key=side)
+        props.update(matched)
+        prov = {"row": row}
+        bids[0].append(base)
+        bids[1].append({"key": key, "tender": tender_code, "props": {**clean(props), **prov}, "prov": prov})
         if get("won") and get("price") is not None:
-            add(WIN_STATEMENT, base + WIN, {"key": tender_code, "price": record["price"]})
-        statement, bidder_key, bidder_new = once(submitting, builder, uscc, name)
-        add(statement, base + SUBMITTED, [bidder_key, key, prov, bidder_new, None])
-        if get("upload_ip"):
-            _, ip, shown = once(identifier_end, "IP", record["upload_ip"])
-            edge(ip_edge, base + IP, key, ip, row, shown)
-        for column, kind, place in DEVICES:
-            if get(column):
-                _, device, shown = once(device_end, kind, record[column])
-                edge(device_edge, base + place, key, device, row, shown)
-        if get("deposit_account"):
-            _, account, shown = once(identifier_end, "BankAccount", record["deposit_account"])
-            init = clean({**shown, "bank": get("deposit_bank"), "holder": name})
-            edge(account_edge, base + ACCOUNT, key, account, row, init)
-        bid = ("Bid", key, {})
-        pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"))
-        manager, holds = once(manager_holds, builder, *pm, side[1])
+            wins[0].append(base + WIN)
+            wins[1].append({"key": tender_code, "price": record["price"]})
+        add(submitting_statement, base + SUBMITTED, [side, key, prov, bidder_new, None])
+        if value := get("upload_ip"):
+            _edge(ip_edges, base + IP, key, ips[(value,)], row)
+        for column, ends, place in devices:
+            if value := get(column):
+                _edge(device_edges, base + place, key, ends[(value,)], row)
+        if value := get("deposit_account"):
+            _edge(account_edges, base + ACCOUNT, key, accounts[value, get("deposit_bank"), name], row)
+        pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"), side)
+        manager, holds = managers[pm]
         if manager:
-            statement, values = builder.matched_edge(bid, "PROJECT_MANAGER", manager, prov)
-            add(statement, base + MANAGER, values)
+            pms[0].append(base + MANAGER)
+            pms[1].append([key, manager[1], prov, None, manager[2]])
             for place, (statement, a, b, a_new, b_new) in enumerate(holds, base + MANAGER + 1):
                 add(statement, place, [a, b, prov, a_new, b_new])
-        agent = once(agent_end, get("agent_id_number"), bool(get("agent_id_number_masked")), get("agent_name"), side[1])
+        agent = agents[get("agent_id_number"), bool(get("agent_id_number_masked")), get("agent_name"), side]
         if agent:
-            statement, values = builder.matched_edge(bid, "AGENT", agent, prov)
-            add(statement, base + AGENT, values)
+            agent_facts[0].append(base + AGENT)
+            agent_facts[1].append([key, agent[1], prov, None, agent[2]])
+    for statement, found in ((BID_STATEMENT, bids), (WIN_STATEMENT, wins), (PM, pms), (AGENT_STATEMENT, agent_facts)):
+        _merge(chunk, statement, found)
     return chunk
+
+
+def _edge(columns: tuple[list[Any], ...], position: int, bid: str, end: tuple[Any, ...], row: int) -> None:
+    positions, bids, keys, rows, inits = columns
+    positions.append(position)
+    bids.append(bid)
+    keys.append(end[1])
+    rows.append(row)
+    inits.append(end[2])
+
+
+def _merge(chunk: Chunk, statement: tuple[Any, ...], found: tuple[list[Any], list[Any]]) -> None:
+    """A statement's facts gathered apart, into the chunk (fallback rows may have some too)."""
+    mine = chunk.facts.get(statement)
+    if mine is None:
+        chunk.facts[statement] = found
+        return
+    ordered = sorted([*zip(*mine, strict=True), *zip(*found, strict=True)], key=lambda fact: fact[0])
+    chunk.facts[statement] = ([p for p, _ in ordered], [v for _, v in ordered])
+
+
+def _bidder(builder: Builder, uscc: str | None, name: str) -> tuple[Any, ...]:
+    """(bidder key, its SUBMITTED statement, its properties if new, how it was matched)
+    of a company bidder."""
+    side = builder.once(builder.org, uscc, name)
+    statement, _, new = builder.once(submitting, builder, uscc, name)
+    return side[1], statement, new, builder.once(builder.resolver.match, uscc, name)
+
+
+def _account(value: str, bank: str | None, holder: str) -> tuple[str, str, dict[str, Any]]:
+    label, key, shown = identifier_end("BankAccount", value)
+    return label, key, clean({**shown, "bank": bank, "holder": holder})
 
 
 def _row_facts(chunk: Chunk, builder: Builder, record: dict[str, Any], row: int, base: int) -> None:

@@ -54,6 +54,7 @@ class Builder:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self._once: dict[tuple[Any, ...], Any] = {}
+        self._memos: dict[tuple[Any, ...], _Memo] = {}
 
     def once(self, rule: Callable[..., T], *args: Any) -> T:
         """``rule(*args)`` computed once per distinct arguments in this pass: bid rows
@@ -64,6 +65,15 @@ class Builder:
         found = self._once.get(key, _MISSING)
         if found is _MISSING:
             found = self._once[key] = rule(*args)
+        return found
+
+    def memo(self, rule: Callable[..., T], *fixed: Any) -> dict[Any, T]:
+        """``once`` as a map for a loop over a chunk's column: ``memo[args]`` is
+        ``rule(*fixed, *args)`` (a tuple of arguments), computed on first look-up and kept
+        for the pass: a dict look-up per row instead of a call."""
+        found = self._memos.get((rule, *fixed))
+        if found is None:
+            found = self._memos[(rule, *fixed)] = _Memo(rule, fixed)
         return found
 
     def facts(self, table: str, record: dict[str, Any], prov: dict[str, Any]) -> Iterator[Fact]:
@@ -340,6 +350,18 @@ class Builder:
         from bidgraph.loaders.build_notices import staff_facts
 
         return staff_facts(self, record, prov)
+
+
+class _Memo(dict):
+    """``Builder.memo``: a missing key is computed by the rule."""
+
+    def __init__(self, rule: Callable[..., Any], fixed: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.rule, self.fixed = rule, fixed
+
+    def __missing__(self, args: tuple[Any, ...]) -> Any:
+        found = self[args] = self.rule(*self.fixed, *args)
+        return found
 
 
 _NOT_EVERYWHERE = ("Tenderer", "Agency")

@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 import pytest
+from modeldump import elements
 
 from bidgraph.graph.schema import KEY
 from bidgraph.loaders import bulk, bulk_columns
@@ -81,14 +82,7 @@ def _written(facts: list[tuple[Any, ...]], batch: int, columnar: bool) -> tuple[
                 writer.provenance(next(files))
             else:
                 writer.add(*fact)
-    model = sender.model
-    key = [p[KEY] for p in model.node_props]
-    nodes = sorted(repr((labels, sorted(p.items()))) for labels, p in zip(model.labels, model.node_props, strict=True))
-    rels = sorted(
-        repr((t, key[a], key[b], sorted(p.items())))
-        for t, (a, b), p in zip(model.rel_types, model.ends, model.rel_props, strict=True)
-    )
-    return nodes, rels, model.counters, sent
+    return (*elements(sender.model), sent)
 
 
 @pytest.mark.parametrize(("batch", "chunk"), [(1, 5), (2, 5), (3, 1000), (7, 13), (50, 200_000)])
