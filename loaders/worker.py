@@ -7,6 +7,8 @@ copied up front — and sends its messages down a pipe whose buffer bounds the m
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import multiprocessing
 import os
 import threading
@@ -18,6 +20,7 @@ from typing import Any
 from bidgraph.errors import BidgraphError
 
 Send = Callable[..., None]  # a message: send(kind, *values)
+PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size for unprivileged processes
 
 
 class WorkerDied(BidgraphError):
@@ -55,6 +58,7 @@ def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, A
     what ``produce`` returned. Closing the generator early stops the child."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
+    _deepen(sending)
     child = context.Process(target=_child, args=(sending, produce), name="bidgraph-load-worker", daemon=True)
     child.start()
     sending.close()  # the child holds the only writing end: its exit ends recv()
@@ -76,6 +80,18 @@ def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, A
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def _deepen(sending: Connection) -> None:
+    """A pipe holds 64 KB by default, less than one message (a chunk of rows or a batch of
+    facts): the worker then waits in send until this process reads, and this process in
+    recv until the worker writes — the two alternate. With room for a message or two
+    in the pipe, each side only waits when the other is behind as a whole."""
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    # refused over the user's pipe quota (/proc/sys/fs/pipe-max-size): the default size
+    with contextlib.suppress(OSError):
+        if resize is not None:
+            fcntl.fcntl(sending.fileno(), resize, PIPE_BYTES)
 
 
 def _child(sending: Connection, produce: Callable[[Send], Any]) -> None:

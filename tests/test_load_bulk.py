@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,6 +162,35 @@ def test_a_failed_bulk_load_leaves_the_graph_empty(
     with pytest.raises(QueryError):
         loaders.load_paths(store, [part], data_dir=tmp_path, skip_invalid=True)
     assert sent, "the staging graph was started before the failure"
+    assert store.run("MATCH (n) RETURN count(n)").value(0) == 0
+    assert store.keys("*~bulk~*") == []
+    assert loaders.load_history(store) == []
+    store.clear()
+    store.close()
+
+
+def test_a_failed_bulk_send_leaves_the_graph_empty(
+    part: Path, base_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sending thread fails (the server refuses a command) while later commands are
+    encoded and queued: the error reaches the caller, nothing after it is sent, and
+    neither the graph nor a staging key is left."""
+    store = _open(settings_for(base_settings, "bulk_send_failing"))
+    monkeypatch.setattr(bulk, "COMMAND_BYTES", 1)  # one token per command: many commands
+    calls: list[int] = []
+    real_insert = type(store).bulk_insert
+
+    def refused(s: Any, args: list[Any]) -> None:
+        calls.append(len(args))
+        if len(calls) == 3:
+            time.sleep(0.5)  # meanwhile the next command is encoded and queued behind this one
+            raise QueryError("批量导入被数据库拒绝：injected", query="GRAPH.BULK")
+        real_insert(s, args)
+
+    monkeypatch.setattr(type(store), "bulk_insert", refused)
+    with pytest.raises(QueryError, match="injected"):
+        loaders.load_paths(store, [part], data_dir=tmp_path, skip_invalid=True)
+    assert len(calls) == 3, "no command is sent after the failed one"
     assert store.run("MATCH (n) RETURN count(n)").value(0) == 0
     assert store.keys("*~bulk~*") == []
     assert loaders.load_history(store) == []
