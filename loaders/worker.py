@@ -11,7 +11,9 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import pickle
 import threading
+from collections import deque
 from collections.abc import Callable, Generator
 from contextlib import closing
 from multiprocessing.connection import Connection
@@ -21,6 +23,7 @@ from bidgraph.errors import BidgraphError
 
 Send = Callable[..., None]  # a message: send(kind, *values)
 PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size for unprivileged processes
+INBOX_BYTES = 64 << 20  # received messages waiting to be taken, at most (one more may come)
 
 
 class WorkerDied(BidgraphError):
@@ -62,10 +65,11 @@ def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, A
     child = context.Process(target=_child, args=(sending, produce), name="bidgraph-load-worker", daemon=True)
     child.start()
     sending.close()  # the child holds the only writing end: its exit ends recv()
+    inbox = _Inbox(receiving)
     try:
         while True:
             try:
-                message = receiving.recv()
+                message = inbox.get()
             except EOFError:
                 child.join(5)
                 died = f"导入子进程意外退出（退出码 {child.exitcode}），导入已撤销；请检查内存后重试"
@@ -76,10 +80,61 @@ def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, A
                 raise _rebuilt(*message[1:])
             yield message
     finally:
-        receiving.close()
+        inbox.stop()
         if child.is_alive():
             child.terminate()
         child.join()
+        inbox.thread.join()  # the child's end is closed: the read returns
+        receiving.close()
+
+
+class _Inbox:
+    """The pipe read on a thread (the read waits without the GIL) into a queue of raw
+    messages, unpickled by ``get`` on the caller's thread: the worker never waits for
+    this process to finish a message before it sends the next, only when
+    ``INBOX_BYTES`` are waiting (memory stays bounded)."""
+
+    def __init__(self, receiving: Connection) -> None:
+        self.receiving = receiving
+        self.items: deque[bytes | None] = deque()  # None: the child's end closed
+        self.size = 0
+        self.stopped = False
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._read, name="bidgraph-load-inbox", daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data: bytes | None = self.receiving.recv_bytes()
+            except (EOFError, OSError):
+                data = None
+            with self.changed:
+                while data is not None and self.size >= INBOX_BYTES and not self.stopped:
+                    self.changed.wait()
+                if self.stopped:
+                    return
+                self.items.append(data)
+                self.size += len(data or b"")
+                self.changed.notify_all()
+            if data is None:
+                return
+
+    def get(self) -> Any:
+        with self.changed:
+            while not self.items:
+                self.changed.wait()
+            data = self.items.popleft()
+            self.size -= len(data or b"")
+            self.changed.notify_all()
+        if data is None:
+            raise EOFError
+        return pickle.loads(data)  # what Connection.recv does (ForkingPickler.loads)
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
 
 
 def _deepen(sending: Connection) -> None:

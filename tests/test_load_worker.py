@@ -99,6 +99,18 @@ def test_the_worker_runs_a_large_message_ahead() -> None:
     assert seen == [True]
 
 
+def test_closing_the_stream_early_stops_the_child_and_the_reader() -> None:
+    def produce(send: worker.Send) -> None:
+        while True:  # far more than the pipe and the inbox hold
+            send("item", "x" * 4096)
+
+    messages = worker.stream(produce)
+    assert [next(messages)[0] for _ in range(3)] == ["item"] * 3
+    messages.close()
+    assert not [t for t in threading.enumerate() if t.name == "bidgraph-load-inbox"]
+    assert not multiprocessing.active_children()
+
+
 def _checked(paths: list[Path]) -> tuple:
     report = loaders.validate_paths(paths)
     accounts = {k: (a.read, a.dropped, a.rejected, dict(a.reasons)) for k, a in report.accounts.items()}
