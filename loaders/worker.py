@@ -3,7 +3,9 @@ load's Python work gets both cores: in the check pass the worker reads and conve
 files while this process checks the rows before; in a bulk first load's write pass it
 builds the facts while this process applies them to the graph model. The child inherits
 the state it needs (sources, mapping, resolver, spilled rows) by fork — nothing is
-copied up front — and sends its messages down a pipe whose buffer bounds the memory."""
+copied up front — and sends its messages down a pipe, read here on a thread into a
+bounded inbox (the memory stays bounded; neither side waits for the other message by
+message)."""
 
 from __future__ import annotations
 
@@ -138,10 +140,9 @@ class _Inbox:
 
 
 def _deepen(sending: Connection) -> None:
-    """A pipe holds 64 KB by default, less than one message (a chunk of rows or a batch of
-    facts): the worker then waits in send until this process reads, and this process in
-    recv until the worker writes — the two alternate. With room for a message or two
-    in the pipe, each side only waits when the other is behind as a whole."""
+    """A pipe holds 64 KB by default, less than one message (a chunk of rows is up to
+    ~0.9 MB): the worker's send would wait for each read of the inbox's thread, which
+    needs the GIL between reads. With 1 MB most messages go in at once."""
     resize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
     # refused over the user's pipe quota (/proc/sys/fs/pipe-max-size): the default size
     with contextlib.suppress(OSError):
