@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,11 +105,27 @@ def _refresh_side_tables(store: GraphStore, data_dir: Path | None, report: LoadR
         return
     try:
         with few_collections():
-            bidtable.refresh(store, data_dir)
             if store.backend == "falkordb":
-                linktables.side_tables(store, rebuild=True, data_dir=data_dir)
+                _bid_and_link_tables(store, data_dir)
+            else:
+                bidtable.refresh(store, data_dir)
     except (BidgraphError, OSError) as e:
         report.warnings.append(f"检测用列式表未能写入（检测时会自动重建）：{e}")
+
+
+def _bid_and_link_tables(store: GraphStore, data_dir: Path | None) -> None:
+    """Both at once: they read the same committed graph and write their own files, and
+    most of their time is the server answering (on its thread pool) — one table's
+    queries run on the server while the other's answers are parsed here. The bid
+    table's error is the one reported when both fail, as when they ran in turn."""
+    with ThreadPoolExecutor(1, thread_name_prefix="bidgraph-bidtable") as pool:
+        bids = pool.submit(bidtable.refresh, store, data_dir)
+        try:
+            linktables.side_tables(store, rebuild=True, data_dir=data_dir)
+        except (BidgraphError, OSError):
+            bids.result()
+            raise
+        bids.result()
 
 
 def _load_scope(store: GraphStore, load_id: str) -> AbstractContextManager[None]:

@@ -12,7 +12,9 @@ value leaves the property out. Node ids are given in wire order from 0."""
 from __future__ import annotations
 
 import struct
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -25,9 +27,10 @@ from bidgraph.loaders import bulk_columns
 from bidgraph.loaders.bulk_model import GraphModel
 
 TOKEN_BYTES = 8 << 20  # one token (label file) at most ~8 MB
-# one GRAPH.BULK command at most ~32 MB (Redis allows 512 MB per argument); one is sent
-# while the next is encoded, so the two together hold what one of 64 MB did
+# one GRAPH.BULK command at most ~32 MB (Redis allows 512 MB per argument); up to two
+# wait for the server while the next is encoded (~96 MB of commands at a time)
 COMMAND_BYTES = 32 << 20
+IN_FLIGHT = 2
 STAGING = "{graph}~bulk~{load_id}"
 STRING_CACHE = 200_000
 _LONG, _DOUBLE, _ARRAY = struct.Struct("<Bq"), struct.Struct("<Bd"), struct.Struct("<Bq")
@@ -97,18 +100,38 @@ def build(store: FalkorStore, model: GraphModel, load_id: str) -> None:
 
 
 def _send(staging: FalkorStore, batches: Iterator[tuple[int, int, list[bytes]]]) -> bool:
-    """Send each command while the next is encoded (the server and Python each get a
-    core); in order, the first with BEGIN. False when there was nothing to send."""
+    """Send the commands in order, the first with BEGIN, on a thread while the next ones
+    are encoded here (the socket wait releases the GIL: the server and Python each get a
+    core). Up to ``IN_FLIGHT`` commands wait for the server, so an encoder ahead of the
+    server or behind it for a command or two waits for neither. A failed command stops
+    the sending (nothing after it reaches the server) and its error is raised here.
+    False when there was nothing to send."""
+    failed = threading.Event()
+
+    def send(args: list[Any]) -> None:
+        if failed.is_set():  # an earlier command failed: the build is abandoned
+            return
+        try:
+            staging.bulk_insert(args)
+        except BaseException:
+            failed.set()
+            raise
+
+    flight: deque[Future[None]] = deque()
+    begin = True
     with ThreadPoolExecutor(1, thread_name_prefix="bidgraph-bulk") as pool:
-        sent: Future[None] | None = None
-        for nodes, rels, tokens in batches:
-            args = [*([] if sent else ["BEGIN"]), nodes, rels, *tokens]
-            if sent:
-                sent.result()  # one command in flight: memory stays at two commands
-            sent = pool.submit(staging.bulk_insert, args)
-        if sent:
-            sent.result()
-        return sent is not None
+        try:
+            for nodes, rels, tokens in batches:
+                while flight and (flight[0].done() or len(flight) >= IN_FLIGHT):
+                    flight.popleft().result()  # memory: at most IN_FLIGHT + 1 commands
+                flight.append(pool.submit(send, [*(["BEGIN"] if begin else []), nodes, rels, *tokens]))
+                begin = False
+            while flight:
+                flight.popleft().result()
+        except BaseException:
+            failed.set()  # an encoding error: what is queued is not sent either
+            raise
+    return not begin
 
 
 def wait_for_indexes(store: FalkorStore, timeout_s: float = 600.0) -> None:

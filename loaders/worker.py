@@ -3,13 +3,19 @@ load's Python work gets both cores: in the check pass the worker reads and conve
 files while this process checks the rows before; in a bulk first load's write pass it
 builds the facts while this process applies them to the graph model. The child inherits
 the state it needs (sources, mapping, resolver, spilled rows) by fork — nothing is
-copied up front — and sends its messages down a pipe whose buffer bounds the memory."""
+copied up front — and sends its messages down a pipe, read here on a thread into a
+bounded inbox (the memory stays bounded; neither side waits for the other message by
+message)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import multiprocessing
 import os
+import pickle
 import threading
+from collections import deque
 from collections.abc import Callable, Generator
 from contextlib import closing
 from multiprocessing.connection import Connection
@@ -18,6 +24,8 @@ from typing import Any
 from bidgraph.errors import BidgraphError
 
 Send = Callable[..., None]  # a message: send(kind, *values)
+PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size for unprivileged processes
+INBOX_BYTES = 64 << 20  # received messages waiting to be taken, at most (one more may come)
 
 
 class WorkerDied(BidgraphError):
@@ -55,13 +63,15 @@ def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, A
     what ``produce`` returned. Closing the generator early stops the child."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
+    _deepen(sending)
     child = context.Process(target=_child, args=(sending, produce), name="bidgraph-load-worker", daemon=True)
     child.start()
     sending.close()  # the child holds the only writing end: its exit ends recv()
+    inbox = _Inbox(receiving)
     try:
         while True:
             try:
-                message = receiving.recv()
+                message = inbox.get()
             except EOFError:
                 child.join(5)
                 died = f"导入子进程意外退出（退出码 {child.exitcode}），导入已撤销；请检查内存后重试"
@@ -72,10 +82,72 @@ def stream(produce: Callable[[Send], Any]) -> Generator[tuple[Any, ...], None, A
                 raise _rebuilt(*message[1:])
             yield message
     finally:
-        receiving.close()
+        inbox.stop()
         if child.is_alive():
             child.terminate()
         child.join()
+        inbox.thread.join()  # the child's end is closed: the read returns
+        receiving.close()
+
+
+class _Inbox:
+    """The pipe read on a thread (the read waits without the GIL) into a queue of raw
+    messages, unpickled by ``get`` on the caller's thread: the worker never waits for
+    this process to finish a message before it sends the next, only when
+    ``INBOX_BYTES`` are waiting (memory stays bounded)."""
+
+    def __init__(self, receiving: Connection) -> None:
+        self.receiving = receiving
+        self.items: deque[bytes | None] = deque()  # None: the child's end closed
+        self.size = 0
+        self.stopped = False
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._read, name="bidgraph-load-inbox", daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data: bytes | None = self.receiving.recv_bytes()
+            except (EOFError, OSError):
+                data = None
+            with self.changed:
+                while data is not None and self.size >= INBOX_BYTES and not self.stopped:
+                    self.changed.wait()
+                if self.stopped:
+                    return
+                self.items.append(data)
+                self.size += len(data or b"")
+                self.changed.notify_all()
+            if data is None:
+                return
+
+    def get(self) -> Any:
+        with self.changed:
+            while not self.items:
+                self.changed.wait()
+            data = self.items.popleft()
+            self.size -= len(data or b"")
+            self.changed.notify_all()
+        if data is None:
+            raise EOFError
+        return pickle.loads(data)  # what Connection.recv does (ForkingPickler.loads)
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+
+
+def _deepen(sending: Connection) -> None:
+    """A pipe holds 64 KB by default, less than one message (a chunk of rows is up to
+    ~0.9 MB): the worker's send would wait for each read of the inbox's thread, which
+    needs the GIL between reads. With 1 MB most messages go in at once."""
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    # refused over the user's pipe quota (/proc/sys/fs/pipe-max-size): the default size
+    with contextlib.suppress(OSError):
+        if resize is not None:
+            fcntl.fcntl(sending.fileno(), resize, PIPE_BYTES)
 
 
 def _child(sending: Connection, produce: Callable[[Send], Any]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from conftest import settings_for
 
 from bidgraph import loaders, protected
-from bidgraph.analysis import bidtable
+from bidgraph.analysis import bidtable, linktables
 from bidgraph.errors import QueryError
 from bidgraph.graph import GraphStore, open_store
 from bidgraph.graph.schema import apply_schema
@@ -141,6 +142,35 @@ def test_load_record_indexes_vault_and_bid_table_match(loads: dict[str, Any]) ->
     assert stored["version"] == bidtable.data_version(bulk_store)
     bids = bidtable.bid_tables(bulk_store, bulk_dir).bids
     assert len(bids) == len(bidtable.bid_tables(merge_store, merge_dir).bids) > 0
+    # ... and, read at the same time, the link tables of that version
+    links = bidtable.table_dir(bulk_store, bulk_dir) / "links" / "version.json"
+    wanted = {"version": bidtable.data_version(bulk_store), "queries": linktables.QUERIES}
+    assert json.loads(links.read_text(encoding="utf-8")) == wanted
+
+
+def test_side_tables_failing_together_report_the_bid_tables_error(
+    loads: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two side tables are read at once; one warning names what failed (the bid table's
+    error when both do, as when they ran in turn) and the other table is still written."""
+    store, _, _ = loads["bulk"]
+
+    def refuse(what: str) -> Any:
+        def refused(*args: Any, **kwargs: Any) -> None:
+            raise QueryError(f"{what} refused", query="MATCH")
+
+        return refused
+
+    report = loaders.LoadReport(load_id="L-side")
+    report.written = True
+    monkeypatch.setattr(linktables, "extract", refuse("links"))
+    loaders._refresh_side_tables(store, tmp_path, report)
+    assert len(report.warnings) == 1 and "links refused" in report.warnings[0]
+    assert (bidtable.table_dir(store, tmp_path) / "version.json").exists()  # the bid table was written
+    monkeypatch.setattr(bidtable, "from_graph", refuse("bids"))
+    report.warnings.clear()
+    loaders._refresh_side_tables(store, tmp_path, report)
+    assert len(report.warnings) == 1 and "bids refused" in report.warnings[0]
 
 
 def test_a_failed_bulk_load_leaves_the_graph_empty(
@@ -161,6 +191,35 @@ def test_a_failed_bulk_load_leaves_the_graph_empty(
     with pytest.raises(QueryError):
         loaders.load_paths(store, [part], data_dir=tmp_path, skip_invalid=True)
     assert sent, "the staging graph was started before the failure"
+    assert store.run("MATCH (n) RETURN count(n)").value(0) == 0
+    assert store.keys("*~bulk~*") == []
+    assert loaders.load_history(store) == []
+    store.clear()
+    store.close()
+
+
+def test_a_failed_bulk_send_leaves_the_graph_empty(
+    part: Path, base_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sending thread fails (the server refuses a command) while later commands are
+    encoded and queued: the error reaches the caller, nothing after it is sent, and
+    neither the graph nor a staging key is left."""
+    store = _open(settings_for(base_settings, "bulk_send_failing"))
+    monkeypatch.setattr(bulk, "COMMAND_BYTES", 1)  # one token per command: many commands
+    calls: list[int] = []
+    real_insert = type(store).bulk_insert
+
+    def refused(s: Any, args: list[Any]) -> None:
+        calls.append(len(args))
+        if len(calls) == 3:
+            time.sleep(0.5)  # meanwhile the next command is encoded and queued behind this one
+            raise QueryError("批量导入被数据库拒绝：injected", query="GRAPH.BULK")
+        real_insert(s, args)
+
+    monkeypatch.setattr(type(store), "bulk_insert", refused)
+    with pytest.raises(QueryError, match="injected"):
+        loaders.load_paths(store, [part], data_dir=tmp_path, skip_invalid=True)
+    assert len(calls) == 3, "no command is sent after the failed one"
     assert store.run("MATCH (n) RETURN count(n)").value(0) == 0
     assert store.keys("*~bulk~*") == []
     assert loaders.load_history(store) == []

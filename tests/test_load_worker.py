@@ -1,10 +1,13 @@
 """The forked worker of a load (reading in the check pass, facts in a bulk write pass):
 messages in order, the result back, the child's exception raised in the parent as it
-was, a dead child reported, and the same report whoever reads the files."""
+was, a dead child reported, a message sent ahead of the reader, and the same report
+whoever reads the files."""
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import multiprocessing
 import os
 import threading
 from pathlib import Path
@@ -72,6 +75,40 @@ def test_a_child_that_dies_is_reported() -> None:
 
     with pytest.raises(worker.WorkerDied, match="退出码 3"):
         worker.run(produce, lambda kind, n: None)
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="pipe size is fixed on this platform")
+def test_the_worker_runs_a_large_message_ahead() -> None:
+    """A message bigger than a default pipe (64 KB) is sent while the parent still works
+    on the one before (the two sides overlap instead of taking turns)."""
+    ahead = multiprocessing.get_context("fork").Event()
+    big = "x" * (512 << 10)
+
+    def produce(send: worker.Send) -> None:
+        send("item", 1, big)
+        send("item", 2, big)
+        ahead.set()  # the second message is in the pipe: nobody has read it yet
+
+    seen: list[bool] = []
+
+    def consume(kind: str, n: int, text: str) -> None:
+        if n == 1:
+            seen.append(ahead.wait(20))  # a 64 KB pipe: the child waits for us, never set
+
+    worker.run(produce, consume)
+    assert seen == [True]
+
+
+def test_closing_the_stream_early_stops_the_child_and_the_reader() -> None:
+    def produce(send: worker.Send) -> None:
+        while True:  # far more than the pipe and the inbox hold
+            send("item", "x" * 4096)
+
+    messages = worker.stream(produce)
+    assert [next(messages)[0] for _ in range(3)] == ["item"] * 3
+    messages.close()
+    assert not [t for t in threading.enumerate() if t.name == "bidgraph-load-inbox"]
+    assert not multiprocessing.active_children()
 
 
 def _checked(paths: list[Path]) -> tuple:

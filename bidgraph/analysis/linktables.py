@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -122,7 +123,9 @@ def _read(store: GraphStore, directory: Path, version: str, rebuild: bool) -> di
         return {name: pd.read_parquet(directory / f"{name}.parquet") for name in QUERIES}
     directory.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
-    tables = {name: extract(store, name) for name in QUERIES}
+    # two at a time: the server answers one while the other's texts are parsed here
+    with ThreadPoolExecutor(2, thread_name_prefix="bidgraph-links") as pool:
+        tables = dict(zip(QUERIES, pool.map(lambda name: extract(store, name), QUERIES), strict=True))
     for name, frame in tables.items():
         frame.to_parquet(directory / f"{name}.parquet")
     stamp.write_text(json.dumps(wanted), encoding="utf-8")  # last: never with half the files
