@@ -3,7 +3,11 @@ that compare two ways of building it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bidgraph.graph.schema import KEY
+from bidgraph.loaders import bulk
+from bidgraph.loaders.bulk_columns import EDGES
 from bidgraph.loaders.bulk_model import GraphModel
 
 
@@ -16,3 +20,20 @@ def elements(model: GraphModel) -> tuple[list[str], list[str], dict[str, int]]:
         for t, (a, b), p in zip(model.rel_types, model.ends, model.rel_props, strict=True)
     )
     return nodes, rels, dict(model.counters)
+
+
+def recording_sender(columnar: bool) -> tuple[bulk.BulkSender, list[tuple[Any, ...]]]:
+    """A model-only bulk sender, and the batches of every statement other than the
+    identifier edges as it is sent them (statement, rows, source)."""
+    sender = bulk.BulkSender(None, "L")
+    sender.columnar = columnar
+    sent: list[tuple[Any, ...]] = []
+    apply = sender.send_facts
+
+    def record(statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
+        if statement not in EDGES.values():
+            sent.append((statement, repr(rows), prov["source"]))
+        apply(statement, rows, prov)
+
+    sender.send_facts = record  # type: ignore[method-assign]
+    return sender, sent

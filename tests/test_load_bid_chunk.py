@@ -13,14 +13,13 @@ import random
 from typing import Any
 
 import pytest
-from modeldump import elements
+from modeldump import elements, recording_sender
 
 from bidgraph import protected
 from bidgraph.graph.schema import KEY
-from bidgraph.loaders import bulk, identity
+from bidgraph.loaders import identity
 from bidgraph.loaders.bid_chunk import bid_chunk
 from bidgraph.loaders.build import Builder
-from bidgraph.loaders.bulk_columns import EDGES
 from bidgraph.loaders.resolve import Resolver
 from bidgraph.loaders.write import Writer
 
@@ -75,17 +74,7 @@ def _records(seed: int, rows: int) -> list[tuple[int, dict[str, Any]]]:
 def _written(records: list[tuple[int, dict[str, Any]]], batch: int, chunk: int) -> tuple[Any, ...]:
     """The model, the clear values and the batches of every statement other than the
     identifier edges; ``chunk`` 0: the row path."""
-    sender = bulk.BulkSender(None, "L")
-    sender.columnar = bool(chunk)
-    sent: list[tuple[Any, ...]] = []
-    apply = sender.send_facts
-
-    def record(statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
-        if statement not in EDGES.values():
-            sent.append((statement, repr(rows), prov["source"]))
-        apply(statement, rows, prov)
-
-    sender.send_facts = record
+    sender, sent = recording_sender(bool(chunk))
     resolver = Resolver()
     resolver.learn_org(USCCS[1], "湖南甲建设有限公司")  # a name the files give a USCC for
     builder = Builder(resolver)

@@ -12,10 +12,10 @@ import random
 from typing import Any
 
 import pytest
-from modeldump import elements
+from modeldump import elements, recording_sender
 
 from bidgraph.graph.schema import KEY
-from bidgraph.loaders import bulk, bulk_columns
+from bidgraph.loaders import bulk_columns
 from bidgraph.loaders.build import Builder
 from bidgraph.loaders.bulk_columns import EDGES, IDENTIFIERS
 from bidgraph.loaders.write import Writer
@@ -63,17 +63,7 @@ def _facts(seed: int, rows: int) -> list[tuple[Any, ...]]:
 def _written(facts: list[tuple[Any, ...]], batch: int, columnar: bool) -> tuple[Any, ...]:
     """The model (every element with labels or type, end keys and properties; counters)
     and the batches of every statement other than the identifier edges, as sent."""
-    sender = bulk.BulkSender(None, "L")
-    sender.columnar = columnar
-    sent: list[tuple[Any, ...]] = []
-    apply = sender.send_facts
-
-    def record(statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
-        if statement not in EDGES.values():
-            sent.append((statement, repr(rows), prov["source"]))
-        apply(statement, rows, prov)
-
-    sender.send_facts = record
+    sender, sent = recording_sender(columnar)
     files = iter(FILES)
     with Writer(None, batch, sender=sender) as writer:
         writer.provenance(next(files))
