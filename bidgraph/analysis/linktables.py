@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bidgraph.analysis import columnar
-from bidgraph.analysis.bidtable import data_version, table_dir
+from bidgraph.analysis.bidtable import Known, data_version, table_dir
 from bidgraph.analysis.columnar import ID, NUMBER, TEXT
 from bidgraph.graph.store import GraphStore
 
@@ -99,9 +99,12 @@ _MEMO: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
 _LOCK = threading.Lock()
 
 
-def side_tables(store: GraphStore, *, rebuild: bool = False, data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+def side_tables(
+    store: GraphStore, *, rebuild: bool = False, data_dir: Path | None = None, known: Known | None = None
+) -> dict[str, pd.DataFrame]:
     """The link tables of the current data version: from memory, else from Parquet, else
-    (stale or missing, or ``rebuild``) read from the graph first. ``links`` has one row per relationship,
+    (stale or missing, or ``rebuild``) read from the graph first (but for the ``known``
+    frames of this version). ``links`` has one row per relationship,
     with its type, whether its target has the label the detectors name (``typed``), its
     bid's key, tender and bidder, and its target's ``allowed``."""
     directory = table_dir(store, data_dir) / "links"
@@ -109,11 +112,14 @@ def side_tables(store: GraphStore, *, rebuild: bool = False, data_dir: Path | No
     with _LOCK:  # detectors run on several threads: the first extracts, the others wait
         if rebuild or (str(directory), version) not in _MEMO:
             _MEMO.clear()  # one data version at a time
-            _MEMO[(str(directory), version)] = _joined(_read(store, directory, version, rebuild))
+            given = known.of(version) if known else {}
+            _MEMO[(str(directory), version)] = _joined(_read(store, directory, version, rebuild, given))
         return _MEMO[(str(directory), version)]
 
 
-def _read(store: GraphStore, directory: Path, version: str, rebuild: bool) -> dict[str, pd.DataFrame]:
+def _read(
+    store: GraphStore, directory: Path, version: str, rebuild: bool, known: Mapping[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
     stamp, wanted = directory / "version.json", {"version": version, "queries": QUERIES}
     try:
         fresh = not rebuild and json.loads(stamp.read_text(encoding="utf-8")) == wanted  # same data and extraction
@@ -124,8 +130,10 @@ def _read(store: GraphStore, directory: Path, version: str, rebuild: bool) -> di
     directory.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     # two at a time: the server answers one while the other's texts are parsed here
+    asked = [name for name in QUERIES if name not in known]
     with ThreadPoolExecutor(2, thread_name_prefix="bidgraph-links") as pool:
-        tables = dict(zip(QUERIES, pool.map(lambda name: extract(store, name), QUERIES), strict=True))
+        read = dict(zip(asked, pool.map(lambda name: extract(store, name), asked), strict=True))
+    tables = {name: known[name] if name in known else read[name] for name in QUERIES}
     for name, frame in tables.items():
         frame.to_parquet(directory / f"{name}.parquet")
     stamp.write_text(json.dumps(wanted), encoding="utf-8")  # last: never with half the files
