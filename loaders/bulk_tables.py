@@ -16,7 +16,7 @@ the load then queries every table, as an incremental load does."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -67,9 +67,10 @@ class _Graph:
         found = np.flatnonzero(self.types == rel_type)
         return np.flatnonzero(self.rel_type == found[0]) if len(found) else np.array([], dtype=np.int64)
 
-    def props(self, nodes: np.ndarray, name: str, *, rels: bool = False) -> list[Any]:
+    def props(self, elements: np.ndarray, name: str, *, rels: bool = False) -> list[Any]:
+        """The property ``name`` of the model's ``elements`` (None where missing)."""
         props = self.model.rel_props if rels else self.model.node_props
-        return [props[n].get(name) for n in nodes.tolist()]
+        return list(map(dict.get, map(props.__getitem__, elements.tolist()), repeat(name)))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         bids = self.labelled("Bid")
@@ -167,27 +168,27 @@ def _sent_order(groups: np.ndarray) -> np.ndarray:
 def _text(values: Sequence[Any]) -> np.ndarray:
     """``toString`` of texts (a missing value: None), as ``columnar`` splits them."""
     array = np.array(values, dtype=object)
-    present = array[array != None]  # noqa: E711 — elementwise
-    if any(type(v) is not str for v in present) or any(SEP in v or NULL in v for v in present):
+    present = array[array != None].tolist()  # noqa: E711 — elementwise
+    if not set(map(type, present)) <= {str} or SEP in (joined := "".join(present)) or NULL in joined:
         raise _Unmodelled("text")
     return array
 
 
 def _number(values: Sequence[Any]) -> np.ndarray:
     """``toJSON`` of numbers read back as floats: 15 significant digits."""
-    out = np.full(len(values), np.nan)
-    for i, v in enumerate(values):
-        kind = type(v)
-        if kind is float:
-            out[i] = float(f"{v:.15g}")
-        elif kind is int:
-            out[i] = float(v)
-        elif v is not None:
-            raise _Unmodelled("number")
-    return out
+    kinds = set(map(type, values)) - {type(None)}
+    if not kinds <= {float, int}:
+        raise _Unmodelled("number")
+    if int in kinds:  # an integer's digits are all sent (no 15-digit cut)
+        return np.array([float(v) if type(v) is int else v if v is None else _fifteen(v) for v in values], float)
+    return np.array(list(map("{:.15g}".format, np.array(values, dtype=float).tolist())), dtype=float)  # None: nan
+
+
+def _fifteen(value: float) -> float:
+    return float(f"{value:.15g}")
 
 
 def _boolean(values: Sequence[Any]) -> np.ndarray:
-    if any(type(v) is not bool for v in values if v is not None):
+    if not set(map(type, values)) <= {bool, type(None)}:
         raise _Unmodelled("bool")
     return np.array(values, dtype=object)
