@@ -126,7 +126,7 @@ def _bid_and_link_tables(store: GraphStore, data_dir: Path | None, known: bidtab
     with ThreadPoolExecutor(1, thread_name_prefix="bidgraph-bidtable") as pool:
         bids = pool.submit(bidtable.refresh, store, data_dir, known)
         try:
-            linktables.side_tables(store, rebuild=True, data_dir=data_dir, known=known)
+            linktables.refresh(store, data_dir, known)
         except (BidgraphError, OSError):
             bids.result()
             raise

@@ -26,6 +26,8 @@ from bidgraph.analysis.columnar import NULL, SEP
 from bidgraph.analysis.linktables import IDENTIFIERS, STAFF
 from bidgraph.loaders.bulk_model import GraphModel
 
+# the tables computed here (query names: the bid table's ``market_bids``, the link tables')
+FROM_MODEL = ("market_bids", "bids", "scored", *STAFF, *IDENTIFIERS)
 # the market_bids query's own filter on the tender, with its default parameters
 _OPENED = ("1900-01-01", "2999-12-31")
 
@@ -47,14 +49,15 @@ class _Graph:
     """The model's elements as arrays of graph ids."""
 
     def __init__(self, model: GraphModel) -> None:
+        # compact (a province's model holds ~13 M relationships): small group numbers, int32 ends
         self.model = model
-        sets, self.label_sets = pd.factorize(np.array(list(map(":".join, model.labels)), dtype=object))
-        self.node_id = _sent_order(sets)
-        types, self.types = pd.factorize(np.array(model.rel_types, dtype=object))
-        self.rel_type, self.rel_id = types, _sent_order(types)
-        ends = np.fromiter(chain.from_iterable(model.ends), dtype=np.int64, count=2 * len(model.ends))
+        self.sets, self.label_sets = _groups(list(map(":".join, model.labels)))
+        self.node_id = _sent_order(self.sets)
+        self.rel_type, self.types = _groups(model.rel_types)
+        counts = np.bincount(self.rel_type, minlength=len(self.types))
+        self.first_rel = np.concatenate([[0], np.cumsum(counts)])  # each type's first relationship id
+        ends = np.fromiter(chain.from_iterable(model.ends), dtype=np.int32, count=2 * len(model.ends))
         self.source, self.target = ends[0::2], ends[1::2]
-        self.sets = sets
 
     def labelled(self, label: str) -> np.ndarray:
         """Model nodes carrying ``label``, in graph id order (a label scan)."""
@@ -62,10 +65,13 @@ class _Graph:
         nodes = np.flatnonzero(np.isin(self.sets, wanted))
         return nodes[np.argsort(self.node_id[nodes], kind="stable")]
 
-    def rels(self, rel_type: str) -> np.ndarray:
-        """Model relationships of ``rel_type``, in graph id order."""
-        found = np.flatnonzero(self.types == rel_type)
-        return np.flatnonzero(self.rel_type == found[0]) if len(found) else np.array([], dtype=np.int64)
+    def rels(self, rel_type: str) -> tuple[np.ndarray, np.ndarray]:
+        """Model relationships of ``rel_type`` and their graph ids, in graph id order."""
+        if rel_type not in self.types:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+        code = self.types.index(rel_type)
+        members = np.flatnonzero(self.rel_type == code)
+        return members, self.first_rel[code] + np.arange(len(members))
 
     def props(self, elements: np.ndarray, name: str, *, rels: bool = False) -> list[Any]:
         """The property ``name`` of the model's ``elements`` (None where missing)."""
@@ -87,7 +93,7 @@ class _Graph:
 
     def _links(self, rel_type: str, is_bid: np.ndarray) -> pd.DataFrame:
         """``MATCH (b:Bid)-[:T]->(x)``: by bid, then by target (the traversal's order)."""
-        rels = self.rels(rel_type)
+        rels = self.rels(rel_type)[0]
         rels = rels[is_bid[self.source[rels]]]
         bid, target = self.node_id[self.source[rels]], self.node_id[self.target[rels]]
         order = np.lexsort((target, bid))
@@ -152,10 +158,14 @@ class _Graph:
         return mask
 
     def _pairs(self, rel_type: str, name: str, source: str, target: str) -> pd.DataFrame:
-        rels = self.rels(rel_type)
-        return pd.DataFrame(
-            {source: self.source[rels], target: self.target[rels], name: rels, f"{name}_id": self.rel_id[rels]}
-        )
+        rels, ids = self.rels(rel_type)
+        return pd.DataFrame({source: self.source[rels], target: self.target[rels], name: rels, f"{name}_id": ids})
+
+
+def _groups(names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each name's group, groups numbered by first appearance (``bulk.commands``'s order)."""
+    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    return np.fromiter(map(index.__getitem__, names), dtype=np.int32, count=len(names)), list(index)
 
 
 def _sent_order(groups: np.ndarray) -> np.ndarray:

@@ -95,26 +95,39 @@ QUERIES = {
     name: _table(match + (_SLICE if match.startswith("MATCH (b:Bid)") else ""), columns, distinct=distinct)
     for name, (match, columns, distinct) in TABLES.items()
 }
-_MEMO: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
+# (directory, version) -> the tables joined, or (after ``refresh``) as read, joined when first used
+_MEMO: dict[tuple[str, str], tuple[bool, dict[str, pd.DataFrame]]] = {}
 _LOCK = threading.Lock()
 
 
-def side_tables(
-    store: GraphStore, *, rebuild: bool = False, data_dir: Path | None = None, known: Known | None = None
-) -> dict[str, pd.DataFrame]:
+def side_tables(store: GraphStore, *, rebuild: bool = False, data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """The link tables of the current data version: from memory, else from Parquet, else
-    (stale or missing, or ``rebuild``) read from the graph first (but for the ``known``
-    frames of this version). ``links`` has one row per relationship,
+    (stale or missing, or ``rebuild``) read from the graph first. ``links`` has one row per relationship,
     with its type, whether its target has the label the detectors name (``typed``), its
     bid's key, tender and bidder, and its target's ``allowed``."""
-    directory = table_dir(store, data_dir) / "links"
-    version = data_version(store)
     with _LOCK:  # detectors run on several threads: the first extracts, the others wait
-        if rebuild or (str(directory), version) not in _MEMO:
-            _MEMO.clear()  # one data version at a time
-            given = known.of(version) if known else {}
-            _MEMO[(str(directory), version)] = _joined(_read(store, directory, version, rebuild, given))
-        return _MEMO[(str(directory), version)]
+        key = _memo(store, data_dir, rebuild)
+        joined, tables = _MEMO[key]
+        if not joined:
+            tables = _joined(tables)
+            _MEMO[key] = (True, tables)
+        return tables
+
+
+def refresh(store: GraphStore, data_dir: Path | None = None, known: Known | None = None) -> None:
+    """Write the tables of the current data version (after a load), read from the graph
+    but for the ``known`` frames of this version; joined only when a detector first asks."""
+    with _LOCK:
+        _memo(store, data_dir, True, known)
+
+
+def _memo(store: GraphStore, data_dir: Path | None, rebuild: bool, known: Known | None = None) -> tuple[str, str]:
+    directory = table_dir(store, data_dir) / "links"
+    key = (str(directory), data_version(store))
+    if rebuild or key not in _MEMO:
+        _MEMO.clear()  # one data version at a time
+        _MEMO[key] = (False, _read(store, directory, key[1], rebuild, known.of(key[1]) if known else {}))
+    return key
 
 
 def _read(
