@@ -25,11 +25,10 @@ import pandas as pd
 from bidgraph.analysis.columnar import NULL, SEP
 from bidgraph.analysis.linktables import IDENTIFIERS, STAFF
 from bidgraph.loaders.bulk_model import GraphModel
+from bidgraph.queries.library import builtin_query
 
 # the tables computed here (query names: the bid table's ``market_bids``, the link tables')
 FROM_MODEL = ("market_bids", "bids", "scored", *STAFF, *IDENTIFIERS)
-# the market_bids query's own filter on the tender, with its default parameters
-_OPENED = ("1900-01-01", "2999-12-31")
 
 
 class _Unmodelled(Exception):
@@ -129,6 +128,9 @@ class _Graph:
     def _market_bids(self, bids: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
         """``market_bids`` with its defaults: a hash join of the tenders (filtered by their
         opening date) probed by the bids in id order."""
+        bound = builtin_query("market_bids").bind({})  # the bid table reads it with its defaults
+        if bound["region"] or bound["industry"]:
+            raise _Unmodelled("market_bids")
         tenders = self.labelled("Tender")
         opened = self.props(tenders, "bid_open")
         if any(type(v) is not str for v in opened if v is not None):
@@ -136,7 +138,7 @@ class _Graph:
         open_codes = [
             c
             for c, day in zip(self.props(tenders, "code"), opened, strict=True)
-            if day is None or _OPENED[0] <= day <= _OPENED[1]
+            if day is None or bound["date_from"] <= day <= bound["date_to"]
         ]
         if any(type(c) is not str for c in open_codes) or len(set(open_codes)) < len(open_codes):
             raise _Unmodelled("code")  # a join of other types or several matches: not modelled
