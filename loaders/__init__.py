@@ -83,8 +83,10 @@ def load_paths(
                 report.written = True
                 report.elapsed_s = time.perf_counter() - started
                 record_load(store, report, actor=actor, started=started_at)
+                # the version the write pass's own tables are of: taken while the load lock is held
+                known = bidtable.Known(bidtable.data_version(store), plan.tables) if plan.tables else None
             outcome = report.status
-            _refresh_side_tables(store, data_dir, report)
+            _refresh_side_tables(store, data_dir, report, known)
     except BaseException:
         outcome = "failed"
         report.written = False
@@ -96,32 +98,35 @@ def load_paths(
     return report
 
 
-def _refresh_side_tables(store: GraphStore, data_dir: Path | None, report: LoadReport) -> None:
+def _refresh_side_tables(
+    store: GraphStore, data_dir: Path | None, report: LoadReport, known: bidtable.Known | None = None
+) -> None:
     """Write the columnar side tables of the new data version now — the bid table and, on
     FalkorDB (the only backend whose detectors read them), the link tables — so the first
-    detector run after a load (the alerts it raises) does not pay for them. Detectors
-    rebuild them themselves if this fails."""
+    detector run after a load (the alerts it raises) does not pay for them; the ``known``
+    ones (a bulk first load's) are not read from the graph while it is at their version.
+    Detectors rebuild them themselves if this fails."""
     if not report.written:
         return
     try:
         with few_collections():
             if store.backend == "falkordb":
-                _bid_and_link_tables(store, data_dir)
+                _bid_and_link_tables(store, data_dir, known)
             else:
                 bidtable.refresh(store, data_dir)
     except (BidgraphError, OSError) as e:
         report.warnings.append(f"检测用列式表未能写入（检测时会自动重建）：{e}")
 
 
-def _bid_and_link_tables(store: GraphStore, data_dir: Path | None) -> None:
+def _bid_and_link_tables(store: GraphStore, data_dir: Path | None, known: bidtable.Known | None) -> None:
     """Both at once: they read the same committed graph and write their own files, and
     most of their time is the server answering (on its thread pool) — one table's
     queries run on the server while the other's answers are parsed here. The bid
     table's error is the one reported when both fail, as when they ran in turn."""
     with ThreadPoolExecutor(1, thread_name_prefix="bidgraph-bidtable") as pool:
-        bids = pool.submit(bidtable.refresh, store, data_dir)
+        bids = pool.submit(bidtable.refresh, store, data_dir, known)
         try:
-            linktables.side_tables(store, rebuild=True, data_dir=data_dir)
+            linktables.refresh(store, data_dir, known)
         except (BidgraphError, OSError):
             bids.result()
             raise

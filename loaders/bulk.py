@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -23,7 +23,7 @@ from bidgraph.errors import QueryError
 from bidgraph.graph.falkordb_backend import FalkorStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders import bulk_columns
+from bidgraph.loaders import bulk_columns, bulk_tables
 from bidgraph.loaders.bulk_model import GraphModel
 
 TOKEN_BYTES = 8 << 20  # one token (label file) at most ~8 MB
@@ -57,6 +57,7 @@ class BulkSender:
         self.model = GraphModel()
         self.pending = bulk_columns.Pending(self.model)
         self.seconds = 0.0  # encoding + GRAPH.BULK + indexes + swap (for the bench)
+        self.tables: dict[str, Any] | None = None  # the large side tables (``bulk_tables``)
 
     columnar = True  # the Writer hands bulk_columns.COLUMNAR statements over as columns
 
@@ -78,13 +79,17 @@ class BulkSender:
         if not abort and self.store is not None:  # no store: the model is all a caller wants
             self.model.drop_lookups()  # the elements are all that is sent: less memory while encoding
             started = time.perf_counter()
-            build(self.store, self.model, self.load_id)
+            build(self.store, self.model, self.load_id, beside=self._tables)
             self.seconds = time.perf_counter() - started
 
+    def _tables(self) -> None:
+        self.tables = bulk_tables.from_model(self.model)
 
-def build(store: FalkorStore, model: GraphModel, load_id: str) -> None:
-    """Send ``model`` to a staging key, index it, swap it in. Any failure deletes the
-    staging key and leaves the target as it was."""
+
+def build(store: FalkorStore, model: GraphModel, load_id: str, beside: Callable[[], None] | None = None) -> None:
+    """Send ``model`` to a staging key, index it, swap it in; ``beside`` runs here while
+    the server builds the indexes. Any failure deletes the staging key and leaves the
+    target as it was."""
     for stale in store.keys(STAGING.format(graph=store.graph_name, load_id="*")):
         store.staging(stale).drop()  # left by a load killed before its swap (we hold the load lock)
     staging = store.staging(STAGING.format(graph=store.graph_name, load_id=load_id))
@@ -92,6 +97,8 @@ def build(store: FalkorStore, model: GraphModel, load_id: str) -> None:
         if not _send(staging, commands(model)):  # nothing to write: the target stays as it is
             return
         apply_schema(staging)
+        if beside is not None:
+            beside()
         wait_for_indexes(staging)
         store.replace_with(staging)
     except BaseException:

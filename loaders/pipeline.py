@@ -54,6 +54,7 @@ class Plan:
     failed_keys: dict[str, set[str]] = field(default_factory=lambda: {"Tender": set(), "Expert": set()})
     refused_tables: set[str] = field(default_factory=set)
     refused_rows: int = 0  # rows read before their file was refused mid-way (a cut file)
+    tables: dict[str, Any] | None = None  # side tables the write pass computed (``bulk_tables``)
 
     def close(self) -> None:
         if self.records:
@@ -303,6 +304,7 @@ def write_plan(
         with Writer(store, batch_size, sender=sender) as writer:
             written = rows.write(writer, tick)
         counters = writer.counters
+    plan.tables = getattr(sender, "tables", None)  # a bulk build's side tables, else None
     for label, count in written.items():
         report.accounts[label].written += count
     report.rows_loaded = sum(written.values())

@@ -36,6 +36,19 @@ _REBUILDING = threading.Lock()
 
 
 @dataclass(frozen=True)
+class Known:
+    """Frames already known for one data version, by query name (``market_bids``, the link
+    tables' names): a bulk first load computes them from the graph it sent
+    (``loaders.bulk_tables``). Used only while the graph is still at ``version``."""
+
+    version: str
+    frames: Mapping[str, pd.DataFrame]
+
+    def of(self, version: str) -> Mapping[str, pd.DataFrame]:
+        return self.frames if version == self.version else {}
+
+
+@dataclass(frozen=True)
 class BidTables:
     tenders: pd.DataFrame  # tender, industry, region, bid_open, ceiling (every tender)
     bids: pd.DataFrame  # tender, bidder, price, won, valid
@@ -62,19 +75,21 @@ def table_dir(store: GraphStore, data_dir: Path | None = None) -> Path:
     return Path(data_dir) / "bidtable" / where
 
 
-def from_graph(store: GraphStore, version: str = "") -> BidTables:
-    """The three tables read through the graph (the source of truth)."""
+def from_graph(store: GraphStore, version: str = "", known: Mapping[str, pd.DataFrame] | None = None) -> BidTables:
+    """The three tables read through the graph (the source of truth); ``known`` frames
+    (of this version) are not read again."""
     tenders = _rows(store, builtin_query("market_tenders"))  # every tender: ``tenders_in`` filters
-    bids = _rows(store, builtin_query("market_bids"))
+    known = known or {}
+    bids = known["market_bids"].copy() if "market_bids" in known else _rows(store, builtin_query("market_bids"))
     consortia_query = builtin_query("consortium_members")
     consortia = _frame(run_query(store, consortia_query, limit=0), consortia_query.columns)
     return BidTables(_typed_tenders(tenders), _typed_bids(bids), consortia, version)
 
 
-def refresh(store: GraphStore, data_dir: Path | None = None) -> BidTables:
+def refresh(store: GraphStore, data_dir: Path | None = None, known: Known | None = None) -> BidTables:
     """Write the tables of the current data version (called after each load)."""
     version = data_version(store)
-    tables = from_graph(store, version)
+    tables = from_graph(store, version, known.of(version) if known else None)
     directory = table_dir(store, data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory.parent, 0o700)

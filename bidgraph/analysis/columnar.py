@@ -1,5 +1,5 @@
 """Query answers as columns (FalkorDB): ONE answer row holding, per column, every value
-joined into one text (``string.join(collect(…))``), split with numpy/pandas. Pulling
+joined into one text (``string.join(collect(…))``; ids as one JSON list), split with numpy/pandas. Pulling
 100k+ rows through the client's per-value parser costs seconds (~14 s for the 930k bid
 links of the medium set); as texts it is the server's scan plus a split.
 
@@ -20,7 +20,7 @@ from bidgraph.graph.store import GraphStore
 
 SEP, NULL = "\x1f", "\x1e"  # never in keys/codes (control characters)
 ID, NUMBER, BOOL, TEXT = "id", "number", "bool", "text"
-_AS_TEXT = {ID: "toString({})", NUMBER: "toJSON({})", BOOL: "toString({})", TEXT: "toString({})"}
+_AS_TEXT = {NUMBER: "toJSON({})", BOOL: "toString({})", TEXT: "toString({})"}
 
 Columns = Mapping[str, tuple[str, str]]  # name -> (expression, kind)
 
@@ -33,8 +33,9 @@ def returning(columns: Columns) -> str:
     """The RETURN clause: the row count, then each column's values joined by ``$sep``."""
 
     def joined(expr: str, kind: str) -> str:
-        value = _AS_TEXT[kind].format(expr)
-        return f"string.join(collect({value if kind == ID else f'coalesce({value}, $null)'}), $sep)"
+        if kind == ID:  # one JSON list written in one call: a third less server time than a toString each
+            return f"toJSON(collect({expr}))"
+        return f"string.join(collect(coalesce({_AS_TEXT[kind].format(expr)}, $null)), $sep)"
 
     joined_columns = (f"{joined(expr, kind)} AS {name}" for name, (expr, kind) in columns.items())
     return "RETURN count(*) AS n, " + ", ".join(joined_columns)
@@ -50,8 +51,8 @@ def read(store: GraphStore, query: str, columns: Columns, params: Mapping[str, o
 def _frame(count: int, texts: Sequence[str], columns: Columns, what: str) -> pd.DataFrame:
     data = {}
     for (column, (_, kind)), text in zip(columns.items(), texts, strict=True):
-        if kind == ID:  # numpy parses the digits itself: 10× a split and a conversion
-            values = np.fromstring(text, dtype=np.int64, sep=SEP)
+        if kind == ID:  # numpy parses the digits itself (``[1, 2, …]``): 10× a split and a conversion
+            values = np.fromstring(text[1:-1], dtype=np.int64, sep=",")
         else:
             raw = np.array([None if v == NULL else v for v in text.split(SEP)] if count else [], dtype=object)
             if kind == NUMBER:

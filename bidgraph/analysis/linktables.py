@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bidgraph.analysis import columnar
-from bidgraph.analysis.bidtable import data_version, table_dir
+from bidgraph.analysis.bidtable import Known, data_version, table_dir
 from bidgraph.analysis.columnar import ID, NUMBER, TEXT
 from bidgraph.graph.store import GraphStore
 
@@ -95,7 +95,8 @@ QUERIES = {
     name: _table(match + (_SLICE if match.startswith("MATCH (b:Bid)") else ""), columns, distinct=distinct)
     for name, (match, columns, distinct) in TABLES.items()
 }
-_MEMO: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
+# (directory, version) -> the tables joined, or (after ``refresh``) as read, joined when first used
+_MEMO: dict[tuple[str, str], tuple[bool, dict[str, pd.DataFrame]]] = {}
 _LOCK = threading.Lock()
 
 
@@ -104,16 +105,34 @@ def side_tables(store: GraphStore, *, rebuild: bool = False, data_dir: Path | No
     (stale or missing, or ``rebuild``) read from the graph first. ``links`` has one row per relationship,
     with its type, whether its target has the label the detectors name (``typed``), its
     bid's key, tender and bidder, and its target's ``allowed``."""
-    directory = table_dir(store, data_dir) / "links"
-    version = data_version(store)
     with _LOCK:  # detectors run on several threads: the first extracts, the others wait
-        if rebuild or (str(directory), version) not in _MEMO:
-            _MEMO.clear()  # one data version at a time
-            _MEMO[(str(directory), version)] = _joined(_read(store, directory, version, rebuild))
-        return _MEMO[(str(directory), version)]
+        key = _memo(store, data_dir, rebuild)
+        joined, tables = _MEMO[key]
+        if not joined:
+            tables = _joined(tables)
+            _MEMO[key] = (True, tables)
+        return tables
 
 
-def _read(store: GraphStore, directory: Path, version: str, rebuild: bool) -> dict[str, pd.DataFrame]:
+def refresh(store: GraphStore, data_dir: Path | None = None, known: Known | None = None) -> None:
+    """Write the tables of the current data version (after a load), read from the graph
+    but for the ``known`` frames of this version; joined only when a detector first asks."""
+    with _LOCK:
+        _memo(store, data_dir, True, known)
+
+
+def _memo(store: GraphStore, data_dir: Path | None, rebuild: bool, known: Known | None = None) -> tuple[str, str]:
+    directory = table_dir(store, data_dir) / "links"
+    key = (str(directory), data_version(store))
+    if rebuild or key not in _MEMO:
+        _MEMO.clear()  # one data version at a time
+        _MEMO[key] = (False, _read(store, directory, key[1], rebuild, known.of(key[1]) if known else {}))
+    return key
+
+
+def _read(
+    store: GraphStore, directory: Path, version: str, rebuild: bool, known: Mapping[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
     stamp, wanted = directory / "version.json", {"version": version, "queries": QUERIES}
     try:
         fresh = not rebuild and json.loads(stamp.read_text(encoding="utf-8")) == wanted  # same data and extraction
@@ -124,8 +143,10 @@ def _read(store: GraphStore, directory: Path, version: str, rebuild: bool) -> di
     directory.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     # two at a time: the server answers one while the other's texts are parsed here
+    asked = [name for name in QUERIES if name not in known]
     with ThreadPoolExecutor(2, thread_name_prefix="bidgraph-links") as pool:
-        tables = dict(zip(QUERIES, pool.map(lambda name: extract(store, name), QUERIES), strict=True))
+        read = dict(zip(asked, pool.map(lambda name: extract(store, name), asked), strict=True))
+    tables = {name: known[name] if name in known else read[name] for name in QUERIES}
     for name, frame in tables.items():
         frame.to_parquet(directory / f"{name}.parquet")
     stamp.write_text(json.dumps(wanted), encoding="utf-8")  # last: never with half the files
