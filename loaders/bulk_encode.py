@@ -77,7 +77,7 @@ def node_tokens(model: GraphModel, codes: np.ndarray, names: list[str]) -> Token
 
 def rel_tokens(model: GraphModel, wire: np.ndarray) -> Tokens:
     """The relationship tokens, type by type (ends as the nodes' ``wire`` ids)."""
-    ends = np.fromiter(chain.from_iterable(model.ends), dtype=np.int64, count=2 * len(model.ends)).reshape(-1, 2)
+    ends = np.fromiter(chain.from_iterable(model.ends), dtype=np.int32, count=2 * len(model.ends)).reshape(-1, 2)
     codes, names = groups(model.rel_types)
     props = model.rel_props
     for name, members in zip(names, _members(codes, len(names)), strict=True):
@@ -160,7 +160,7 @@ def _segments(props: list[dict[str, Any]], keys: list[str], lead: _Fixed | None 
     row by row with one ``struct`` (width known), any other column as its own list."""
     values = [list(map(dict.get, props, repeat(key))) for key in keys]
     try:
-        columns = ([lead] if lead else []) + [_fixed(v) or column(v) for v in values]
+        columns = ([lead] if lead else []) + [_encode(v) for v in values]
         segments: list[Segment] = []
         for fixed, run in groupby(columns, key=lambda c: isinstance(c, _Fixed)):
             if not fixed:
@@ -179,12 +179,14 @@ def _segments(props: list[dict[str, Any]], keys: list[str], lead: _Fixed | None 
         return [(column(v), 0) for v in values]
 
 
-def _fixed(values: list[Any]) -> _Fixed | None:
-    """``values`` as one fixed-width column, when they are of one type that has one."""
-    kinds = set(map(type, values))
-    if len(kinds) != 1:
-        return None
-    kind = kinds.pop()
+def _encode(values: list[Any]) -> _Fixed | list[bytes]:
+    """A column of one type that has one width as such, else each value's bytes."""
+    kinds = list(map(type, values))
+    distinct = set(kinds)
+    return (len(distinct) == 1 and _fixed(values, kinds[0])) or column(values, kinds, distinct)
+
+
+def _fixed(values: list[Any], kind: type) -> _Fixed | None:
     if kind is int:
         return _Fixed("Bq", [repeat(4), values])
     if kind is float:
@@ -193,16 +195,16 @@ def _fixed(values: list[Any]) -> _Fixed | None:
         return _Fixed("B?", [repeat(1), values])
     if kind is _NONE:
         return _Fixed("B", [repeat(0)])
-    if kind is str and len(distinct := dict.fromkeys(values)) == 1:
-        text = value_bytes(next(iter(distinct)))
+    if kind is str and values.count(values[0]) == len(values):  # one text (provenance columns)
+        text = value_bytes(values[0])
         return _Fixed(f"{len(text)}s", [repeat(text)])
     return None
 
 
-def column(values: list[Any]) -> list[bytes]:
-    """``value_bytes`` of each value, each type's values at once."""
-    kinds = list(map(type, values))
-    distinct = set(kinds)
+def column(values: list[Any], kinds: list[type] | None = None, distinct: set[type] | None = None) -> list[bytes]:
+    """``value_bytes`` of each value, each type's values at once (``kinds``: their types)."""
+    kinds = list(map(type, values)) if kinds is None else kinds
+    distinct = set(kinds) if distinct is None else distinct
     try:
         if len(distinct) == 1:
             return _of_type(values, kinds[0])
