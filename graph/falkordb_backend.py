@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,6 +20,7 @@ from bidgraph.graph.store import GraphStore, StoreInfo, looks_like_write, push_l
 
 _POSITION = re.compile(r"line:\s*(\d+),\s*column:\s*(\d+)")
 _ALREADY_INDEXED = "already indexed"
+_AUTO_REWRITE = "auto-aof-rewrite-percentage"
 
 
 class FalkorStore(GraphStore):
@@ -224,6 +225,53 @@ class FalkorStore(GraphStore):
             raise QueryError(f"批量导入被数据库拒绝：{e}", query="GRAPH.BULK") from e
         except (redis.RedisError, OSError) as e:
             raise unavailable(e, self._location) from e
+
+    def index_new_graph(self, plan: Sequence[tuple[str, str, bool]]) -> None:
+        """Create ``plan``'s (label, property, unique) indexes and then its unique
+        constraints on this new graph, in one round trip (a pipeline). On a populated
+        graph the server builds them in the background (``bulk.wait_for_indexes``), so a
+        bulk first load asks right after its last node command: they are built while the
+        relationships are inserted (which touch no node property)."""
+        try:
+            with self._db.connection.pipeline(transaction=False) as pipe:
+                for label, prop, _ in plan:
+                    pipe.execute_command("GRAPH.QUERY", self._name, f"CREATE INDEX FOR (n:`{label}`) ON (n.`{prop}`)")
+                for label, prop, unique in plan:
+                    if unique:
+                        pipe.execute_command(
+                            "GRAPH.CONSTRAINT", "CREATE", self._name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
+                        )
+                pipe.execute()
+        except redis.ResponseError as e:
+            raise _query_error(e, "CREATE INDEX", self.timeout_ms) from e
+        except (redis.RedisError, OSError) as e:
+            raise unavailable(e, self._location) from e
+
+    @contextmanager
+    def rewrites_paused(self) -> Iterator[None]:
+        """No automatic rewrite of the embedded server's append-only file starts inside
+        the scope: a bulk build appends its commands (~2 GB on a province), and each time
+        the file doubled the server forked a rewrite of the half-built staging graph. The
+        setting is put back after, also on failure (a server by URL keeps its own)."""
+        if not self._embedded:
+            yield
+            return
+        connection = self._db.connection
+        try:
+            before = connection.config_get(_AUTO_REWRITE)[_AUTO_REWRITE]
+            connection.config_set(_AUTO_REWRITE, 0)
+        except redis.RedisError as e:
+            raise unavailable(e, self._location) from e
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            try:
+                connection.config_set(_AUTO_REWRITE, before)
+            except redis.RedisError as e:
+                if not failed:  # (on failure the first error is the one to report)
+                    raise unavailable(e, self._location) from e
 
     def replace_with(self, staging: FalkorStore) -> None:
         """Put the ``staging`` graph in this key's place in one step (RENAME: no fork, no

@@ -1,7 +1,7 @@
 """The large side tables of a bulk first load, computed from the graph model the write
 pass sent instead of read back from the committed graph (~28 s of queries on a province).
 
-GRAPH.BULK gives the nodes ids in the order ``bulk.commands`` sends them (groups of one
+GRAPH.BULK gives the nodes ids in the order ``bulk_encode`` sends them (groups of one
 label set, in order of first appearance, each group in model order; the relationships
 likewise by type), so ``id(x)`` is known here without asking the server. Each frame is
 what the query it stands for answers through ``columnar`` — the same rows in the same
@@ -24,6 +24,7 @@ import pandas as pd
 
 from bidgraph.analysis.columnar import NULL, SEP
 from bidgraph.analysis.linktables import IDENTIFIERS, STAFF
+from bidgraph.loaders.bulk_encode import groups, sent_order
 from bidgraph.loaders.bulk_model import GraphModel
 from bidgraph.queries.library import builtin_query
 
@@ -50,9 +51,9 @@ class _Graph:
     def __init__(self, model: GraphModel) -> None:
         # compact (a province's model holds ~13 M relationships): small group numbers, int32 ends
         self.model = model
-        self.sets, self.label_sets = _groups(list(map(":".join, model.labels)))
-        self.node_id = _sent_order(self.sets)
-        self.rel_type, self.types = _groups(model.rel_types)
+        self.sets, self.label_sets = groups(list(map(":".join, model.labels)))
+        self.node_id = sent_order(self.sets)
+        self.rel_type, self.types = groups(model.rel_types)
         counts = np.bincount(self.rel_type, minlength=len(self.types))
         self.first_rel = np.concatenate([[0], np.cumsum(counts)])  # each type's first relationship id
         ends = np.fromiter(chain.from_iterable(model.ends), dtype=np.int32, count=2 * len(model.ends))
@@ -162,19 +163,6 @@ class _Graph:
     def _pairs(self, rel_type: str, name: str, source: str, target: str) -> pd.DataFrame:
         rels, ids = self.rels(rel_type)
         return pd.DataFrame({source: self.source[rels], target: self.target[rels], name: rels, f"{name}_id": ids})
-
-
-def _groups(names: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Each name's group, groups numbered by first appearance (``bulk.commands``'s order)."""
-    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
-    return np.fromiter(map(index.__getitem__, names), dtype=np.int32, count=len(names)), list(index)
-
-
-def _sent_order(groups: np.ndarray) -> np.ndarray:
-    """Ids in ``bulk.commands``'s order: by group (numbered by first appearance), then position."""
-    ids = np.empty(len(groups), dtype=np.int64)
-    ids[np.argsort(groups, kind="stable")] = np.arange(len(groups))
-    return ids
 
 
 def _text(values: Sequence[Any]) -> np.ndarray:

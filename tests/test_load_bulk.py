@@ -236,3 +236,47 @@ def test_a_load_into_a_non_empty_graph_merges(part: Path, loads: dict[str, Any],
     assert again.written and again.nodes_created == again.relationships_created == 0
     assert store.run(counts).rows == before  # MERGEd into the same elements
     assert {h["load_id"] for h in loaders.load_history(store)} == {first.load_id, again.load_id}
+
+
+REWRITE = "auto-aof-rewrite-percentage"
+
+
+def _config(store: Any) -> str:
+    return str(store._db.connection.config_get(REWRITE)[REWRITE])
+
+
+@pytest.mark.parametrize("fails", ["side_tables", "indexes"])
+def test_a_failure_beside_the_sending_leaves_the_graph_empty(
+    fails: str, part: Path, base_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The side tables are computed on a thread while the commands are sent, and the
+    indexes are asked for on the sending thread after the nodes: an error in either
+    reaches the caller, no graph and no staging key are left, and the append-only
+    file's automatic rewrites (paused during the build) are on again."""
+    store = _open(settings_for(base_settings, f"bulk_{fails}_failing"))
+    before = _config(store)
+    during: list[str] = []
+    real_insert = type(store).bulk_insert
+    monkeypatch.setattr(type(store), "bulk_insert", lambda s, args: during.append(_config(s)) or real_insert(s, args))
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise QueryError(f"{fails} injected", query="GRAPH.BULK")
+
+    if fails == "side_tables":
+        monkeypatch.setattr(bulk.bulk_tables, "from_model", refused)
+    else:
+        monkeypatch.setattr(type(store), "index_new_graph", refused)
+    with pytest.raises(QueryError, match=f"{fails} injected"):
+        loaders.load_paths(store, [part], data_dir=tmp_path, skip_invalid=True)
+    assert during and set(during) == {"0"} and before != "0"
+    assert _config(store) == before
+    assert store.run("MATCH (n) RETURN count(n)").value(0) == 0
+    assert store.keys("*~bulk~*") == []
+    assert loaders.load_history(store) == []
+    store.clear()
+    store.close()
+
+
+def test_rewrites_are_on_again_after_a_bulk_load(loads: dict[str, Any]) -> None:
+    store, _, _ = loads["bulk"]
+    assert _config(store) == "100"
