@@ -103,8 +103,7 @@ class Checker:
             )
             failed.update(str(r.get(key)) for r, ok in zip(records, valid, strict=True) if not ok)
         learned = list(compress(records, valid))
-        for record in learned:
-            learn(plan.resolver, self.references, table, record)
+        learn(plan.resolver, table, learned)
         if self.store is not None and table == "companies":  # renames are looked up in the graph
             for record, row in zip(learned, compress(numbers, valid), strict=True):
                 plan.report.warnings.extend(self.renames.check(table, record, label, row))
@@ -116,27 +115,37 @@ def _is_consequence(plan: Plan, error: DataError) -> bool:
     return table in plan.refused_tables or str(error.value) in plan.failed_keys[label]
 
 
-def learn(resolver: Resolver, references: References, table: str, record: dict[str, Any]) -> None:
-    """What a valid row tells the resolver: keys that references may point to, the
-    organisations' names and USCCs, the bare names to look up in the graph."""
-    references.learn(table, record)
+def learn(resolver: Resolver, table: str, records: list[dict[str, Any]]) -> None:
+    """What valid rows (in order) tell the resolver: keys that references may point to,
+    the organisations' names and USCCs, the bare names to look up in the graph. A bid's
+    bare name is wanted only if no row before it gave that name's USCC: bids go row by row;
+    the other tables learn no USCC, so their names are wanted per distinct value."""
+    if table == "tenders":
+        resolver.known["Tender"].update(r["code"] for r in records)
+    elif table == "experts":
+        resolver.known["Expert"].update(r["expert_no"] for r in records)
     if table in ORG_TABLES:
-        resolver.learn_org(record.get("uscc"), record.get("name"), ORG_TABLES[table])
+        for record in records:
+            resolver.learn_org(record.get("uscc"), record.get("name"), ORG_TABLES[table])
     elif table == "bids":
-        resolver.learn_org(record.get("bidder_uscc"), record.get("bidder_name"))
-        if not record.get("bidder_uscc"):
+        for record in records:
+            if record.get("bidder_uscc"):
+                resolver.learn_org(record["bidder_uscc"], record.get("bidder_name"))
+                continue
             split = split_consortium(record.get("bidder_name") or "")
             for name in split[0] if split else [record.get("bidder_name")]:
                 resolver.want(name)
+    elif table == "roles":
+        for record in records:
+            resolver.learn_org(record.get("company_uscc"), record.get("company_name"))
+            resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
     if table == "experts":
-        number = record.get("id_number")
-        masked = bool(record.get("id_number_masked"))
-        context = "expert:" + record["expert_no"]
-        resolver.expert_keys[record["expert_no"]] = identity.person_key(number, masked, record["name"], context)[0]
+        for record in records:
+            number, masked, context = record.get("id_number"), bool(record.get("id_number_masked")), record["expert_no"]
+            key = identity.person_key(number, masked, record["name"], "expert:" + context)[0]
+            resolver.expert_keys[record["expert_no"]] = key
     if table in ("experts", "tenders", "evaluations"):
         for column in ("employer", "tenderer", "agency"):
-            if record.get(column) and resolver.org_ref(record[column])[1]:
-                resolver.want(record[column])
-    elif table == "roles":
-        resolver.learn_org(record.get("company_uscc"), record.get("company_name"))
-        resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
+            for value in {r.get(column) for r in records} - {None, ""}:
+                if resolver.org_ref(value)[1]:
+                    resolver.want(value)

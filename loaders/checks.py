@@ -107,12 +107,6 @@ class References:
         self.store = store
         self.pending: list[tuple[str, str, str, int, str]] = []  # label, value, file, row, column
 
-    def learn(self, table: str, record: dict[str, Any]) -> None:
-        if table == "tenders":
-            self.resolver.known["Tender"].add(record["code"])
-        elif table == "experts":
-            self.resolver.known["Expert"].add(record["expert_no"])
-
     def check(self, table: str, record: dict[str, Any], file: str, row: int) -> list[DataError]:
         for column, label in _REFERRING.get(table, ()):
             value = record.get(column)

@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
+from bidgraph.graph.store import GraphStore
 from bidgraph.loaders import checks, converting, pipeline, worker
 from bidgraph.loaders.mapping import load_mapping
+from bidgraph.loaders.resolve import Resolver
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 pytestmark = pytest.mark.skipif(not (SAMPLE / "bids.csv").exists(), reason="data/sample 尚未生成")
@@ -59,6 +61,10 @@ def messy(target: Path, seed: int = 7) -> Path:
                 row["expert_no"] = f"GHOST{n % 13}"
             elif table == "bids" and pick < 0.1:
                 row["pm_id_number"] = row["pm_id_number"][:-1] + "Y" if row["pm_id_number"] else "１２３"
+            elif table == "bids" and pick < 0.14:
+                row["bidder_uscc"] = ""  # a bare name: wanted unless a row before gave its USCC
+            elif table == "tenders" and pick < 0.08:
+                row["tenderer"] = f"未登记招标人{n % 5}有限公司"  # a name, not a USCC
             elif pick < 0.02 and header:
                 row[header[0]] = ""  # a required key cell empty (or not required: no error)
         copies = [dict(row) for row in rows[::9]]
@@ -86,16 +92,24 @@ def summary(plan: pipeline.Plan) -> dict[str, Any]:
             list(resolver.org_labels.items()),
             resolver.known,
             list(resolver.expert_keys.items()),
-            resolver.wanted,
         ),
         "kept": list(plan.records),
     }
 
 
 def _checked(paths: list[Path], mapping: Path | None = None) -> dict[str, Any]:
-    plan = pipeline.check(paths, load_mapping(mapping), None, keep=True)
+    wanted: list[set[str]] = []  # the bare names the rows asked for (the graph look-up then clears them)
+    learn_from_graph = Resolver.learn_from_graph
+
+    def keeping(resolver: Resolver, store: GraphStore | None) -> int:
+        wanted.append(set(resolver.wanted))
+        return learn_from_graph(resolver, store)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Resolver, "learn_from_graph", keeping)
+        plan = pipeline.check(paths, load_mapping(mapping), None, keep=True)
     try:
-        return summary(plan)
+        return {**summary(plan), "wanted": wanted}
     finally:
         plan.close()
 
@@ -116,7 +130,7 @@ def test_chunks_give_the_row_path_on_a_messy_load(mess: Path, limit: int, monkey
     reasons = {e.reason.split("（")[0] for e in chunked["errors"]}
     assert {"重复记录且取值不同", "统一社会信用代码校验位错误", "身份证号校验位错误"} <= reasons
     assert any(r.startswith("引用不存在") for r in reasons) and any(r.startswith("连带") for r in reasons)
-    assert len(chunked["kept"]) == chunked["counts"][0]
+    assert len(chunked["kept"]) == chunked["counts"][0] and chunked["wanted"][0]
 
 
 def test_chunks_give_the_row_path_on_the_sample_and_with_keep_first(
