@@ -79,7 +79,6 @@ class Checker:
         the valid rows teach."""
         plan, label, table = self.plan, source.label, source.table
         duplicates = self.duplicates.chunk(table, records, label, numbers)
-        invalid = len(plan.invalid)
         flagged = [j for j, errors in enumerate(map(_ERRORS, rows)) if errors]
         for j in sorted({*flagged, *duplicates}) if duplicates else flagged:
             for error in rows[j][2]:
@@ -92,9 +91,8 @@ class Checker:
                 self.fail(duplicate)
         for error in [] if queued else self.references.check(table, records[0], label, numbers[0]):
             self.fail(error)
-        valid = [True] * len(rows)
-        if len(plan.invalid) != invalid:
-            valid = [(label, row) not in plan.invalid for row in numbers]
+        # by (label, row), as the write pass skips them: an OCDS file's tables share its label
+        valid = [(label, row) not in plan.invalid for row in numbers] if plan.invalid else [True] * len(rows)
         if not all(valid) and table in ("tenders", "experts"):
             failed, key = (
                 (plan.failed_keys["Tender"], "code")

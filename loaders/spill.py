@@ -35,7 +35,7 @@ class Spill:
                 source, packed = pickle.load(self.file)
             except EOFError:
                 return
-            for row, record, *_ in pickle.loads(packed):
+            for row, record, _errors in pickle.loads(packed):
                 yield source, row, record
 
     def close(self) -> None:

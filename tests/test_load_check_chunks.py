@@ -133,12 +133,13 @@ def test_chunks_give_the_row_path_on_a_messy_load(mess: Path, limit: int, monkey
     assert len(chunked["kept"]) == chunked["counts"][0] and chunked["wanted"][0]
 
 
-def test_chunks_give_the_row_path_on_the_sample_and_with_keep_first(
+def test_chunks_give_the_row_path_on_the_sample_two_folders_and_with_keep_first(
     mess: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("files:\n  companies.csv:\n    table: companies\n    duplicates: keep_first\n", encoding="utf-8")
-    for paths, mapped in (([SAMPLE], None), ([mess], mapping)):
+    # two files named bids.csv (and so on): their rows share labels, one file's failures mark the other's rows
+    for paths, mapped in (([SAMPLE], None), ([mess, SAMPLE], None), ([mess], mapping)):
         monkeypatch.setattr(converting, "CHUNK_ROWS", 1)
         rows = _checked(paths, mapped)
         monkeypatch.setattr(converting, "CHUNK_ROWS", 2_000)
