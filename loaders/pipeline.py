@@ -106,10 +106,10 @@ def check(
         if progress and (report.rows_read - 1) // 5000 != (report.rows_read - len(rows) - 1) // 5000:
             progress(report.rows_read, 0, f"检查 {source.label}")  # every 5,000 rows
         checker.chunk(source, rows)
-        if plan.records is not None:
-            plan.records.add_chunk(source.label, rows) if packed is None else plan.records.add_packed(
-                source.label, packed
-            )
+        if plan.records is not None and packed is not None:
+            plan.records.add_packed(source.label, packed)  # as the worker pickled it
+        elif plan.records is not None:
+            plan.records.add_chunk(source.label, rows)
     checker.finish()
     resolved = plan.resolver.learn_from_graph(store)
     if resolved:
