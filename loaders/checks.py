@@ -7,6 +7,7 @@ memory; graph look-ups are batched."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -42,6 +43,7 @@ _REFERRING = {
     for table in {t for t, _ in REFERENCES}
 }
 REF_ZH = {"Tender": "标段编号", "Expert": "专家编号"}
+ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 PENDING_LIMIT = 5_000
 DIGEST_MASK = (1 << 48) - 1
 
@@ -56,24 +58,33 @@ class Duplicates:
         self.files: dict[str, int] = {}
         self.orders: dict[tuple[str, ...], tuple[tuple[str, ...], itemgetter[Any]]] = {}
 
-    def check(self, table: str, record: dict[str, Any], file: str, row: int) -> DataError | None:
+    def chunk(self, table: str, records: list[dict[str, Any]], file: str, rows: list[int]) -> dict[int, DataError]:
+        """The duplicate errors of a chunk of one table's rows, by index in the chunk: each
+        row checked against the rows before it (this chunk's too), as one row at a time."""
         key_of = KEYS.get(table)
-        key = key_of(record) if key_of else None
-        if key is None or record.get("document"):  # several notices state one tender/bid: the writes merge
-            return None
-        values = record
-        if table in ("companies", "tenderers", "agencies") and record.get("name"):
-            values = dict(record, name=normalize.company_name(str(record["name"])))  # one company written two ways
-        digest = self._digest(values)
-        number = self.files.setdefault(file, len(self.files))
-        packed = digest << 48 | number << 32 | row
-        first = self.seen.setdefault(table, {}).setdefault(hash(key), packed)
-        if first >> 48 == digest:
-            return None
-        first_file, first_row = list(self.files)[first >> 32 & 0xFFFF], first & 0xFFFFFFFF
-        return DataError(
-            f"重复记录且取值不同（与 {first_file} 第 {first_row} 行键相同：{key}）", file=file, row=row, value=key
-        )
+        if key_of is None:
+            return {}
+        keyed = [
+            (j, key, record)
+            for j, (key, record) in enumerate(zip(map(key_of, records), records, strict=True))
+            if key is not None and not record.get("document")  # several notices state one tender/bid: the writes merge
+        ]
+        if not keyed:
+            return {}
+        if table in ORG_TABLES:  # one company written two ways
+            named = [dict(r, name=normalize.company_name(str(r["name"]))) if r.get("name") else r for _, _, r in keyed]
+        else:
+            named = [r for _, _, r in keyed]
+        number = self.files.setdefault(file, len(self.files)) << 32
+        seen = self.seen.setdefault(table, {})
+        errors: dict[int, DataError] = {}
+        for (j, key, _), digest in zip(keyed, map(self._digest, named), strict=True):
+            first = seen.setdefault(hash(key), digest << 48 | number | rows[j])
+            if first >> 48 != digest:
+                first_file, first_row = list(self.files)[first >> 32 & 0xFFFF], first & 0xFFFFFFFF
+                reason = f"重复记录且取值不同（与 {first_file} 第 {first_row} 行键相同：{key}）"
+                errors[j] = DataError(reason, file=file, row=rows[j], value=key)
+        return errors
 
     def _digest(self, values: dict[str, Any]) -> int:
         """A hash of the record's values by column name, whatever the columns' order: equal
@@ -96,12 +107,6 @@ class References:
         self.store = store
         self.pending: list[tuple[str, str, str, int, str]] = []  # label, value, file, row, column
 
-    def learn(self, table: str, record: dict[str, Any]) -> None:
-        if table == "tenders":
-            self.resolver.known["Tender"].add(record["code"])
-        elif table == "experts":
-            self.resolver.known["Expert"].add(record["expert_no"])
-
     def check(self, table: str, record: dict[str, Any], file: str, row: int) -> list[DataError]:
         for column, label in _REFERRING.get(table, ()):
             value = record.get(column)
@@ -111,6 +116,24 @@ class References:
             if value and value not in self.resolver.known[label]:
                 self.pending.append((label, str(value), file, row, column))
         return self.flush() if len(self.pending) >= PENDING_LIMIT else []
+
+    def chunk(self, table: str, records: list[dict[str, Any]], file: str, rows: list[int]) -> bool:
+        """``check`` of a chunk of one table's rows when no flush can fall inside it (the
+        usual case: the references are known); False, with nothing done, when one might —
+        the rows must then go one at a time (a flush's errors come after its row's)."""
+        referring = _REFERRING.get(table, ())
+        known = self.resolver.known
+        columns = [([*map(dict.get, records, repeat(column))], column, label) for column, label in referring]
+        unknown = sum(len([v for v in values if v and v not in known[label]]) for values, _, label in columns)
+        if len(self.pending) + unknown >= PENDING_LIMIT:
+            return False
+        if not unknown:  # nothing to queue: only the rows naming their expert add to the known
+            if table == "evaluations":
+                known["Expert"].update(r.get("expert_no") for r in records if r.get("expert_name"))
+            return True
+        for j, record in enumerate(records):
+            self.check(table, record, file, rows[j])
+        return True
 
     def flush(self) -> list[DataError]:
         missing: set[tuple[str, str]] = set()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from bidgraph.errors import DataError
-from bidgraph.loaders import columns, normalize
+from bidgraph.loaders import codes, columns, normalize
 from bidgraph.loaders.row_checks import RowChecks
 from bidgraph.loaders.tables import Table, header_key
 
@@ -161,7 +161,11 @@ class RowConverter:
             return True
         if not exact or kind == "list":  # a list would be shared by records
             return False
-        outcomes = {t: self._outcome(self.caches[index], column, kind, choices, t, t, plain) for t in {*values} - {""}}
+        cache, texts = self.caches[index], {*values} - {""}
+        if kind in _CODES and not choices:
+            _valid_codes(cache, column, kind, texts)
+        known = cache.get  # most texts were worked out in an earlier chunk: no call for those
+        outcomes = {t: known(t) or self._outcome(cache, column, kind, choices, t, t, plain) for t in texts}
         shapes = {outcome[3] for outcome in outcomes.values()}
         if len(shapes) > 1 or None in shapes:
             return False
@@ -278,6 +282,21 @@ class RowConverter:
         return self.warnings + ([f"{self.file}：另有 {rest:,} 个取值异常的单元格已导入，请核对"] if rest else [])
 
 
+def _valid_codes(cache: dict[str, _Outcome], column: str, kind: str, texts: set[str]) -> None:
+    """The outcomes of the column's new USCC or ID-number texts that ``codes`` finds
+    valid as they are, all at once: what ``_worked_out`` makes of them (the others are
+    worked out one by one)."""
+    new = [t for t in texts if t not in cache]
+    valid = _CODES[kind](new) if new else []
+    if len(cache) + len(valid) > CACHED_CELLS:
+        cache.clear()
+    if kind == "uscc":
+        cache.update({code: (((column, code),), None, "", (column,)) for code in valid})
+    else:  # a full number, not masked
+        masked = column + "_masked"
+        cache.update({number: (((column, number), (masked, False)), None, "", (column, masked)) for number in valid})
+
+
 def _price_warn() -> float:
     from bidgraph.settings import get_settings
 
@@ -330,6 +349,7 @@ def _put(record: dict[str, object], column: str, kind: str, choices: tuple[str, 
         record[column] = chosen
 
 
+_CODES = {"uscc": codes.valid_usccs, "id_number": codes.valid_id_numbers}
 _PARSERS = {
     "str": lambda v: v,
     "int": normalize.parse_int,

@@ -4,6 +4,7 @@ rows from there in one atomic scope."""
 
 from __future__ import annotations
 
+import pickle
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -17,12 +18,11 @@ from bidgraph import protected
 from bidgraph.collector import few_collections
 from bidgraph.errors import DataError
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders import bulk, converting, identity, worker
-from bidgraph.loaders.account import CASCADE, FileAccount, reason_group
+from bidgraph.loaders import bulk, converting, worker
+from bidgraph.loaders.account import FileAccount, reason_group
 from bidgraph.loaders.bid_chunk import bid_chunk
 from bidgraph.loaders.build import TENDER_RECOMMENDED, Builder
-from bidgraph.loaders.checks import Duplicates, References, Renames
-from bidgraph.loaders.consortium import split_consortium
+from bidgraph.loaders.checking import Checker, Rows
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source, discover
 from bidgraph.loaders.report import LoadReport
@@ -34,7 +34,6 @@ _ZH_COLUMN = {"industry": "行业", "region": "地区", "bid_open": "开标日�
 Progress = Callable[[int, int, str], None]
 # files this large are read and converted in a worker process while the rows before are checked
 WORKER_BYTES = 4 << 20
-ORG_TABLES = {"companies": "Company", "tenderers": "Tenderer", "agencies": "Agency"}
 
 
 @dataclass
@@ -100,46 +99,18 @@ def check(
         report.add_error(error)
         report.accounts[error.file] = FileAccount(error.file, "", rejected=error.reason)
     plan = Plan(sources, report, stamps={s.path: _stamp(s.path) for s in sources}, records=Spill() if keep else None)
-    duplicates = Duplicates()
-    references = References(plan.resolver, store)
-    renames = Renames(store)
     specs = {s.label: converting.spec_of(mapping, s) for s in sources}
     keep_first = {label for label, spec in specs.items() if spec and spec.duplicates == "keep_first"}
-
-    def fail(error: DataError) -> None:
-        if error.reason.startswith("引用不存在") and _is_consequence(plan, error):
-            error.reason = f"{CASCADE}：{error.reason}（所引用的行未通过检查或其文件未导入，请先修正那里的错误）"
-        report.add_error(error)
-        account = report.accounts.get(error.file)
-        if account is not None:
-            account.reasons[reason_group(error.column, error.reason)] += 1
-        if error.row is not None:
-            plan.invalid.add((error.file, error.row))
-
-    for number, (source, record, row) in enumerate(_records(plan, mapping, fail)):
-        if number % 5000 == 0 and progress:
-            progress(report.rows_read, 0, f"检查 {source.label}")
-        duplicate = duplicates.check(source.table, record, source.label, row)
-        if duplicate and source.label in keep_first:  # declared in the mapping: counted, not an error
-            report.accounts[source.label].reasons["重复记录（按映射保留首行）"] += 1
-            plan.invalid.add((source.label, row))
-            duplicate = None
-        problems = [duplicate] if duplicate else []
-        problems += references.check(source.table, record, source.label, row)
-        for error in problems:
-            fail(error)
-        if (source.label, row) not in plan.invalid:
-            _learn(plan.resolver, references, source.table, record)
-            if store is not None:  # renames are looked up in the graph
-                report.warnings.extend(renames.check(source.table, record, source.label, row))
-        elif source.table in ("tenders", "experts"):
-            label, key = ("Tender", "code") if source.table == "tenders" else ("Expert", "expert_no")
-            plan.failed_keys[label].add(str(record.get(key)))
-        if plan.records is not None:
-            plan.records.add(source.label, row, record)
-    for error in references.flush():
-        fail(error)
-    report.warnings.extend(renames.flush())
+    checker = Checker(plan, store, keep_first)
+    for source, rows, packed in _chunks(plan, mapping):
+        if progress and (report.rows_read - 1) // 5000 != (report.rows_read - len(rows) - 1) // 5000:
+            progress(report.rows_read, 0, f"检查 {source.label}")  # every 5,000 rows
+        checker.chunk(source, rows)
+        if plan.records is not None and packed is not None:
+            plan.records.add_packed(source.label, packed)  # as the worker pickled it
+        elif plan.records is not None:
+            plan.records.add_chunk(source.label, rows)
+    checker.finish()
     resolved = plan.resolver.learn_from_graph(store)
     if resolved:
         report.warnings.append(f"{resolved:,} 个只有名称的单位按图谱中已有的同名单位对应到统一社会信用代码")
@@ -149,15 +120,10 @@ def check(
     return plan
 
 
-def _is_consequence(plan: Plan, error: DataError) -> bool:
-    label = "Tender" if error.column == "tender_code" else "Expert"
-    table = "tenders" if label == "Tender" else "experts"
-    return table in plan.refused_tables or str(error.value) in plan.failed_keys[label]
-
-
-def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) -> Iterator[tuple[Source, dict, int]]:
-    """Every converted row of the usable sources; conversion errors go to ``fail``.
-    Large files are read and converted in a worker while the caller checks."""
+def _chunks(plan: Plan, mapping: Mapping) -> Iterator[tuple[Source, Rows, bytes | None]]:
+    """Every chunk of converted rows of the usable sources (with its pickle when a worker
+    sent it so: the spill keeps it as it came). Large files are read and converted in a
+    worker while the caller checks."""
     report = plan.report
     source, account = None, FileAccount("", "")
     lacking: Counter[str] = Counter()
@@ -170,16 +136,15 @@ def _records(plan: Plan, mapping: Mapping, fail: Callable[[DataError], None]) ->
                 lacking, recommended = Counter(), TENDER_RECOMMENDED if source.table == "tenders" else ()
             elif kind == "header":
                 _opened(plan, source, account, *values)
-            elif kind == "rows":
-                for row, record, errors in values[0]:
-                    report.rows_read += 1
-                    account.read += 1
-                    report.tables[source.table] = report.tables.get(source.table, 0) + 1
-                    for error in errors:
-                        fail(error)
-                    if recommended:
-                        lacking.update(c for c in recommended if not record.get(c))
-                    yield source, record, row
+            elif kind in ("rows", "packed"):
+                packed = values[0] if kind == "packed" else None
+                rows: Rows = pickle.loads(packed) if packed is not None else values[0]
+                report.rows_read += len(rows)
+                account.read += len(rows)
+                report.tables[source.table] = report.tables.get(source.table, 0) + len(rows)
+                if recommended:  # counted in the order the rows first lack each
+                    lacking.update(c for _, record, _ in rows for c in recommended if not record.get(c))
+                yield source, rows, packed
             elif kind == "skipped":
                 account.read = values[0]
             elif kind == "done":
@@ -219,38 +184,17 @@ def _events(sources: list[Source], mapping: Mapping) -> Iterator[converting.Even
 
 
 def _send_all(send: worker.Send, events: Iterator[converting.Event]) -> None:
-    for event in events:
-        send(*event)
+    for kind, *values in events:
+        if kind == "rows":  # pickled once here, kept by the loader's spill as it comes
+            send("packed", pickle.dumps(values[0], protocol=pickle.HIGHEST_PROTOCOL))
+        else:
+            send(kind, *values)
 
 
 def _refuse(plan: Plan, source: Source, account: FileAccount, reason: str) -> None:
     plan.bad_sources.add(source.label)
     plan.refused_tables.add(source.table)
     account.rejected = reason
-
-
-def _learn(resolver: Resolver, references: References, table: str, record: dict[str, Any]) -> None:
-    references.learn(table, record)
-    if table in ORG_TABLES:
-        resolver.learn_org(record.get("uscc"), record.get("name"), ORG_TABLES[table])
-    elif table == "bids":
-        resolver.learn_org(record.get("bidder_uscc"), record.get("bidder_name"))
-        if not record.get("bidder_uscc"):
-            split = split_consortium(record.get("bidder_name") or "")
-            for name in split[0] if split else [record.get("bidder_name")]:
-                resolver.want(name)
-    if table == "experts":
-        number = record.get("id_number")
-        masked = bool(record.get("id_number_masked"))
-        context = "expert:" + record["expert_no"]
-        resolver.expert_keys[record["expert_no"]] = identity.person_key(number, masked, record["name"], context)[0]
-    if table in ("experts", "tenders", "evaluations"):
-        for column in ("employer", "tenderer", "agency"):
-            if record.get(column) and resolver.org_ref(record[column])[1]:
-                resolver.want(record[column])
-    elif table == "roles":
-        resolver.learn_org(record.get("company_uscc"), record.get("company_name"))
-        resolver.learn_org(record.get("holder_uscc"), record.get("holder_name"))
 
 
 @few_collections()

@@ -1,6 +1,6 @@
 """The converted records of the check pass, kept for the write pass in a temporary file
-(pickled in chunks): the write pass then neither reads nor converts the files again,
-and memory stays bounded however large the files are."""
+(pickled a chunk at a time): the write pass then neither reads nor converts the files
+again, and memory stays bounded however large the files are."""
 
 from __future__ import annotations
 
@@ -9,35 +9,34 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-CHUNK = 2_000  # records per pickle
+CHUNK = 2_000  # records per chunk of the write pass's bid rows (the check pass's chunks are the converter's)
+Rows = list[tuple[Any, ...]]  # (row, record, …) of one source, in order
 
 
 class Spill:
-    """Append ``(source label, row, record)`` while checking; iterate once to write."""
+    """Add the check pass's chunks of ``(row, record, …)`` of a source while checking;
+    iterate once as ``(source label, row, record)`` to write."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="bidgraph-load-")  # noqa: SIM115 -- closed by close()
-        self.chunk: list[tuple[str, int, dict[str, Any]]] = []
 
-    def add(self, source: str, row: int, record: dict[str, Any]) -> None:
-        self.chunk.append((source, row, record))
-        if len(self.chunk) >= CHUNK:
-            self._dump()
+    def add_chunk(self, source: str, rows: Rows) -> None:
+        self.add_packed(source, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _dump(self) -> None:
-        pickle.dump(self.chunk, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.chunk = []
+    def add_packed(self, source: str, packed: bytes) -> None:
+        """A chunk already pickled (by the worker that converted it): written as it came,
+        not pickled again here."""
+        pickle.dump((source, packed), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __iter__(self) -> Iterator[tuple[str, int, dict[str, Any]]]:
-        if self.chunk:
-            self._dump()
         self.file.seek(0)
         while True:
             try:
-                chunk = pickle.load(self.file)
+                source, packed = pickle.load(self.file)
             except EOFError:
                 return
-            yield from chunk
+            for row, record, _errors in pickle.loads(packed):
+                yield source, row, record
 
     def close(self) -> None:
         self.file.close()

@@ -3,6 +3,7 @@ once, and what is written is exactly what was checked."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -10,19 +11,26 @@ from bidgraph.graph import GraphStore
 from bidgraph.graph.schema import apply_schema
 from bidgraph.loaders.mapping import load_mapping
 from bidgraph.loaders.pipeline import check, write_plan
-from bidgraph.loaders.spill import CHUNK, Spill
+from bidgraph.loaders.spill import Spill
 
 BASIC = Path(__file__).parent / "fixtures" / "loaders" / "basic"
 
 
 def test_spill_gives_back_every_record_in_order_across_chunks() -> None:
+    """Chunks pickled here and chunks the worker pickled (kept as they came), of two files."""
     spill = Spill()
     records = [
-        ("bids.csv", row, {"price": row * 1.5, "members": [str(row)], "won": row % 2 == 0})
-        for row in range(2, CHUNK * 2 + 7)
+        ("bids.csv" if row < 900 else "more.csv", row, {"price": row * 1.5, "members": [str(row)], "won": row % 2 == 0})
+        for row in range(2, 2_007)
     ]
-    for label, row, record in records:
-        spill.add(label, row, record)
+    for start in range(0, len(records), 700):
+        chunk = records[start : start + 700]
+        for label in dict.fromkeys(label for label, _, _ in chunk):
+            rows = [(row, record, []) for name, row, record in chunk if name == label]
+            if start % 1_400:
+                spill.add_packed(label, pickle.dumps(rows))
+            else:
+                spill.add_chunk(label, rows)
     assert list(spill) == records
     spill.close()
 
