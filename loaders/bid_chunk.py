@@ -1,9 +1,10 @@
 """A chunk of bid rows' facts at once, for a bulk first load's write pass: the facts
 ``build_bids.bid_facts`` yields row by row, built in one loop over the chunk (no generator
-step nor ``Writer.add`` call per fact) and handed to ``Writer.add_chunk`` per statement,
-each with its position in the row-by-row order, so the Writer cuts exactly the same
-batches. The per-value rules are the same functions through ``Builder.once``; rows of a
-consortium or from a notice (rare, with facts of their own) take ``bid_facts`` itself."""
+step nor ``Writer.add`` call per fact) straight into each statement's columns
+(``bulk_facts.Chunk``) and handed to ``Writer.add_chunk``, each with its position in the
+row-by-row order, so the Writer cuts exactly the same batches. The per-value rules are
+the same functions through ``Builder.once``; rows of a consortium or from a notice (rare,
+with facts of their own) take ``bid_facts`` itself."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from bidgraph.loaders import identity
 from bidgraph.loaders.build import Builder, clean, device_end, identifier_end
 from bidgraph.loaders.build_bids import BID_PROPS, agent_end, bid_facts, manager_holds, submitting
 from bidgraph.loaders.bulk_columns import EDGES, IDENTIFIERS
+from bidgraph.loaders.bulk_facts import Chunk
 from bidgraph.loaders.consortium import split_consortium
-from bidgraph.loaders.write import Chunk
 
 # A fact's position: its row's index in the chunk × ROW_SLOTS + its place in the row, in
 # the order bid_facts yields them (the manager's HOLDS follow the manager, the agent last).
@@ -29,15 +30,15 @@ PM, AGENT_STATEMENT = (("edge", "Bid", rel, "Person", (), True, False) for rel i
 
 
 def bid_chunk(builder: Builder, records: list[tuple[int, dict[str, Any]]]) -> Chunk:
-    """The facts of ``records`` ((row number, record) of one bids file, in order)."""
+    """The facts of ``records`` ((row number, record) of one bids file, in order), as columns."""
     chunk = Chunk()
-    add, once = chunk.add, builder.once
+    once, slot = builder.once, chunk.slot
     bidders, managers = builder.memo(_bidder, builder), builder.memo(manager_holds, builder)
     agents, ips, accounts = builder.memo(agent_end), builder.memo(identifier_end, "IP"), builder.memo(_account)
     devices = [(column, builder.memo(device_end, kind), place) for column, kind, place in DEVICES]
     edges = {statement: chunk.edges.setdefault(statement, ([], [], [], [], [])) for statement in EDGES.values()}
     ip_edges, device_edges, account_edges = edges[EDGES["IP"]], edges[EDGES["Device"]], edges[EDGES["BankAccount"]]
-    bids, wins, pms, agent_facts = ([], []), ([], []), ([], []), ([], [])
+    bids, wins, pms, agent_facts = slot(BID_STATEMENT), slot(WIN_STATEMENT), slot(PM), slot(AGENT_STATEMENT)
     for index, (row, record) in enumerate(records):
         base = index * ROW_SLOTS
         get = record.get
@@ -52,12 +53,10 @@ def bid_chunk(builder: Builder, records: list[tuple[int, dict[str, Any]]]) -> Ch
         props.update(tender_code=tender_code, bidder_key=side)
         props.update(matched)
         prov = {"row": row}
-        bids[0].append(base)
-        bids[1].append({"key": key, "tender": tender_code, "props": {**clean(props), **prov}, "prov": prov})
+        _append(bids, base, key, tender_code, {**clean(props), **prov}, prov)
         if get("won") and get("price") is not None:
-            wins[0].append(base + WIN)
-            wins[1].append({"key": tender_code, "price": record["price"]})
-        add(submitting_statement, base + SUBMITTED, [side, key, prov, bidder_new, None])
+            _append(wins, base + WIN, tender_code, record["price"])
+        _append(slot(submitting_statement), base + SUBMITTED, side, key, prov, bidder_new, None)
         if value := get("upload_ip"):
             _edge(ip_edges, base + IP, key, ips[(value,)], row)
         for column, ends, place in devices:
@@ -68,17 +67,19 @@ def bid_chunk(builder: Builder, records: list[tuple[int, dict[str, Any]]]) -> Ch
         pm = (get("pm_certificate"), get("pm_name"), get("pm_id_number"), get("pm_id_number_masked"), side)
         manager, holds = managers[pm]
         if manager:
-            pms[0].append(base + MANAGER)
-            pms[1].append([key, manager[1], prov, None, manager[2]])
+            _append(pms, base + MANAGER, key, manager[1], prov, None, manager[2])
             for place, (statement, a, b, a_new, b_new) in enumerate(holds, base + MANAGER + 1):
-                add(statement, place, [a, b, prov, a_new, b_new])
+                _append(slot(statement), place, a, b, prov, a_new, b_new)
         agent = agents[get("agent_id_number"), bool(get("agent_id_number_masked")), get("agent_name"), side]
         if agent:
-            agent_facts[0].append(base + AGENT)
-            agent_facts[1].append([key, agent[1], prov, None, agent[2]])
-    for statement, found in ((BID_STATEMENT, bids), (WIN_STATEMENT, wins), (PM, pms), (AGENT_STATEMENT, agent_facts)):
-        _merge(chunk, statement, found)
+            _append(agent_facts, base + AGENT, key, agent[1], prov, None, agent[2])
     return chunk
+
+
+def _append(columns: tuple[list[Any], ...], *values: Any) -> None:
+    """One fact (its position, then its values) onto a statement's columns."""
+    for into, value in zip(columns, values, strict=True):
+        into.append(value)
 
 
 def _edge(columns: tuple[list[Any], ...], position: int, bid: str, end: tuple[Any, ...], row: int) -> None:
@@ -88,16 +89,6 @@ def _edge(columns: tuple[list[Any], ...], position: int, bid: str, end: tuple[An
     keys.append(end[1])
     rows.append(row)
     inits.append(end[2])
-
-
-def _merge(chunk: Chunk, statement: tuple[Any, ...], found: tuple[list[Any], list[Any]]) -> None:
-    """A statement's facts gathered apart, into the chunk (fallback rows may have some too)."""
-    mine = chunk.facts.get(statement)
-    if mine is None:
-        chunk.facts[statement] = found
-        return
-    ordered = sorted([*zip(*mine, strict=True), *zip(*found, strict=True)], key=lambda fact: fact[0])
-    chunk.facts[statement] = ([p for p, _ in ordered], [v for _, v in ordered])
 
 
 def _bidder(builder: Builder, uscc: str | None, name: str) -> tuple[Any, ...]:
