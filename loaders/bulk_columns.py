@@ -140,12 +140,12 @@ def apply_edges(model: GraphModel, statement: tuple[Any, ...], columns: Columns,
             rels[(rel_type, a, b)] = len(rel_props)
             model.rel_types.append(rel_type)
             model.ends.append((a, b))
-            rel_props.append({"first_load": load_id, **prov, **({"row": row} if row is not None else {})})
+            rel_props.append({"first_load": load_id, **({"row": row} if row is not None else {}), **prov})
             counters["relationships_created"] += 1
             continue
         matched = [found] if type(found) is int else found
         for r in matched:
-            _set(rel_props[r], {**prov, "row": row})
+            _set(rel_props[r], {"row": row, **prov})
         counters["properties_set"] += extra * int(times[pair]) * (len(matched) - 1)
 
 

@@ -141,8 +141,11 @@ class GraphModel:
                     self._update("rel", r, row_values)
                     self._update("rel", r, prov)
                     continue
-                # between the row's own SET clauses the same rule: $prov's values, then the row's
-                merged = {**prov, **row_values} if row_values else prov
+                # keys in the order the SET clauses give them (the row's, then $prov's);
+                # between the clauses the same rule: the row's value wins
+                merged = {**row_values, **prov} if row_values else prov
+                if len(merged) < len(row_values or ()) + len(prov):
+                    merged.update(row_values)
                 _set(props[r], merged)
                 assigned += len(merged)
         self.counters["properties_set"] += assigned
