@@ -129,6 +129,33 @@ class GraphModel:
             matched.append([rel])
         return matched
 
+    def _new_rels(
+        self, rel_type: str, ends: list[tuple[int, int]], values: list[Props], prov: Props, load_id: str
+    ) -> bool:
+        """``MERGE (a)-[r:T]->(b) SET r += <row>, r += $prov`` at once in the common case of a
+        first load — no pattern properties, no relationship there yet nor twice in the batch,
+        no null value: each is created with the properties ``_merge_rels`` and ``_set_rels``
+        would give it. False, with nothing done, in any other case."""
+        keys = [(rel_type, a, b) for a, b in ends]
+        rels = self.rels
+        if len(set(keys)) < len(keys) or not rels.keys().isdisjoint(keys) or None in prov.values():
+            return False
+        if any(None in v.values() for v in values if v):
+            return False
+        props, first, assigned = self.rel_props, len(self.rel_props), 0
+        for v in values:
+            merged = {**v, **prov} if v else prov
+            if v and len(merged) < len(v) + len(prov):
+                merged.update(v)  # the row's SET clause comes first: its value wins
+            props.append({"first_load": load_id, **merged})
+            assigned += len(merged)
+        rels.update(zip(keys, range(first, len(props)), strict=True))
+        self.rel_types.extend([rel_type] * len(keys))
+        self.ends.extend(ends)
+        self.counters["relationships_created"] += len(keys)
+        self.counters["properties_set"] += assigned
+        return True
+
     def _set_rels(self, matched: list[list[int]], values: list[Props | None], prov: Props) -> None:
         """``SET r += <the row's values>, r += $prov`` on each row's relationships."""
         flat = [r for rels in matched for r in rels]
@@ -193,6 +220,8 @@ class GraphModel:
                 column.append(node)
             found[i] = column
         on = [(p, values[MERGE_ON + i]) for i, p in enumerate(merge_on) if p in spec.properties]
+        if not on and self._new_rels(spec.type, list(zip(*found, strict=True)), rows, prov, load_id):
+            return
         if on:
             pairs = [(x, y, {p: column[j] for p, column in on}) for j, (x, y) in enumerate(zip(*found, strict=True))]
         else:
@@ -219,8 +248,9 @@ class GraphModel:
             self._update("node", bid, props[j])
             self._update("node", bid, prov)
             self._update("node", bid, {self._bid_open: self.node_props[tender].get(self._bid_open)})
-        matched = self._merge_rels(for_type, [(bid, t, {}) for bid, (_, t) in zip(bids, live, strict=True)], load_id)
-        self._set_rels(matched, [provs[j] for j, _ in live], prov)
+        ends, row_values = [(bid, t) for bid, (_, t) in zip(bids, live, strict=True)], [provs[j] for j, _ in live]
+        if not self._new_rels(for_type, ends, row_values, prov, load_id):
+            self._set_rels(self._merge_rels(for_type, [(a, b, {}) for a, b in ends], load_id), row_values, prov)
 
     def _win(self, statement: tuple[Any, ...], values: list[Any], prov: Props) -> None:
         tender_label = schema().node("Tender").label
