@@ -4,6 +4,7 @@ and memory stays bounded however large the files are."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 from collections.abc import Iterator
@@ -13,7 +14,9 @@ CHUNK = 2_000  # records per pickle
 
 
 class Spill:
-    """Append ``(source label, row, record)`` while checking; iterate once to write."""
+    """Append ``(source label, row, record)`` while checking; iterate to write (as often as
+    wanted: an iteration changes nothing, also when it runs in a forked worker, which
+    shares the file's offset but not ``chunk``)."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="bidgraph-load-")  # noqa: SIM115 -- closed by close()
@@ -25,19 +28,19 @@ class Spill:
             self._dump()
 
     def _dump(self) -> None:
+        self.file.seek(0, os.SEEK_END)  # an iteration moved the offset
         pickle.dump(self.chunk, self.file, protocol=pickle.HIGHEST_PROTOCOL)
         self.chunk = []
 
     def __iter__(self) -> Iterator[tuple[str, int, dict[str, Any]]]:
-        if self.chunk:
-            self._dump()
         self.file.seek(0)
         while True:
             try:
                 chunk = pickle.load(self.file)
             except EOFError:
-                return
+                break
             yield from chunk
+        yield from self.chunk  # the last records, not dumped: an iteration in a worker is not seen here
 
     def close(self) -> None:
         self.file.close()
