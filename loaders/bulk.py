@@ -21,7 +21,7 @@ from bidgraph.errors import QueryError
 from bidgraph.graph.falkordb_backend import FalkorStore
 from bidgraph.graph.schema import schema
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders import bulk_columns, bulk_encode, bulk_tables
+from bidgraph.loaders import bulk_columns, bulk_encode, bulk_facts, bulk_tables
 from bidgraph.loaders.bulk_model import GraphModel
 
 # one GRAPH.BULK command at most ~32 MB (Redis allows 512 MB per argument); up to two
@@ -49,11 +49,12 @@ class BulkSender:
         self.store = store
         self.load_id = load_id
         self.model = GraphModel()
+        self.staged = bulk_facts.Staged(self.model)
         self.pending = bulk_columns.Pending(self.model)
         self.seconds = 0.0  # encoding + GRAPH.BULK + indexes + swap (for the bench)
         self.tables: dict[str, Any] | None = None  # the large side tables (``bulk_tables``)
 
-    columnar = True  # the Writer hands bulk_columns.COLUMNAR statements over as columns
+    columnar = True  # the Writer hands chunks' facts and the identifier edges over as columns
 
     @property
     def counters(self) -> dict[str, int]:
@@ -62,11 +63,15 @@ class BulkSender:
     def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
         self.model.apply(statement, rows, prov)
 
-    def send_columns(self, chunk: list[Any], prov: dict[str, Any]) -> None:
-        self.pending.add(chunk, prov)
+    def send_chunk(self, complete: int, facts: list[Any], edges: list[Any], prov: dict[str, Any]) -> None:
+        """Columns cut from chunks (``Writer.add_chunk``): the batches below ``complete``
+        are complete. The facts first: the identifier edges match their bids."""
+        self.staged.add(complete, facts, prov)
+        self.pending.add(edges, prov)
 
-    def apply_columns(self, prov: dict[str, Any]) -> None:
-        """The file whose columns were sent has ended: apply them (``prov`` is its own)."""
+    def end_file(self, prov: dict[str, Any]) -> None:
+        """The file whose columns were sent has ended: apply the rest (``prov`` is its own)."""
+        self.staged.add(None, [], prov)
         self.pending.apply(prov)
 
     def close(self, *, abort: bool = False) -> None:

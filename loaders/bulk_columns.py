@@ -21,6 +21,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,58 +41,45 @@ EDGES = {  # identifier label -> the statement of its edge from the bid
     label: ("edge", "Bid", rel, label, (), True, False)
     for rel, label in (("MADE_ON", "Device"), ("UPLOADED_FROM", "IP"), ("DEPOSIT_FROM", "BankAccount"))
 }
-CHUNK_FACTS = 200_000  # facts handed over at a time (bounds the worker's memory)
+CHUNK_FACTS = 200_000  # edges held before their complete batches are applied (a numpy pass each)
 Columns = tuple[Sequence[Any], ...]  # batch, bid key, identifier key, row number, ON CREATE map
 
 
-class Collected:
-    """The identifier edges of the file being written, in the order the Writer counted
-    them, as columns per statement (batch number, bid key, identifier key, row number,
-    properties if new); ``Writer._place`` extends them a slice of a chunk at a time."""
-
-    def __init__(self) -> None:
-        self.columns: dict[tuple[Any, ...], tuple[array, list, list, list, list]] = {}
-        self.size = 0
-
-    @property
-    def full(self) -> bool:
-        return self.size >= CHUNK_FACTS
-
-    def slot(self, statement: tuple[Any, ...]) -> tuple[array, list, list, list, list]:
-        return self.columns.setdefault(statement, (array("q"), [], [], [], []))
-
-    def take(self) -> list[tuple[tuple[Any, ...], Columns]]:
-        taken = [(statement, columns) for statement, columns in self.columns.items() if columns[1]]
-        self.columns, self.size = {}, 0
-        return taken
-
-
 class Pending:
-    """The model's side: the columns received for the current file. Each chunk's complete
-    batches (all but its last: batch numbers only grow, and every statement of them has
-    been flushed before the chunk was sent) are applied at once, so only one chunk is held;
-    the rest when the file ends."""
+    """The model's side: the columns received for the current file. Once ``CHUNK_FACTS``
+    are held, their complete batches (all but the last: batch numbers only grow, and
+    every statement of them has been applied before) are applied at once; the rest when
+    the file ends."""
 
     def __init__(self, model: GraphModel) -> None:
         self.model = model
         self.columns: dict[tuple[Any, ...], Columns] = {}
+        self.size = 0
 
-    def add(self, chunk: list[tuple[tuple[Any, ...], Columns]], prov: dict[str, Any]) -> None:
-        for statement, columns in chunk:
+    def add(self, edges: list[tuple[Any, ...]], prov: dict[str, Any]) -> None:
+        """``edges``: (statement, batch runs, *columns) (``bulk_facts.Collected.take``)."""
+        for statement, runs, *columns in edges:
             # batch numbers as machine integers: millions of them on a province-size file
             mine = self.columns.setdefault(statement, (array("q"), [], [], [], []))
-            for into, values in zip(mine, columns, strict=True):
+            for batch, n in runs:
+                mine[0].extend(repeat(batch, n))
+            for into, values in zip(mine[1:], columns, strict=True):
                 into.extend(values)
+            self.size += len(columns[0])
+        if self.size < CHUNK_FACTS:
+            return
+        for statement, mine in self.columns.items():
             cut = bisect_left(mine[0], mine[0][-1]) if mine[0] else 0
             if cut:
                 apply_edges(self.model, statement, tuple(c[:cut] for c in mine), prov)
                 self.columns[statement] = tuple(c[cut:] for c in mine)
+        self.size = sum(len(c[1]) for c in self.columns.values())
 
     def apply(self, prov: dict[str, Any]) -> None:
         for statement, columns in self.columns.items():
             if columns[0]:
                 apply_edges(self.model, statement, columns, prov)
-        self.columns = {}
+        self.columns, self.size = {}, 0
 
 
 def apply_edges(model: GraphModel, statement: tuple[Any, ...], columns: Columns, prov: dict[str, Any]) -> None:
@@ -152,12 +140,12 @@ def apply_edges(model: GraphModel, statement: tuple[Any, ...], columns: Columns,
             rels[(rel_type, a, b)] = len(rel_props)
             model.rel_types.append(rel_type)
             model.ends.append((a, b))
-            rel_props.append({"first_load": load_id, **prov, **({"row": row} if row is not None else {})})
+            rel_props.append({"first_load": load_id, **({"row": row} if row is not None else {}), **prov})
             counters["relationships_created"] += 1
             continue
         matched = [found] if type(found) is int else found
         for r in matched:
-            _set(rel_props[r], {**prov, "row": row})
+            _set(rel_props[r], {"row": row, **prov})
         counters["properties_set"] += extra * int(times[pair]) * (len(matched) - 1)
 
 

@@ -17,10 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 from bidgraph.graph.schema import KEY, schema
-from bidgraph.loaders.write import COUNTERS, EXPERT_LINKS, MERGE_ON
+from bidgraph.loaders.bulk_facts import MERGE_ON, columns
+from bidgraph.loaders.write import COUNTERS, EXPERT_LINKS
 
 Props = dict[str, Any]
 _NO_PATTERN: Props = {}  # a MERGE without properties in its pattern (never written to)
+COLUMNAR = ("edge", "bid", "win")  # statements applied as columns (``apply_columns``)
 
 
 class GraphModel:
@@ -53,8 +55,16 @@ class GraphModel:
 
     def apply(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
         """One batch of one statement, as ``cypher(statement)`` runs it."""
+        if statement[0] in COLUMNAR:
+            self.apply_columns(statement, columns(statement, rows), prov)
+            return
         self._fresh, self._assigned = set(), {}
         self._apply[statement[0]](statement, rows, prov)
+
+    def apply_columns(self, statement: tuple[Any, ...], values: list[Any], prov: Props) -> None:
+        """The same batch as columns (``bulk_facts``): an edge, a bid or a win statement."""
+        self._fresh, self._assigned = set(), {}
+        self._apply[statement[0]](statement, values, prov)
 
     def drop_lookups(self) -> None:
         """Forget the key and pattern look-ups (no more batches will come)."""
@@ -119,7 +129,35 @@ class GraphModel:
             matched.append([rel])
         return matched
 
-    def _set_rels(self, matched: list[list[int]], values: list[tuple[Props | None, ...]]) -> None:
+    def _new_rels(
+        self, rel_type: str, ends: list[tuple[int, int]], values: list[Props], prov: Props, load_id: str
+    ) -> bool:
+        """``MERGE (a)-[r:T]->(b) SET r += <row>, r += $prov`` at once in the common case of a
+        first load — no pattern properties, no relationship there yet nor twice in the batch,
+        no null value: each is created with the properties ``_merge_rels`` and ``_set_rels``
+        would give it. False, with nothing done, in any other case."""
+        keys = [(rel_type, a, b) for a, b in ends]
+        rels = self.rels
+        if len(set(keys)) < len(keys) or not rels.keys().isdisjoint(keys) or None in prov.values():
+            return False
+        if any(None in v.values() for v in values if v):
+            return False
+        props, first, assigned = self.rel_props, len(self.rel_props), 0
+        for v in values:
+            merged = {**v, **prov} if v else prov
+            if v and len(merged) < len(v) + len(prov):
+                merged.update(v)  # the row's SET clause comes first: its value wins
+            props.append({"first_load": load_id, **merged})
+            assigned += len(merged)
+        rels.update(zip(keys, range(first, len(props)), strict=True))
+        self.rel_types.extend([rel_type] * len(keys))
+        self.ends.extend(ends)
+        self.counters["relationships_created"] += len(keys)
+        self.counters["properties_set"] += assigned
+        return True
+
+    def _set_rels(self, matched: list[list[int]], values: list[Props | None], prov: Props) -> None:
+        """``SET r += <the row's values>, r += $prov`` on each row's relationships."""
         flat = [r for rels in matched for r in rels]
         times = Counter(flat) if len(set(flat)) < len(flat) else None  # None: each set by one row
         props, assigned = self.rel_props, 0
@@ -127,13 +165,14 @@ class GraphModel:
             for r in rels:
                 # several rows of the batch set it: the first value per property wins
                 if times is not None and times[r] > 1:
-                    for v in row_values:
-                        self._update("rel", r, v)
+                    self._update("rel", r, row_values)
+                    self._update("rel", r, prov)
                     continue
-                merged: Props = {}
-                for v in reversed(row_values):  # the same rule between the row's own SET clauses
-                    if v:
-                        merged.update(v)
+                # keys in the order the SET clauses give them (the row's, then $prov's);
+                # between the clauses the same rule: the row's value wins
+                merged = {**row_values, **prov} if row_values else prov
+                if len(merged) < len(row_values or ()) + len(prov):
+                    merged.update(row_values)
                 _set(props[r], merged)
                 assigned += len(merged)
         self.counters["properties_set"] += assigned
@@ -150,37 +189,44 @@ class GraphModel:
             self._update("node", node, row["props"])
             self._update("node", node, prov)
 
-    def _edge(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+    def _edge(self, statement: tuple[Any, ...], values: list[Any], prov: Props) -> None:
         s = schema()
         _, a, rel, b, merge_on, a_known, b_known = statement
         spec = s.rel(rel)
-        on = [(p, MERGE_ON + i) for i, p in enumerate(merge_on) if p in spec.properties]
         ends = ((s.node(a).label, a_known, 0, 3), (s.node(b).label, b_known, 1, 4))
-        load_id = prov["load_id"]
+        load_id, nodes = prov["load_id"], self.nodes
+        found: list[list[int]] = [[], []]
         # known ends are MATCHed first: a missing one drops the row before any MERGE
-        live, nodes = rows, self.nodes
         for label, known, i, _ in ends:
             if known:
-                live = [row for row in live if (label, row[i]) in nodes]
-        found: list[list[int]] = []
+                ids = [nodes.get((label, key)) for key in values[i]]
+                if None in ids:
+                    live = [j for j, node in enumerate(ids) if node is not None]
+                    values = [[column[j] for j in live] for column in values]
+                    found = [[column[j] for j in live] if column else column for column in found]
+                    ids = [ids[j] for j in live]
+                found[i] = ids
+        rows = values[2]
         for label, known, i, init in ends:
             if known:
-                found.append([nodes[(label, row[i])] for row in live])
                 continue
             created: set[int] = set()
             column = []
-            for row in live:
-                node, new = self._merge(label, row[i], load_id)
+            for key, init_values, row in zip(values[i], values[init], rows, strict=True):
+                node, new = self._merge(label, key, load_id)
                 if new or node in created:
                     created.add(node)
-                    self._on_create(node, row[i], (row[init], prov, {"row": row[2].get("row")}), load_id)
+                    self._on_create(node, key, (init_values, prov, {"row": row.get("row")}), load_id)
                 column.append(node)
-            found.append(column)
+            found[i] = column
+        on = [(p, values[MERGE_ON + i]) for i, p in enumerate(merge_on) if p in spec.properties]
+        if not on and self._new_rels(spec.type, list(zip(*found, strict=True)), rows, prov, load_id):
+            return
         if on:
-            pairs = [(x, y, {p: row[i] for p, i in on}) for x, y, row in zip(*found, live, strict=True)]
+            pairs = [(x, y, {p: column[j] for p, column in on}) for j, (x, y) in enumerate(zip(*found, strict=True))]
         else:
             pairs = [(x, y, _NO_PATTERN) for x, y in zip(*found, strict=True)]
-        self._set_rels(self._merge_rels(spec.type, pairs, load_id), [(row[2], prov) for row in live])
+        self._set_rels(self._merge_rels(spec.type, pairs, load_id), rows, prov)
 
     def _on_create(self, node: int, key: Any, values: tuple[Props | None, ...], load_id: str) -> None:
         """ON CREATE SET of a MERGEd end: each referencing row of the batch replaces the last."""
@@ -191,26 +237,27 @@ class GraphModel:
             props.update(v if None not in v.values() else {k: x for k, x in v.items() if x is not None})
             self.counters["properties_set"] += len(v)
 
-    def _bid(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+    def _bid(self, statement: tuple[Any, ...], values: list[Any], prov: Props) -> None:
         s = schema()
         tender_label, bid_label, for_type = s.node("Tender").label, s.node("Bid").label, s.rel("FOR").type
-        live = [(row, t) for row in rows if (t := self.nodes.get((tender_label, row["tender"]))) is not None]
-        bids = [self._merge(bid_label, row[KEY], prov["load_id"])[0] for row, _ in live]
-        for bid, (row, tender) in zip(bids, live, strict=True):
-            self._update("node", bid, row["props"])
+        keys, tenders, props, provs = values
+        nodes, load_id = self.nodes, prov["load_id"]
+        live = [(j, t) for j, code in enumerate(tenders) if (t := nodes.get((tender_label, code))) is not None]
+        bids = [self._merge(bid_label, keys[j], load_id)[0] for j, _ in live]
+        for bid, (j, tender) in zip(bids, live, strict=True):
+            self._update("node", bid, props[j])
             self._update("node", bid, prov)
             self._update("node", bid, {self._bid_open: self.node_props[tender].get(self._bid_open)})
-        matched = self._merge_rels(
-            for_type, [(bid, t, {}) for bid, (_, t) in zip(bids, live, strict=True)], prov["load_id"]
-        )
-        self._set_rels(matched, [(row["prov"], prov) for row, _ in live])
+        ends, row_values = [(bid, t) for bid, (_, t) in zip(bids, live, strict=True)], [provs[j] for j, _ in live]
+        if not self._new_rels(for_type, ends, row_values, prov, load_id):
+            self._set_rels(self._merge_rels(for_type, [(a, b, {}) for a, b in ends], load_id), row_values, prov)
 
-    def _win(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
+    def _win(self, statement: tuple[Any, ...], values: list[Any], prov: Props) -> None:
         tender_label = schema().node("Tender").label
-        for row in rows:
-            tender = self.nodes.get((tender_label, row[KEY]))
+        for key, price in zip(*values, strict=True):
+            tender = self.nodes.get((tender_label, key))
             if tender is not None:
-                self._update("node", tender, {"win_price": row["price"]})
+                self._update("node", tender, {"win_price": price})
 
     def _expert_link(self, statement: tuple[Any, ...], rows: list[Any], prov: Props) -> None:
         s = schema()
@@ -225,8 +272,8 @@ class GraphModel:
             for expert in self._expert_no.get(number, ()):
                 if self.node_props[expert].get("expert_no") == number:
                     pairs.append((expert, target, {}))
-                    values.append((row["props"], prov))
-        self._set_rels(self._merge_rels(rel_type, pairs, prov["load_id"]), values)
+                    values.append(row["props"])
+        self._set_rels(self._merge_rels(rel_type, pairs, prov["load_id"]), values, prov)
 
 
 def _set(props: Props, values: Props) -> None:

@@ -228,10 +228,10 @@ def write_plan(
         def consume(kind: str, *values: Any) -> None:
             if kind == "batch":
                 sender.send_facts(*values)
-            elif kind == "columns":
-                sender.send_columns(*values)
-            elif kind == "columns_end":
-                sender.apply_columns(*values)
+            elif kind == "chunk":
+                sender.send_chunk(*values)
+            elif kind == "file_end":
+                sender.end_file(*values)
             else:
                 tick(*values)
 
@@ -270,11 +270,11 @@ class _Piped:
     def send_facts(self, statement: tuple[Any, ...], rows: list[Any], prov: dict[str, Any]) -> None:
         self.send("batch", statement, rows, prov)
 
-    def send_columns(self, chunk: list[Any], prov: dict[str, Any]) -> None:
-        self.send("columns", chunk, prov)
+    def send_chunk(self, complete: int, facts: list[Any], edges: list[Any], prov: dict[str, Any]) -> None:
+        self.send("chunk", complete, facts, edges, prov)
 
-    def apply_columns(self, prov: dict[str, Any]) -> None:
-        self.send("columns_end", prov)
+    def end_file(self, prov: dict[str, Any]) -> None:
+        self.send("file_end", prov)
 
     def close(self, *, abort: bool = False) -> None:
         pass

@@ -4,6 +4,7 @@ again, and memory stays bounded however large the files are."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ Rows = list[tuple[Any, ...]]  # (row, record, …) of one source, in order
 
 class Spill:
     """Add the check pass's chunks of ``(row, record, …)`` of a source while checking;
-    iterate once as ``(source label, row, record)`` to write."""
+    iterate as ``(source label, row, record)`` to write, as often as wanted: an iteration
+    changes nothing (also in a forked worker, which shares the file's offset)."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="bidgraph-load-")  # noqa: SIM115 -- closed by close()
@@ -26,6 +28,7 @@ class Spill:
     def add_packed(self, source: str, packed: bytes) -> None:
         """A chunk already pickled (by the worker that converted it): written as it came,
         not pickled again here."""
+        self.file.seek(0, os.SEEK_END)  # an iteration moved the offset
         pickle.dump((source, packed), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __iter__(self) -> Iterator[tuple[str, int, dict[str, Any]]]:

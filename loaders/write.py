@@ -9,18 +9,16 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
-from itertools import repeat
 from typing import Any
 
 from bidgraph.graph.schema import KEY, schema
 from bidgraph.graph.store import GraphStore
-from bidgraph.loaders.bulk_columns import IDENTIFIERS, Collected
+from bidgraph.loaders import bulk_columns
+from bidgraph.loaders.bulk_columns import IDENTIFIERS
+from bidgraph.loaders.bulk_facts import MERGE_ON, Chunk, Collected, extend_runs
 
 EXPERT_LINKS = {"evaluated": ("EVALUATED", "Tender"), "scored": ("SCORED", "Bid")}
 COUNTERS = ("nodes_created", "relationships_created", "properties_set")
-# An edge row is a list: [a key, b key, edge properties (with the row number),
-# a's properties if new, b's properties if new, the merge_on values...].
-MERGE_ON = 5
 # The load that created an element (``load_id`` is overwritten by later loads): what a
 # failed load created can be removed by it (Neo4j batched loads, ``Neo4jStore.undo_load``).
 FIRST_LOAD = "ON CREATE SET {v}.first_load = $prov.load_id"
@@ -139,32 +137,6 @@ class Sender(threading.Thread):
             raise self.error
 
 
-class Chunk:
-    """Facts of a chunk of rows for ``Writer.add_chunk``, per statement, each with its
-    position in row-by-row order (any number that grows with that order): ``facts``
-    statement -> (positions, rows as ``Writer.add`` takes them); ``edges`` the identifier
-    edges (``bulk_columns.EDGES``) -> (positions, bid keys, identifier keys, row numbers,
-    ON CREATE maps)."""
-
-    def __init__(self) -> None:
-        self.facts: dict[tuple[Any, ...], tuple[list[int], list[Any]]] = {}
-        self.edges: dict[tuple[Any, ...], tuple[list[Any], ...]] = {}
-
-    def add(self, statement: tuple[Any, ...], position: int, row: Any) -> None:
-        found = self.facts.get(statement)
-        if found is None:
-            found = self.facts[statement] = ([], [])
-        found[0].append(position)
-        found[1].append(row)
-
-    def edge(self, statement: tuple[Any, ...], position: int, bid: str, key: str, row: Any, init: Any) -> None:
-        found = self.edges.get(statement)
-        if found is None:
-            found = self.edges[statement] = ([], [], [], [], [])
-        for into, value in zip(found, (position, bid, key, row, init), strict=True):
-            into.append(value)
-
-
 class Writer:
     """Buffers facts per statement and sends them in batches; a flush sends every
     buffer in ``RANK`` order, so a statement never looks for a node still buffered.
@@ -230,60 +202,67 @@ class Writer:
     def add_chunk(self, chunk: Chunk) -> None:
         """A chunk of rows' facts (columnar senders only), cut into exactly the batches that
         adding them one by one in position order makes: a flush falls right after the fact
-        that fills its statement's buffer, and statements first seen here take their place
-        in the flush order by their first fact."""
+        that fills its statement's batch, and statements first seen here take their place
+        in the flush order by their first fact. The facts are collected as columns tagged
+        with their batch (``bulk_facts``), handed over with the chunk; the identifier edges
+        too, when ``bulk_columns.CHUNK_FACTS`` of them are held or the chunk has others."""
         collected = self.collected
         assert collected is not None, "chunks go to a columnar sender (the identifier edges as columns)"
         facts = {statement: found for statement, found in chunk.facts.items() if found[0]}
         edges = {statement: found for statement, found in chunk.edges.items() if found[0]}
+        # the model applies a batch's chunk facts after what was buffered: never both in one batch
+        assert not (facts and any(self.buffers.values())), "a file's facts come all in chunks or all one by one"
         for statement in sorted(facts, key=lambda s: facts[s][0][0]):
-            self.buffers.setdefault(statement, [])
+            self.buffers.setdefault(statement, [])  # its place in the flush order
         for statement in sorted(edges, key=lambda s: edges[s][0][0]):
-            collected.slot(statement)
+            collected.slot(collected.edges, statement, len(edges[statement]) - 1)
         taken = dict.fromkeys([*facts, *edges], 0)
-        while (cut := self._cut(facts, edges, taken)) is not None:
+        while (cut := self._cut({**facts, **edges}, taken)) is not None:
             self._place(facts, edges, taken, cut)
             self.flush()
         self._place(facts, edges, taken, None)
-        if collected.full:
-            self.sender.send_columns(collected.take(), self.prov)
+        if facts or collected.size >= bulk_columns.CHUNK_FACTS:
+            self._hand_over()
 
-    def _cut(self, facts: dict, edges: dict, taken: dict[tuple[Any, ...], int]) -> int | None:
-        """The position of the fact that fills a buffer first (None: none in the rest of the chunk)."""
-        cut = None
-        for group, filled in ((facts, lambda s: len(self.buffers[s])), (edges, lambda s: self.counts.get(s, 0))):
-            for statement, (positions, *_) in group.items():
-                i = taken[statement] + self.batch_size - filled(statement) - 1
-                if i < len(positions) and (cut is None or positions[i] < cut):
-                    cut = positions[i]
+    def _cut(self, group: dict, taken: dict[tuple[Any, ...], int]) -> int | None:
+        """The position of the fact that fills a batch first (None: none in the rest of the chunk)."""
+        cut, counts = None, self.counts
+        for statement, (positions, *_) in group.items():
+            i = taken[statement] + self.batch_size - counts.get(statement, 0) - 1
+            if i < len(positions) and (cut is None or positions[i] < cut):
+                cut = positions[i]
         return cut
 
     def _place(self, facts: dict, edges: dict, taken: dict[tuple[Any, ...], int], cut: int | None) -> None:
-        """Buffer (or, identifier edges, collect with this batch's number) the facts up to ``cut``."""
-        for group in (facts, edges):
+        """Collect the facts up to ``cut`` with this batch's number."""
+        collected = self.collected
+        for group, into_group in ((facts, collected.facts), (edges, collected.edges)):
             for statement, (positions, *columns) in group.items():
                 start = taken[statement]
                 end = len(positions) if cut is None else bisect_right(positions, cut, start)
                 if end == start:
                     continue
                 taken[statement] = end
-                if group is facts:
-                    self.buffers[statement].extend(columns[0][start:end])
-                    continue
-                mine = self.collected.slot(statement)
-                mine[0].extend(repeat(self.flushes, end - start))
+                mine = collected.slot(into_group, statement, len(columns))
+                extend_runs(mine[0], self.flushes, end - start)
                 for into, values in zip(mine[1:], columns, strict=True):
                     into.extend(values[start:end])
                 self.counts[statement] = self.counts.get(statement, 0) + end - start
-                self.collected.size += end - start
+                if group is edges:
+                    collected.size += end - start
+
+    def _hand_over(self) -> None:
+        """The collected columns, with the batch number reached (the batches below are complete)."""
+        rank = {statement: (RANK.get(statement[0], 3), i) for i, statement in enumerate(self.buffers)}
+        self.sender.send_chunk(self.flushes, *self.collected.take(rank), self.prov)
 
     def finish(self) -> None:
         """Flush, and hand over the columns of the file that ends (same ``$prov``)."""
         self.flush()
         if self.collected is not None:
-            if self.collected.size:
-                self.sender.send_columns(self.collected.take(), self.prov)
-            self.sender.apply_columns(self.prov)
+            if self.collected.facts or self.collected.edges:
+                self._hand_over()
+            self.sender.end_file(self.prov)
 
     def flush(self) -> None:
         self.flushes += 1

@@ -20,6 +20,7 @@ from bidgraph.graph.schema import KEY
 from bidgraph.loaders import identity
 from bidgraph.loaders.bid_chunk import bid_chunk
 from bidgraph.loaders.build import Builder
+from bidgraph.loaders.bulk_model import GraphModel
 from bidgraph.loaders.resolve import Resolver
 from bidgraph.loaders.write import Writer
 
@@ -109,3 +110,14 @@ def test_bid_chunks_give_the_row_paths_batches_and_model(batch: int, chunk: int)
     for rel in ("MADE_ON", "UPLOADED_FROM", "DEPOSIT_FROM", "PROJECT_MANAGER", "HOLDS", "AGENT", "MEMBER_OF"):
         assert f"'{rel}'" in made
     assert "'MENTIONS'" in made
+
+
+@pytest.mark.parametrize(("batch", "chunk"), [(1, 1), (3, 50), (50, 13)])
+def test_new_relationships_at_once_as_merge_then_set(batch: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``GraphModel._new_rels`` (a batch of relationships all new, made at once) gives what
+    MERGE then SET row by row (``_merge_rels``, ``_set_rels``) gives."""
+    records = _records(seed=batch + 7, rows=400)
+    at_once = _written(records, batch, chunk)
+    monkeypatch.setattr(GraphModel, "_new_rels", lambda *_: False)
+    row_by_row = _written(records, batch, chunk)
+    assert at_once[:4] == row_by_row[:4]
