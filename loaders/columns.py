@@ -93,4 +93,9 @@ def stripped(raws: tuple[object, ...]) -> tuple[list[str], str, bool]:
 def fill(records: list[dict[str, object]], column: str, values: list[str], parsed: Iterable[object]) -> None:
     """``record[column] = parsed value`` for each filled cell, in one loop run by C (most
     cells of a load go this way)."""
-    deque(map(dict.__setitem__, compress(records, values), repeat(column), compress(parsed, values)), maxlen=0)
+    fill_filled(records, column, values, compress(parsed, values))
+
+
+def fill_filled(records: list[dict[str, object]], column: str, values: list[str], parsed: Iterable[object]) -> None:
+    """``fill`` from the parsed values of the filled cells only (in order)."""
+    deque(map(dict.__setitem__, compress(records, values), repeat(column), parsed), maxlen=0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import zip_longest
+from itertools import compress, zip_longest
+from operator import itemgetter
 
 from bidgraph.errors import DataError
 from bidgraph.loaders import columns, normalize
@@ -67,8 +68,10 @@ class _Problem:
 
 
 # what a cell puts into its record (in order), its problem, its odd-value reason, and the
-# keys it puts in when it has neither (None otherwise: cells that cannot go at once)
-_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str, tuple[str, ...] | None]
+# keys it puts in when it has neither (None otherwise: cells that cannot go at once), with
+# their values
+_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str, tuple[str, ...] | None, tuple[object, ...]]
+_SHAPE, _VALUES = itemgetter(3), itemgetter(4)
 
 
 class RowConverter:
@@ -161,13 +164,19 @@ class RowConverter:
             return True
         if not exact or kind == "list":  # a list would be shared by records
             return False
-        outcomes = {t: self._outcome(self.caches[index], column, kind, choices, t, t, plain) for t in {*values} - {""}}
-        shapes = {outcome[3] for outcome in outcomes.values()}
+        cache = self.caches[index]
+        texts = {*values}
+        texts.discard("")
+        if len(cache) + len(texts) > CACHED_CELLS:
+            cache.clear()
+        for text in texts.difference(cache):  # worked out once per distinct text
+            cache[text] = self._worked_out(column, kind, choices, text, text, plain)
+        shapes = set(map(_SHAPE, map(cache.__getitem__, texts)))
         if len(shapes) > 1 or None in shapes:
             return False
+        outcomes = [*map(_VALUES, map(cache.__getitem__, compress(values, values)))]  # of the filled cells
         for k, key in enumerate(shapes.pop() if shapes else ()):  # id_number: number, then masked
-            by_text = {text: outcome[0][k][1] for text, outcome in outcomes.items()}
-            columns.fill(records, key, values, map(by_text.get, values))
+            columns.fill_filled(records, key, values, map(itemgetter(k), outcomes))
         return True
 
     def _one_by_one(
@@ -189,7 +198,7 @@ class RowConverter:
                 continue
             parsed = fast[j] if fast else columns.SLOW
             if parsed is columns.SLOW:
-                pairs, problem, reason, _ = self._outcome(cache, column, kind, choices, raw, value, plain)
+                pairs, problem, reason, *_ = self._outcome(cache, column, kind, choices, raw, value, plain)
                 records[j].update(pairs)
                 if problem:
                     errors[j].append(problem.at(self.file, rows[j][0], column))
@@ -227,7 +236,7 @@ class RowConverter:
         record: dict[str, object] = {}  # what _cell put in before a problem stays (a choice)
         problem = self._cell(record, column, False, kind, choices, raw, value, plain)
         reason = "" if problem else self._odd(kind, record.get(column))
-        return tuple(record.items()), problem, reason, None if problem or reason else tuple(record)
+        return tuple(record.items()), problem, reason, None if problem or reason else tuple(record), (*record.values(),)
 
     def _cell(
         self,

@@ -22,11 +22,13 @@ ONE_OF = {
 }
 
 
-# texts of these shapes surely pass their column's check (identity.device_key/identifier:
-# a serial is never refused); other texts go through the check itself
+# device kinds whose check never refuses a text (identity.device_key: a serial is only
+# compacted): their columns are not checked at all
+NEVER_REFUSED = {"cpu", "disk", "dongle", "file_id", "machine_code"}
+# texts of these shapes surely pass their column's check (identity.device_key/identifier);
+# other texts go through the check itself
 _SURE = {
     "mac": "(?:[0-9A-Fa-f]{2}[-:]?){5}[0-9A-Fa-f]{2}",
-    **dict.fromkeys(("cpu", "disk", "dongle", "file_id", "machine_code"), ".*"),
     "Phone": "[0-9]{7,}|[0-9]{3,4}-[0-9]{7,8}",
     "Email": "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+",
     "IP": normalize.IPV4.pattern,
@@ -41,7 +43,8 @@ class RowChecks:
         self.table = table
         self.file = file
         self.cached = cached  # distinct texts remembered per column
-        checked = {*identity.DEVICE_COLUMNS, *IDENTIFIERS, "value"}
+        devices = {c for c, kind in identity.DEVICE_COLUMNS.items() if kind not in NEVER_REFUSED}
+        checked = {*devices, *IDENTIFIERS, "value"}
         self.identifier_columns = [c for c in names if c in checked]
         # identifier columns whose check needs only the cell itself: text -> reason ('' if fine)
         self.checked: dict[str, dict[object, str]] = {

@@ -20,7 +20,7 @@ from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source
-from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, RowChecks, _identifier_problem
+from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, NEVER_REFUSED, RowChecks, _identifier_problem
 
 DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
          "1949-12-31", "2051-01-01", "２０２４-０１-０２", " 2024-01-02 ", "\u30002024-01-02", "2024-01-02T09:30:00",
@@ -156,7 +156,18 @@ def test_identifier_texts_taken_as_sure_pass_their_check() -> None:
     taken = 0
     for column, kind in columns.items():
         for text in candidates:
-            if re.fullmatch(_SURE[kind], text):
+            if kind in NEVER_REFUSED or re.fullmatch(_SURE[kind], text):
                 assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
                 taken += 1
     assert taken > 20
+
+
+def test_never_refused_device_columns_refuse_nothing() -> None:
+    """Serial columns (row_checks.NEVER_REFUSED) are not checked at all: their check passes
+    any text, odd ones included."""
+    texts = ["", " ", "a b\tc", "x\ny", "\u3000１２\u3000", "\udcff", "\x07", "\u202eabc", "=1+2", "x" * 20_000, "Ａ-ｂ"]
+    serials = [column for column, kind in DEVICE_COLUMNS.items() if kind in NEVER_REFUSED]
+    assert serials and "mac" not in serials
+    for column in serials:
+        for text in texts:
+            assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
