@@ -6,13 +6,14 @@ the stream can come from this process or — for large files — from a forked w
 Events: ``("open", source index)``, ``("header", header errors, unknown columns, fit
 notes)``, then
 either ``("skipped", rows)`` (a file refused for its header: rows counted only) or
-``("rows", [(row, record, errors), …])`` per chunk and ``("done", warning lines)``;
+``("rows", [(row, record, errors), …])`` per chunk (errors: a list, or ``()`` for none) and ``("done", warning lines)``;
 ``("refused", error)`` whenever the file cannot be read further."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from bidgraph.errors import DataError
@@ -53,11 +54,12 @@ def _source(source: Source, mapping: Mapping) -> Iterator[Event]:
     shape, width, csv = fitted.row, len(header), source.kind == "csv"
     for chunk in _chunked(rows):
         shaped = [(row, shape(cells)) for row, cells in chunk] if shape else chunk
-        converted = converter.convert(shaped)
-        out = [(row, record, errors) for (row, _), (record, errors) in zip(chunk, converted, strict=True)]
+        records, errors = converter.convert(shaped)
         for j, problem in _shape_problems(chunk, width).items() if csv else ():
-            out[j][2].append(DataError(problem, file=source.label, row=out[j][0]))
-        yield ("rows", out)
+            errors[j].append(DataError(problem, file=source.label, row=chunk[j][0]))
+        # a row without errors shares one empty tuple (nothing to build, pickle or unpickle)
+        found = map(errors.get, range(len(chunk)), repeat(()))
+        yield ("rows", [*zip(map(itemgetter(0), chunk), records, found, strict=True)])
     yield ("done", converter.warning_lines())
 
 

@@ -5,6 +5,7 @@ by column, giving each row its errors in the order row by row would."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import repeat
 
@@ -53,7 +54,10 @@ class RowChecks:
         self.unsure = {c: columns.others(_SURE[identity.DEVICE_COLUMNS.get(c) or IDENTIFIERS[c]]) for c in self.checked}
 
     def check(
-        self, rows: list[tuple[int, list[object]]], records: list[dict[str, object]], errors: list[list[DataError]]
+        self,
+        rows: list[tuple[int, list[object]]],
+        records: list[dict[str, object]],
+        errors: defaultdict[int, list[DataError]],
     ) -> None:
         """Identifier columns in order, then the one-of groups: per row in that order, as
         row by row. Where only the cell counts (a device, an IP: the same ones come back
@@ -66,21 +70,21 @@ class RowChecks:
                 bad = {text: reason for text in unsure if (reason := self._checked(checked, column, text))}
                 if not bad:
                     continue
-            for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
+            for j, ((number, _), record) in enumerate(zip(rows, records, strict=True)):
                 if column in record:
                     if checked is not None:
                         reason = bad.get(record[column], "")
                     else:
                         reason = _identifier_problem(self.table, column, record)
                     if reason:
-                        row_errors.append(
+                        errors[j].append(
                             DataError(reason, file=self.file, row=number, column=column, value=record[column])
                         )
         for group in ONE_OF.get(self.table, ()):
             wanted = f"以下列至少填写一项：{'、'.join(group)}"
-            for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
+            for j, ((number, _), record) in enumerate(zip(rows, records, strict=True)):
                 if not any(record.get(c) for c in group):
-                    row_errors.append(DataError(wanted, file=self.file, row=number))
+                    errors[j].append(DataError(wanted, file=self.file, row=number))
 
     def _unsure(self, column: str, texts: set[object]) -> Iterable[object]:
         """The texts whose check may fail: all but those of the column's usual shape, told

@@ -16,7 +16,7 @@ from stdnum.cn import ric, uscc
 
 from bidgraph.loaders import converting
 from bidgraph.loaders.checks import Duplicates
-from bidgraph.loaders.convert import RowConverter
+from bidgraph.loaders.convert import _SUSPECT, RowConverter, _leading, _suspect
 from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source
@@ -171,3 +171,18 @@ def test_never_refused_device_columns_refuse_nothing() -> None:
     for column in serials:
         for text in texts:
             assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
+
+
+def test_column_screens_equal_their_regexes() -> None:
+    """``_suspect`` and ``_leading`` (quicker screens of a joined column) find exactly what
+    the control/undecodable-character regex and a multi-line ``^[=+\\-@]`` find."""
+    rnd = random.Random(5)
+    alphabet = ["a", "1", " ", "\t", "\r", "\n", "\x00", "\x07", "\x0b", "\x1f", "\x7f", "~", "=", "+", "-", "@",
+                "名", "\u200e", "\u202e", "\u2066", "\u2069", "\udc80", "\udcff", "\u3000", "é"]  # fmt: skip
+    leading = re.compile("^[=+\\-@]", re.MULTILINE)
+    for _ in range(3000):
+        text = "".join(rnd.choices(alphabet, k=rnd.randint(0, 12)))
+        ascii_text = text.encode("ascii", "ignore").decode()
+        for joined in (text, ascii_text):
+            assert _suspect(joined) == bool(_SUSPECT.search(joined)), repr(joined)
+            assert _leading(joined) == bool(leading.search(joined)), repr(joined)
