@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 
+from stdnum.cn import ric
+
 from bidgraph.loaders import normalize
 
 SLOW = object()  # this cell goes through the per-cell rules
@@ -63,6 +65,39 @@ _FAST: dict[str, tuple[re.Pattern[str], Callable[[list[str], set[str]], list[obj
     "date": (others(_ISO), lambda values, others: _dates(values, others, date_only=True)),
     "datetime": (others(_ISO), lambda values, others: _dates(values, others, date_only=False)),
 }
+
+
+_CODES = {"id_number": re.compile("[0-9]{17}[0-9X]"), "uscc": re.compile("[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")}
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # stdnum.cn.uscc's, a character's value is its index
+_AS_BASE_34 = str.maketrans(_USCC_ALPHABET, "0123456789abcdefghijklmnopqrstu")
+
+
+def valid_codes(kind: str, texts: Iterable[str]) -> list[str]:
+    """The texts of an ``id_number`` or ``uscc`` column that are valid codes exactly as
+    written (what ``normalize.parse_id_number``/``parse_uscc`` return unchanged, not
+    masked): the usual shape with the right check character — and for an ID number a birth
+    date that exists and is past — checked without the per-cell rules; [] for other kinds."""
+    shape = _CODES.get(kind)
+    if shape is None:
+        return []
+    shaped = filter(shape.fullmatch, texts)
+    if kind == "uscc":
+        return [code for code in shaped if _uscc_check(code) == code[17]]
+    today, valid = dt.date.today(), []
+    for number in shaped:
+        if ric.calc_check_digit(number) == number[17]:
+            try:
+                if normalize.birth_date(number) <= today:
+                    valid.append(number)
+            except ValueError:  # no such date: the rules say why
+                continue
+    return valid
+
+
+def _uscc_check(code: str) -> str:
+    """stdnum's USCC check character: the sum of value × 3^i (i from the left) mod 31, here
+    as the first 17 characters read backwards in base 34 (34 ≡ 3 mod 31) by ``int``."""
+    return _USCC_ALPHABET[-int(code[16::-1].translate(_AS_BASE_34), 34) % 31]
 
 
 def parsed(kind: str, values: list[str], joined: str) -> list[object] | None:

@@ -173,7 +173,12 @@ class RowConverter:
         texts.discard("")
         if len(cache) + len(texts) > CACHED_CELLS:
             cache.clear()
-        for text in texts.difference(cache):  # worked out once per distinct text
+        missing = texts.difference(cache)
+        for code in [] if choices else columns.valid_codes(kind, missing):  # valid ID numbers, USCCs
+            missing.discard(code)
+            pairs = ((column, code), (column + "_masked", False)) if kind == "id_number" else ((column, code),)
+            cache[code] = pairs, None, "", tuple(k for k, _ in pairs), tuple(v for _, v in pairs)
+        for text in missing:  # worked out once per distinct text
             cache[text] = self._worked_out(column, kind, choices, text, text, plain)
         shapes = set(map(_SHAPE, map(cache.__getitem__, texts)))
         if len(shapes) > 1 or None in shapes:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from stdnum.cn import ric, uscc
 
-from bidgraph.loaders import converting
+from bidgraph.loaders import columns, converting, normalize
 from bidgraph.loaders.checks import Duplicates
 from bidgraph.loaders.convert import _SUSPECT, RowConverter, _leading, _suspect
 from bidgraph.loaders.identity import DEVICE_COLUMNS
@@ -186,3 +186,35 @@ def test_column_screens_equal_their_regexes() -> None:
         for joined in (text, ascii_text):
             assert _suspect(joined) == bool(_SUSPECT.search(joined)), repr(joined)
             assert _leading(joined) == bool(leading.search(joined)), repr(joined)
+
+
+def test_valid_codes_are_what_the_per_cell_rules_accept_unchanged() -> None:
+    """``columns.valid_codes`` takes an ID number or USCC only where ``parse_id_number`` /
+    ``parse_uscc`` accept it and return it as written (not masked): right and wrong check
+    characters, impossible and future birth dates, masks, lower case, other shapes."""
+    rnd = random.Random(6)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    ids, usccs = ["11010519491231002X", "110105194902300021", "110105299901010021", "420521199007******", "x"], []
+    for _ in range(4000):
+        born = f"{rnd.randint(1890, 2120)}{rnd.randint(0, 13):02d}{rnd.randint(0, 32):02d}"
+        body = f"{rnd.randint(110000, 659999)}{born}{rnd.randint(0, 999):03d}"
+        ids.append(body + (ric.calc_check_digit(body + "0") if rnd.random() < 0.8 else rnd.choice("0123456789Xx")))
+        code = "".join(rnd.choices("0123456789", k=8) + rnd.choices(alphabet, k=9))
+        code += uscc.calc_check_digit(code) if rnd.random() < 0.8 else rnd.choice(alphabet)
+        at = rnd.randrange(18)
+        usccs.append(code if rnd.random() < 0.9 else code[:at] + rnd.choice("IOSVZab-") + code[at + 1 :])
+    for kind, texts, parse in (
+        ("id_number", ids, normalize.parse_id_number.__wrapped__),
+        ("uscc", usccs, normalize.parse_uscc),
+    ):
+        accepted = []
+        for text in texts:
+            try:
+                value = parse(text)
+            except ValueError:
+                continue
+            if value in ((text, False), text):
+                accepted.append(text)
+        assert columns.valid_codes(kind, texts) == accepted
+        assert len(accepted) > 1000 and len(accepted) < len(texts) - 500
+    assert columns.valid_codes("str", ids) == []
