@@ -68,29 +68,32 @@ _FAST: dict[str, tuple[re.Pattern[str], Callable[[list[str], set[str]], list[obj
 
 
 _CODES = {"id_number": re.compile("[0-9]{17}[0-9X]"), "uscc": re.compile("[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")}
+_MASKED = re.compile("[0-9]{6}[0-9*]{11}[0-9X*]")  # with a * (normalize._MASKED_ID of 18 characters)
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # stdnum.cn.uscc's, a character's value is its index
 _AS_BASE_34 = str.maketrans(_USCC_ALPHABET, "0123456789abcdefghijklmnopqrstu")
 
 
-def valid_codes(kind: str, texts: Iterable[str]) -> list[str]:
+def valid_codes(kind: str, texts: Iterable[str]) -> dict[str, tuple[object, ...]]:
     """The texts of an ``id_number`` or ``uscc`` column that are valid codes exactly as
-    written (what ``normalize.parse_id_number``/``parse_uscc`` return unchanged, not
-    masked): the usual shape with the right check character — and for an ID number a birth
-    date that exists and is past — checked without the per-cell rules; [] for other kinds."""
+    written, with what ``normalize.parse_id_number`` (number, masked) or ``parse_uscc``
+    (code) return for them: the usual shape with the right check character — for a full ID
+    number a birth date that exists and is past; a masked one of 18 characters — checked
+    without the per-cell rules. Empty for other kinds."""
     shape = _CODES.get(kind)
     if shape is None:
-        return []
-    shaped = filter(shape.fullmatch, texts)
+        return {}
+    texts = list(texts)
     if kind == "uscc":
-        return [code for code in shaped if _uscc_check(code) == code[17]]
-    today, valid = dt.date.today(), []
-    for number in shaped:
+        return {code: (code,) for code in filter(shape.fullmatch, texts) if _uscc_check(code) == code[17]}
+    today, valid = dt.date.today(), {}
+    for number in filter(shape.fullmatch, texts):
         if ric.calc_check_digit(number) == number[17]:
             try:
                 if normalize.birth_date(number) <= today:
-                    valid.append(number)
+                    valid[number] = (number, False)
             except ValueError:  # no such date: the rules say why
                 continue
+    valid.update((number, (number, True)) for number in filter(_MASKED.fullmatch, texts) if "*" in number)
     return valid
 
 

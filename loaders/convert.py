@@ -174,10 +174,10 @@ class RowConverter:
         if len(cache) + len(texts) > CACHED_CELLS:
             cache.clear()
         missing = texts.difference(cache)
-        for code in [] if choices else columns.valid_codes(kind, missing):  # valid ID numbers, USCCs
+        keys = (column, column + "_masked") if kind == "id_number" else (column,)
+        for code, parsed in ({} if choices else columns.valid_codes(kind, missing)).items():  # ID numbers, USCCs
             missing.discard(code)
-            pairs = ((column, code), (column + "_masked", False)) if kind == "id_number" else ((column, code),)
-            cache[code] = pairs, None, "", tuple(k for k, _ in pairs), tuple(v for _, v in pairs)
+            cache[code] = tuple(zip(keys, parsed, strict=True)), None, "", keys, parsed
         for text in missing:  # worked out once per distinct text
             cache[text] = self._worked_out(column, kind, choices, text, text, plain)
         shapes = set(map(_SHAPE, map(cache.__getitem__, texts)))
