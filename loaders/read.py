@@ -244,7 +244,8 @@ def _csv_body(path: Path, handle: io.TextIOBase, reader: Iterator[list[str]]) ->
         try:
             for cells in reader:
                 number += 1
-                if "".join(cells).strip():  # a row of blank cells is skipped
+                # a row of blank cells is skipped; the usual row tells by its first character
+                if (cells and cells[0][:1].strip()) or "".join(cells).strip():
                     yield number, cells
         except (UnicodeDecodeError, csv.Error) as e:  # raised by the reader: ``number`` rows read
             raise DataError(f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1) from None
