@@ -110,7 +110,11 @@ def parsed(kind: str, values: list[str], joined: str) -> list[object] | None:
     fast = _FAST.get(kind)
     if fast is None or joined.count("\n") != len(values) - 1:  # a cell holds a line break
         return None
-    return fast[1](values, set(fast[0].findall(joined)))
+    others, distinct = set(fast[0].findall(joined)), [*{*values}]
+    if len(distinct) * 2 > len(values):
+        return fast[1](values, others)
+    by_text = dict(zip(distinct, fast[1](distinct, others), strict=True))  # dates of a tender: each parsed once
+    return [*map(by_text.__getitem__, values)]
 
 
 def stripped(raws: tuple[object, ...]) -> tuple[list[str], str, bool]:

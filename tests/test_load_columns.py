@@ -220,3 +220,13 @@ def test_valid_codes_are_what_the_per_cell_rules_accept_unchanged() -> None:
         assert sorted(columns.valid_codes(kind, texts).items()) == sorted(accepted)
         assert len(accepted) > 1000 and len(accepted) < len(texts) - 500
     assert columns.valid_codes("str", ids) == {}
+
+
+def test_repeated_values_parsed_once_give_the_same_column() -> None:
+    """A money or date column of repeated values is parsed once per distinct text: the
+    same values (SLOW where the per-cell rules must look) as parsed cell by cell."""
+    for kind, cells in (("money", MONEY), ("date", DATES), ("datetime", DATES)):
+        values = [c.strip() for c in cells if "\n" not in c] * 3 + ["1234.50", "2024-01-02", "2024-01-02T09:30:00"] * 20
+        pattern, by_value = columns._FAST[kind]
+        joined = "\n".join(values)
+        assert columns.parsed(kind, values, joined) == by_value(values, set(pattern.findall(joined)))
