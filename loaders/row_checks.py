@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import compress, repeat
+from operator import not_
 
 from bidgraph.errors import DataError
 from bidgraph.loaders import columns, identity, normalize
@@ -82,9 +83,9 @@ class RowChecks:
                         )
         for group in ONE_OF.get(self.table, ()):
             wanted = f"以下列至少填写一项：{'、'.join(group)}"
-            for j, ((number, _), record) in enumerate(zip(rows, records, strict=True)):
-                if not any(record.get(c) for c in group):
-                    errors[j].append(DataError(wanted, file=self.file, row=number))
+            filled = map(any, zip(*(map(dict.get, records, repeat(c)) for c in group), strict=True))  # by C
+            for j in compress(range(len(records)), map(not_, filled)):
+                errors[j].append(DataError(wanted, file=self.file, row=rows[j][0]))
 
     def _unsure(self, column: str, texts: set[object]) -> Iterable[object]:
         """The texts whose check may fail: all but those of the column's usual shape, told

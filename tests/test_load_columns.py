@@ -8,19 +8,21 @@ from __future__ import annotations
 import csv
 import random
 import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 from stdnum.cn import ric, uscc
 
+from bidgraph.errors import DataError
 from bidgraph.loaders import columns, converting, normalize
 from bidgraph.loaders.checks import Duplicates
 from bidgraph.loaders.convert import _SUSPECT, RowConverter, _leading, _suspect
 from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import Source
-from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, NEVER_REFUSED, RowChecks, _identifier_problem
+from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, NEVER_REFUSED, ONE_OF, RowChecks, _identifier_problem
 
 DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
          "1949-12-31", "2051-01-01", "２０２４-０１-０２", " 2024-01-02 ", "\u30002024-01-02", "2024-01-02T09:30:00",
@@ -230,3 +232,25 @@ def test_repeated_values_parsed_once_give_the_same_column() -> None:
         pattern, by_value = columns._FAST[kind]
         joined = "\n".join(values)
         assert columns.parsed(kind, values, joined) == by_value(values, set(pattern.findall(joined)))
+
+
+def test_one_of_groups_as_row_by_row() -> None:
+    """Rows of a table with one-of groups (roles) get the group's error exactly where no
+    column of the group holds a true value, after the row's other errors."""
+    rnd = random.Random(7)
+    names = ["company_uscc", "company_name", "person_id_number", "person_name", "holder_uscc", "holder_name"]
+    records: list[dict[str, object]] = [
+        {c: rnd.choice(["x", "y", 0, "", None]) for c in names if rnd.random() < 0.5} for _ in range(500)
+    ]
+    rows: list[tuple[int, list[object]]] = [(j + 2, []) for j in range(len(records))]
+    errors: defaultdict[int, list[DataError]] = defaultdict(list)
+    errors[3].append(DataError("before", file="roles.csv", row=5))
+    RowChecks("roles", "roles.csv", names, 100).check(rows, records, errors)
+    expected = {3: ["before"]}
+    for group in ONE_OF["roles"]:
+        for j, record in enumerate(records):
+            if not any(record.get(c) for c in group):
+                expected.setdefault(j, []).append(f"以下列至少填写一项：{'、'.join(group)}")
+    assert {j: [e.reason for e in found] for j, found in errors.items()} == expected
+    assert all(e.row == j + 2 for j, found in errors.items() if j != 3 for e in found)
+    assert 50 < len(expected) < 450
