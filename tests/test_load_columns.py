@@ -21,7 +21,7 @@ from bidgraph.loaders.checks import Duplicates
 from bidgraph.loaders.convert import _SUSPECT, RowConverter, _leading, _suspect
 from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
-from bidgraph.loaders.read import Source
+from bidgraph.loaders.read import CsvRows, Source, open_rows, shape_problem
 from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, NEVER_REFUSED, ONE_OF, RowChecks, _identifier_problem
 
 DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
@@ -254,3 +254,37 @@ def test_one_of_groups_as_row_by_row() -> None:
     assert {j: [e.reason for e in found] for j, found in errors.items()} == expected
     assert all(e.row == j + 2 for j, found in errors.items() if j != 3 for e in found)
     assert 50 < len(expected) < 450
+
+
+def test_csv_rows_flag_every_row_a_shape_problem_can_fault(tmp_path: Path) -> None:
+    """``CsvRows.unusual`` holds every row ``shape_problem`` finds fault with (quoted line
+    breaks, a quote that swallows later rows, unquoted commas), whatever the line endings
+    and a header over two lines; the converted rows carry exactly those problems."""
+    rnd = random.Random(8)
+    lines = ['tender_code,bidder_name,price,"备\n注"']
+    for i in range(400):
+        pick = rnd.random()
+        if pick < 0.05:
+            lines.append(f'T{i},"名\n称",1')  # a line break in a cell
+        elif pick < 0.08:
+            lines.append(f"T{i},a,1,x,extra,more")  # more cells than the header
+        elif pick < 0.1:
+            lines.append(f'T{i},"a\rb",1')  # a lone CR in a cell
+        elif pick < 0.11:
+            lines.append(f'T{i},"swallows\nT{i}x,b,2\nT{i}y,c,3",1')  # whole rows inside a quote
+        elif pick < 0.13:
+            lines.append(",,")  # blank
+        else:
+            lines.append(f"T{i},公司{i},{i}")
+    for ending in ("\n", "\r\n"):
+        path = tmp_path / "bids.csv"
+        path.write_bytes(ending.join(lines).encode() + ending.encode())
+        header, rows = open_rows(Source(path, "bids", "csv"))
+        assert isinstance(rows, CsvRows)
+        faults = {row: problem for row, cells in rows if (problem := shape_problem(len(header), cells))}
+        assert len(faults) > 5 and set(faults) <= rows.unusual and len(rows.unusual) > 20
+        events = list(converting.converted([Source(path, "bids", "csv")], Mapping()))
+        reasons = set(faults.values())
+        shown = {row: e.reason for event in events if event[0] == "rows" for row, _, errors in event[1] for e in errors
+                 if e.reason in reasons}  # fmt: skip
+        assert shown == faults
