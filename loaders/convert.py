@@ -54,7 +54,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes read.py could not decode (surrogateescape)
 _SUSPECT = re.compile(_CONTROL.pattern[:-1] + "\udc80-\udcff]")  # either of the two above
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\r"  # ASCII that _SUSPECT does not find
-_LEADS = ("\n=", "\n+", "\n-", "\n@")  # a formula lead at the start of a line
+_LEAD_AFTER_BREAK = re.compile("\n[=+\\-@]")  # a literal first: found by a quick search for line breaks
 USUAL_YEARS = (1950, 2050)  # dates outside load with a warning; outside normalize.YEARS they are refused
 WARNINGS_SHOWN = 20  # per file; the rest are counted
 CACHED_CELLS = 1 << 15  # distinct texts remembered per column (then forgotten: bounded memory)
@@ -312,8 +312,8 @@ def _suspect(joined: str) -> bool:
 
 def _leading(joined: str) -> bool:
     """Whether a cell (or a line of one) of the cells joined by line breaks starts with a
-    formula lead (= + - @): four substring searches, quicker than a multi-line regex."""
-    return joined[:1] in ("=", "+", "-", "@") or any(lead in joined for lead in _LEADS)
+    formula lead (= + - @); quicker than the multi-line ``^[=+\\-@]``, which has no literal."""
+    return joined[:1] in ("=", "+", "-", "@") or _LEAD_AFTER_BREAK.search(joined) is not None
 
 
 def _text_problem(value: str) -> str:
