@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress, zip_longest
@@ -48,13 +47,6 @@ CHOICE_ALIASES = {
     "银行账户": "BankAccount",
 }
 
-# C0 controls except tab/newline/CR, DEL, bidi overrides/isolates (U+202E shows a name
-# reversed): refused, since a stripped copy would differ from what the source shows.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes read.py could not decode (surrogateescape)
-_SUSPECT = re.compile(_CONTROL.pattern[:-1] + "\udc80-\udcff]")  # either of the two above
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\r"  # ASCII that _SUSPECT does not find
-_LEAD_AFTER_BREAK = re.compile("\n[=+\\-@]")  # a literal first: found by a quick search for line breaks
 USUAL_YEARS = (1950, 2050)  # dates outside load with a warning; outside normalize.YEARS they are refused
 WARNINGS_SHOWN = 20  # per file; the rest are counted
 CACHED_CELLS = 1 << 15  # distinct texts remembered per column (then forgotten: bounded memory)
@@ -116,7 +108,7 @@ class RowConverter:
         """The record of each (row number, cells) of a chunk and the errors of the rows that
         have any (by index in the chunk), exactly as row by row, but column by column: a
         column whose cells need no check (no control or undecodable character, no
-        formula-like or over-long cell — one regex over the whole column) is taken as it
+        formula-like or over-long cell — screened over the joined column) is taken as it
         is; a column of plain amounts or ISO dates is parsed in one go (``columns.py``);
         other cells go through the per-cell rules, once per distinct text."""
         records: list[dict[str, object]] = [{} for _ in rows]
@@ -130,10 +122,10 @@ class RowConverter:
                 for j, value in enumerate(values):
                     if not value:
                         errors[j].append(DataError("必填列为空", file=self.file, row=rows[j][0], column=column))
-            plain = not _suspect(joined) and (
+            plain = not columns.suspect(joined) and (
                 len(joined) <= normalize.MAX_CELL or max(map(len, values)) <= normalize.MAX_CELL
             )
-            if plain and kind == "str" and not choices and not _leading(joined):
+            if plain and kind == "str" and not choices and not columns.leading(joined):
                 columns.fill(records, column, values, values)
                 continue
             fast = columns.parsed(kind, values, joined) if plain and exact and not choices else None
@@ -302,24 +294,10 @@ def _price_warn() -> float:
     return get_settings().price_warn_yuan
 
 
-def _suspect(joined: str) -> bool:
-    """Whether the cells joined by line breaks hold a control or undecodable character
-    (``_SUSPECT``); ASCII text (most columns) by a byte table, quicker than the regex."""
-    if joined.isascii():
-        return bool(joined.encode().translate(None, _PRINTABLE_ASCII).strip(b"\n"))
-    return _SUSPECT.search(joined) is not None
-
-
-def _leading(joined: str) -> bool:
-    """Whether a cell (or a line of one) of the cells joined by line breaks starts with a
-    formula lead (= + - @); quicker than the multi-line ``^[=+\\-@]``, which has no literal."""
-    return joined[:1] in ("=", "+", "-", "@") or _LEAD_AFTER_BREAK.search(joined) is not None
-
-
 def _text_problem(value: str) -> str:
-    if _UNDECODED.search(value):
+    if columns.UNDECODED.search(value):
         return "文字编码错误（应为 UTF-8 或 GBK/GB18030）"
-    found = _CONTROL.search(value)
+    found = columns.CONTROL.search(value)
     if found:
         return f"含控制字符或文字方向控制符（U+{ord(found.group()):04X}），已拒绝"
     return ""
@@ -328,8 +306,8 @@ def _text_problem(value: str) -> str:
 def _visible(value: str) -> str:
     """The value as echoed in errors: undecodable bytes as \\xFF, controls as \\u202e
     (the errors CSV must be writable and must not show the trick)."""
-    value = _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    value = columns.UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+    return columns.CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 def _cell_problem(raw: object, value: str) -> str:

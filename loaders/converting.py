@@ -6,8 +6,8 @@ the stream can come from this process or — for large files — from a forked w
 Events: ``("open", source index)``, ``("header", header errors, unknown columns, fit
 notes)``, then
 either ``("skipped", rows)`` (a file refused for its header: rows counted only) or
-``("rows", [(row, record, errors), …])`` per chunk (errors: a list, or ``()`` for none) and ``("done", warning lines)``;
-``("refused", error)`` whenever the file cannot be read further."""
+``("rows", [(row, record, errors), …])`` per chunk (errors: a list, ``()`` when none) and
+``("done", warning lines)``; ``("refused", error)`` whenever the file cannot be read further."""
 
 from __future__ import annotations
 

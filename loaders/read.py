@@ -245,7 +245,7 @@ class CsvRows:
     numbers of the rows read so far that span several lines or have more cells than the
     header: the only rows ``shape_problem`` can find fault with, so the others need no look."""
 
-    def __init__(self, path: Path, handle: io.TextIOBase, reader: Any, width: int) -> None:
+    def __init__(self, path: Path, handle: io.TextIOBase, reader: Any, width: int) -> None:  # reader: csv.reader
         self.unusual: set[int] = set()
         self.rows = self._read(path, handle, reader, width)
 

@@ -18,7 +18,7 @@ from stdnum.cn import ric, uscc
 from bidgraph.errors import DataError
 from bidgraph.loaders import columns, converting, normalize
 from bidgraph.loaders.checks import Duplicates
-from bidgraph.loaders.convert import _SUSPECT, RowConverter, _leading, _suspect
+from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
 from bidgraph.loaders.read import CsvRows, Source, open_rows, shape_problem
@@ -176,7 +176,7 @@ def test_never_refused_device_columns_refuse_nothing() -> None:
 
 
 def test_column_screens_equal_their_regexes() -> None:
-    """``_suspect`` and ``_leading`` (quicker screens of a joined column) find exactly what
+    """``columns.suspect`` and ``leading`` (quicker screens of a joined column) find exactly what
     the control/undecodable-character regex and a multi-line ``^[=+\\-@]`` find."""
     rnd = random.Random(5)
     alphabet = ["a", "1", " ", "\t", "\r", "\n", "\x00", "\x07", "\x0b", "\x1f", "\x7f", "~", "=", "+", "-", "@",
@@ -186,8 +186,8 @@ def test_column_screens_equal_their_regexes() -> None:
         text = "".join(rnd.choices(alphabet, k=rnd.randint(0, 12)))
         ascii_text = text.encode("ascii", "ignore").decode()
         for joined in (text, ascii_text):
-            assert _suspect(joined) == bool(_SUSPECT.search(joined)), repr(joined)
-            assert _leading(joined) == bool(leading.search(joined)), repr(joined)
+            assert columns.suspect(joined) == bool(columns.SUSPECT.search(joined)), repr(joined)
+            assert columns.leading(joined) == bool(leading.search(joined)), repr(joined)
 
 
 def test_valid_codes_are_what_the_per_cell_rules_accept_unchanged() -> None:
