@@ -27,6 +27,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u
 UNDECODED = re.compile("[\udc80-\udcff]")  # bytes read.py could not decode (surrogateescape)
 SUSPECT = re.compile(CONTROL.pattern[:-1] + "\udc80-\udcff]")  # either of the two above
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\r"  # ASCII that SUSPECT does not find
+_VISIBLE_ASCII = bytes(range(0x21, 0x7F))  # ASCII but spaces and controls
 _LEAD_AFTER_BREAK = re.compile("\n[=+\\-@]")  # a literal first: found by a quick search for line breaks
 
 _AMOUNT = "[0-9]+(?:\\.[0-9]+)?"  # what normalize._MONEY reads as a plain amount in 元
@@ -147,6 +148,10 @@ def stripped(raws: tuple[object, ...]) -> tuple[list[str], str, bool]:
         joined: str | None = "\n".join(raws)  # type: ignore[arg-type]
     except TypeError:  # a spreadsheet's numbers, dates, empty cells
         joined = None
+    if joined is not None and joined.isascii() and len(joined.encode().translate(None, _VISIBLE_ASCII)) < len(raws):
+        # only the line breaks between cells are left: no space or control in any cell (codes,
+        # dates, amounts), nothing to strip
+        return list(raws), joined, True  # type: ignore[return-value]
     if joined is not None and "\u3000" not in joined:
         values = [*map(str.strip, raws)]  # type: ignore[arg-type]
         text = "\n".join(values)

@@ -288,3 +288,31 @@ def test_csv_rows_flag_every_row_a_shape_problem_can_fault(tmp_path: Path) -> No
         shown = {row: e.reason for event in events if event[0] == "rows" for row, _, errors in event[1] for e in errors
                  if e.reason in reasons}  # fmt: skip
         assert shown == faults
+
+
+def test_stripped_as_cell_by_cell() -> None:
+    """``columns.stripped`` (a column with nothing to strip told by one byte table) gives each
+    cell's stripped text, their join, and whether nothing was stripped, as ``str.strip``."""
+    rnd = random.Random(9)
+    alphabet = [
+        "a",
+        "1",
+        "-",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x00",
+        "\x7f",
+        "\u3000",
+        "名",
+        "\xa0",
+    ]
+    for _ in range(3000):
+        raws = tuple("".join(rnd.choices(alphabet, k=rnd.randint(0, 4))) for _ in range(rnd.randint(1, 5)))
+        values = [raw.replace("\u3000", " ").strip() if "\u3000" in "".join(raws) else raw.strip() for raw in raws]
+        assert columns.stripped(raws) == (values, "\n".join(values), values == list(raws)), raws
