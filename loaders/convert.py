@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
 from dataclasses import dataclass
-from itertools import zip_longest
+from itertools import compress, zip_longest
+from operator import itemgetter
 
 from bidgraph.errors import DataError
-from bidgraph.loaders import codes, columns, normalize
+from bidgraph.loaders import columns, normalize
 from bidgraph.loaders.row_checks import RowChecks
 from bidgraph.loaders.tables import Table, header_key
 
@@ -46,12 +47,6 @@ CHOICE_ALIASES = {
     "银行账户": "BankAccount",
 }
 
-# C0 controls except tab/newline/CR, DEL, bidi overrides/isolates (U+202E shows a name
-# reversed): refused, since a stripped copy would differ from what the source shows.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes read.py could not decode (surrogateescape)
-_SUSPECT = re.compile(_CONTROL.pattern[:-1] + "\udc80-\udcff]")  # either of the two above
-_LEADING = re.compile("^[=+\\-@]", re.MULTILINE)  # a cell (or a line of one) that may be a formula
 USUAL_YEARS = (1950, 2050)  # dates outside load with a warning; outside normalize.YEARS they are refused
 WARNINGS_SHOWN = 20  # per file; the rest are counted
 CACHED_CELLS = 1 << 15  # distinct texts remembered per column (then forgotten: bounded memory)
@@ -67,8 +62,11 @@ class _Problem:
 
 
 # what a cell puts into its record (in order), its problem, its odd-value reason, and the
-# keys it puts in when it has neither (None otherwise: cells that cannot go at once)
-_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str, tuple[str, ...] | None]
+# keys it puts in when it has neither (None otherwise: cells that cannot go at once), with
+# their values
+_Outcome = tuple[tuple[tuple[str, object], ...], _Problem | None, str, tuple[str, ...] | None, tuple[object, ...]]
+_SHAPE, _VALUES = itemgetter(3), itemgetter(4)
+Errors = defaultdict[int, list[DataError]]  # a chunk's errors by row index
 
 
 class RowConverter:
@@ -106,14 +104,15 @@ class RowConverter:
                     DataError(f"缺少必填列（可用表头：{names}）", file=file, row=1, column=column)
                 )
 
-    def convert(self, rows: list[tuple[int, list[object]]]) -> list[tuple[dict[str, object], list[DataError]]]:
-        """(record, errors) of each (row number, cells) of a chunk, exactly as row by row,
-        but column by column: a column whose cells need no check (no control or undecodable
-        character, no formula-like or over-long cell — one regex over the whole column) is
-        taken as it is; a column of plain amounts or ISO dates is parsed in one go
-        (``columns.py``); other cells go through the per-cell rules, once per distinct text."""
+    def convert(self, rows: list[tuple[int, list[object]]]) -> tuple[list[dict[str, object]], Errors]:
+        """The record of each (row number, cells) of a chunk and the errors of the rows that
+        have any (by index in the chunk), exactly as row by row, but column by column: a
+        column whose cells need no check (no control or undecodable character, no
+        formula-like or over-long cell — screened over the joined column) is taken as it
+        is; a column of plain amounts or ISO dates is parsed in one go (``columns.py``);
+        other cells go through the per-cell rules, once per distinct text."""
         records: list[dict[str, object]] = [{} for _ in rows]
-        errors: list[list[DataError]] = [[] for _ in rows]
+        errors: Errors = defaultdict(list)  # most rows have none: no list for them
         odd: list[tuple[int, int, str, str]] = []  # (row index, column index, value, reason)
         transposed = list(zip_longest(*(cells for _, cells in rows), fillvalue=""))  # a missing cell is blank
         blank = ("",) * len(rows)
@@ -123,10 +122,10 @@ class RowConverter:
                 for j, value in enumerate(values):
                     if not value:
                         errors[j].append(DataError("必填列为空", file=self.file, row=rows[j][0], column=column))
-            plain = not _SUSPECT.search(joined) and (
+            plain = not columns.suspect(joined) and (
                 len(joined) <= normalize.MAX_CELL or max(map(len, values)) <= normalize.MAX_CELL
             )
-            if plain and kind == "str" and not choices and not _LEADING.search(joined):
+            if plain and kind == "str" and not choices and not columns.leading(joined):
                 columns.fill(records, column, values, values)
                 continue
             fast = columns.parsed(kind, values, joined) if plain and exact and not choices else None
@@ -136,7 +135,7 @@ class RowConverter:
         for j, index, value, reason in sorted(odd, key=lambda o: o[:2]):  # in row order, as shown
             self._warn(rows[j][0], self.cells[index][0], value, reason)
         self.row_checks.check(rows, records, errors)
-        return list(zip(records, errors, strict=True))
+        return records, errors
 
     def _at_once(
         self,
@@ -161,24 +160,31 @@ class RowConverter:
             return True
         if not exact or kind == "list":  # a list would be shared by records
             return False
-        cache, texts = self.caches[index], {*values} - {""}
-        if kind in _CODES and not choices:
-            _valid_codes(cache, column, kind, texts)
-        known = cache.get  # most texts were worked out in an earlier chunk: no call for those
-        outcomes = {t: known(t) or self._outcome(cache, column, kind, choices, t, t, plain) for t in texts}
-        shapes = {outcome[3] for outcome in outcomes.values()}
+        cache = self.caches[index]
+        texts = {*values}
+        texts.discard("")
+        if len(cache) + len(texts) > CACHED_CELLS:
+            cache.clear()
+        missing = texts.difference(cache)
+        keys = (column, column + "_masked") if kind == "id_number" else (column,)
+        for code, parsed in ({} if choices else columns.valid_codes(kind, missing)).items():  # ID numbers, USCCs
+            missing.discard(code)
+            cache[code] = tuple(zip(keys, parsed, strict=True)), None, "", keys, parsed
+        for text in missing:  # worked out once per distinct text
+            cache[text] = self._worked_out(column, kind, choices, text, text, plain)
+        shapes = set(map(_SHAPE, map(cache.__getitem__, texts)))
         if len(shapes) > 1 or None in shapes:
             return False
+        outcomes = [*map(_VALUES, map(cache.__getitem__, compress(values, values)))]  # of the filled cells
         for k, key in enumerate(shapes.pop() if shapes else ()):  # id_number: number, then masked
-            by_text = {text: outcome[0][k][1] for text, outcome in outcomes.items()}
-            columns.fill(records, key, values, map(by_text.get, values))
+            columns.fill_filled(records, key, values, map(itemgetter(k), outcomes))
         return True
 
     def _one_by_one(
         self,
         rows: list[tuple[int, list[object]]],
         records: list[dict[str, object]],
-        errors: list[list[DataError]],
+        errors: Errors,
         odd: list[tuple[int, int, str, str]],
         index: int,
         raws: tuple[object, ...],
@@ -193,7 +199,7 @@ class RowConverter:
                 continue
             parsed = fast[j] if fast else columns.SLOW
             if parsed is columns.SLOW:
-                pairs, problem, reason, _ = self._outcome(cache, column, kind, choices, raw, value, plain)
+                pairs, problem, reason, *_ = self._outcome(cache, column, kind, choices, raw, value, plain)
                 records[j].update(pairs)
                 if problem:
                     errors[j].append(problem.at(self.file, rows[j][0], column))
@@ -231,7 +237,7 @@ class RowConverter:
         record: dict[str, object] = {}  # what _cell put in before a problem stays (a choice)
         problem = self._cell(record, column, False, kind, choices, raw, value, plain)
         reason = "" if problem else self._odd(kind, record.get(column))
-        return tuple(record.items()), problem, reason, None if problem or reason else tuple(record)
+        return tuple(record.items()), problem, reason, None if problem or reason else tuple(record), (*record.values(),)
 
     def _cell(
         self,
@@ -282,21 +288,6 @@ class RowConverter:
         return self.warnings + ([f"{self.file}：另有 {rest:,} 个取值异常的单元格已导入，请核对"] if rest else [])
 
 
-def _valid_codes(cache: dict[str, _Outcome], column: str, kind: str, texts: set[str]) -> None:
-    """The outcomes of the column's new USCC or ID-number texts that ``codes`` finds
-    valid as they are, all at once: what ``_worked_out`` makes of them (the others are
-    worked out one by one)."""
-    new = [t for t in texts if t not in cache]
-    valid = _CODES[kind](new) if new else []
-    if len(cache) + len(valid) > CACHED_CELLS:
-        cache.clear()
-    if kind == "uscc":
-        cache.update({code: (((column, code),), None, "", (column,)) for code in valid})
-    else:  # a full number, not masked
-        masked = column + "_masked"
-        cache.update({number: (((column, number), (masked, False)), None, "", (column, masked)) for number in valid})
-
-
 def _price_warn() -> float:
     from bidgraph.settings import get_settings
 
@@ -304,9 +295,9 @@ def _price_warn() -> float:
 
 
 def _text_problem(value: str) -> str:
-    if _UNDECODED.search(value):
+    if columns.UNDECODED.search(value):
         return "文字编码错误（应为 UTF-8 或 GBK/GB18030）"
-    found = _CONTROL.search(value)
+    found = columns.CONTROL.search(value)
     if found:
         return f"含控制字符或文字方向控制符（U+{ord(found.group()):04X}），已拒绝"
     return ""
@@ -315,8 +306,8 @@ def _text_problem(value: str) -> str:
 def _visible(value: str) -> str:
     """The value as echoed in errors: undecodable bytes as \\xFF, controls as \\u202e
     (the errors CSV must be writable and must not show the trick)."""
-    value = _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    value = columns.UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+    return columns.CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 def _cell_problem(raw: object, value: str) -> str:
@@ -349,7 +340,6 @@ def _put(record: dict[str, object], column: str, kind: str, choices: tuple[str, 
         record[column] = chosen
 
 
-_CODES = {"uscc": codes.valid_usccs, "id_number": codes.valid_id_numbers}
 _PARSERS = {
     "str": lambda v: v,
     "int": normalize.parse_int,

@@ -6,20 +6,21 @@ the stream can come from this process or — for large files — from a forked w
 Events: ``("open", source index)``, ``("header", header errors, unknown columns, fit
 notes)``, then
 either ``("skipped", rows)`` (a file refused for its header: rows counted only) or
-``("rows", [(row, record, errors), …])`` per chunk and ``("done", warning lines)``;
-``("refused", error)`` whenever the file cannot be read further."""
+``("rows", [(row, record, errors), …])`` per chunk (errors: a list, ``()`` when none) and
+``("done", warning lines)``; ``("refused", error)`` whenever the file cannot be read further."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import chain
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from bidgraph.errors import DataError
 from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.fit import fit
 from bidgraph.loaders.mapping import FileSpec, Mapping
-from bidgraph.loaders.read import Source, open_rows, shape_problem
+from bidgraph.loaders.read import CsvRows, Source, open_rows, shape_problem
 from bidgraph.loaders.tables import tables
 
 CHUNK_ROWS = 2_000
@@ -50,27 +51,30 @@ def _source(source: Source, mapping: Mapping) -> Iterator[Event]:
     if header_errors:
         yield ("skipped", sum(1 for _ in rows))
         return
-    shape, width, csv = fitted.row, len(header), source.kind == "csv"
+    shape, width = fitted.row, len(header)
+    unusual = rows.unusual if isinstance(rows, CsvRows) else None
     for chunk in _chunked(rows):
         shaped = [(row, shape(cells)) for row, cells in chunk] if shape else chunk
-        converted = converter.convert(shaped)
-        out = [(row, record, errors) for (row, _), (record, errors) in zip(chunk, converted, strict=True)]
-        for j, problem in _shape_problems(chunk, width).items() if csv else ():
-            out[j][2].append(DataError(problem, file=source.label, row=out[j][0]))
-        yield ("rows", out)
+        records, errors = converter.convert(shaped)
+        for j, problem in _shape_problems(chunk, width, unusual).items() if unusual else ():
+            errors[j].append(DataError(problem, file=source.label, row=chunk[j][0]))
+        # a row without errors shares one empty tuple (nothing to build, pickle or unpickle)
+        found = map(errors.get, range(len(chunk)), repeat(()))
+        yield ("rows", [*zip(map(itemgetter(0), chunk), records, found, strict=True)])
     yield ("done", converter.warning_lines())
 
 
-def _shape_problems(chunk: list[tuple[int, list[object]]], width: int) -> dict[int, str]:
+def _shape_problems(chunk: list[tuple[int, list[object]]], width: int, unusual: set[int]) -> dict[int, str]:
     """The CSV rows of a chunk that do not fit the header (``read.shape_problem``), by index
-    in the chunk; the usual chunk (no long row, no line break in any cell) in one look."""
-    cells = [cells for _, cells in chunk]
-    if max(map(len, cells)) <= width and "\n" not in "".join(chain.from_iterable(cells)):  # type: ignore[arg-type]
-        return {}
-    return {j: problem for j, row in enumerate(cells) if (problem := shape_problem(width, row))}
+    in the chunk; only the rows the reader found unusual (``CsvRows.unusual``) can."""
+    return {
+        j: problem
+        for j, (row, cells) in enumerate(chunk)
+        if row in unusual and (problem := shape_problem(width, cells))
+    }
 
 
-def _chunked(rows: Iterator[tuple[int, list[object]]]) -> Iterator[list[tuple[int, list[object]]]]:
+def _chunked(rows: Iterable[tuple[int, list[object]]]) -> Iterator[list[tuple[int, list[object]]]]:
     """The rows in chunks of CHUNK_ROWS (converted column by column); a file refused
     mid-way still gives the rows read before."""
     chunk: list[tuple[int, list[object]]] = []

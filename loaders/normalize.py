@@ -235,7 +235,7 @@ def parse_id_number(value: object) -> tuple[str, bool]:
     if ric.calc_check_digit(number) != number[-1]:
         raise ValueError("身份证号校验位错误")
     try:
-        born = _birth_date(number)
+        born = birth_date(number)
     except ValueError:
         raise ValueError("身份证号中的出生日期不存在") from None
     if born > dt.date.today():  # impossible, unlike an odd but real date
@@ -243,7 +243,7 @@ def parse_id_number(value: object) -> tuple[str, bool]:
     return number, False
 
 
-def _birth_date(number: str) -> dt.date:
+def birth_date(number: str) -> dt.date:
     """``ric.get_birth_date`` of a number that is already compact."""
     return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 

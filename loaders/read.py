@@ -10,10 +10,11 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 
@@ -173,8 +174,9 @@ def _refuse_dtd(path: Path) -> None:
                     )
 
 
-def open_rows(source: Source) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
-    """(header, rows) of a source; rows are (row number as a spreadsheet shows it, cells)."""
+def open_rows(source: Source) -> tuple[list[str], Iterable[tuple[int, list[object]]]]:
+    """(header, rows) of a source; rows are (row number as a spreadsheet shows it, cells);
+    a CSV's are ``CsvRows``."""
     if source.kind == "csv":
         return _csv_rows(source.path)
     if source.kind == "xlsx":
@@ -217,7 +219,7 @@ def _undecodable(sample: bytes, encoding: str) -> int:
     return sum(1 for c in decoded if "\udc80" <= c <= "\udcff")
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+def _csv_rows(path: Path) -> tuple[list[str], CsvRows]:
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE)
     if not sample.strip():
@@ -235,19 +237,38 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
         handle.close()
         raise DataError(f"无法读取表头：{_reason(e)}", file=path.name, row=1) from None
     _check_delimiter(path, header)
-    return [str(h) for h in header], _csv_body(path, handle, reader)
+    return [str(h) for h in header], CsvRows(path, handle, reader, len(header))
 
 
-def _csv_body(path: Path, handle: io.TextIOBase, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[object]]]:
-    number = 1
-    with handle:
-        try:
-            for cells in reader:
-                number += 1
-                if "".join(cells).strip():  # a row of blank cells is skipped
-                    yield number, cells
-        except (UnicodeDecodeError, csv.Error) as e:  # raised by the reader: ``number`` rows read
-            raise DataError(f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1) from None
+class CsvRows:
+    """A CSV file's body as (row number, cells), blank rows skipped. ``unusual`` gathers the
+    numbers of the rows read so far that span several lines or have more cells than the
+    header: the only rows ``shape_problem`` can find fault with, so the others need no look."""
+
+    def __init__(self, path: Path, handle: io.TextIOBase, reader: Any, width: int) -> None:  # reader: csv.reader
+        self.unusual: set[int] = set()
+        self.rows = self._read(path, handle, reader, width)
+
+    def __iter__(self) -> Iterator[tuple[int, list[object]]]:
+        return self.rows
+
+    def _read(self, path: Path, handle: io.TextIOBase, reader: Any, width: int) -> Iterator[tuple[int, list[object]]]:
+        number = 1
+        lines = reader.line_num - number  # physical lines beyond one per row (a header over lines)
+        with handle:
+            try:
+                for cells in reader:
+                    number += 1
+                    if reader.line_num - number != lines or len(cells) > width:
+                        self.unusual.add(number)
+                        lines = reader.line_num - number
+                    # a row of blank cells is skipped; the usual row tells by its first character
+                    if (cells and cells[0][:1].strip()) or "".join(cells).strip():
+                        yield number, cells
+            except (UnicodeDecodeError, csv.Error) as e:  # raised by the reader: ``number`` rows read
+                raise DataError(
+                    f"第 {number + 1} 行附近无法读取：{_reason(e)}", file=path.name, row=number + 1
+                ) from None
 
 
 def _reason(error: Exception) -> str:

@@ -5,8 +5,10 @@ by column, giving each row its errors in the order row by row would."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import compress, repeat
+from operator import not_
 
 from bidgraph.errors import DataError
 from bidgraph.loaders import columns, identity, normalize
@@ -22,11 +24,13 @@ ONE_OF = {
 }
 
 
-# texts of these shapes surely pass their column's check (identity.device_key/identifier:
-# a serial is never refused); other texts go through the check itself
+# device kinds whose check never refuses a text (identity.device_key: a serial is only
+# compacted): their columns are not checked at all
+NEVER_REFUSED = {"cpu", "disk", "dongle", "file_id", "machine_code"}
+# texts of these shapes surely pass their column's check (identity.device_key/identifier);
+# other texts go through the check itself
 _SURE = {
     "mac": "(?:[0-9A-Fa-f]{2}[-:]?){5}[0-9A-Fa-f]{2}",
-    **dict.fromkeys(("cpu", "disk", "dongle", "file_id", "machine_code"), ".*"),
     "Phone": "[0-9]{7,}|[0-9]{3,4}-[0-9]{7,8}",
     "Email": "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+",
     "IP": normalize.IPV4.pattern,
@@ -41,7 +45,8 @@ class RowChecks:
         self.table = table
         self.file = file
         self.cached = cached  # distinct texts remembered per column
-        checked = {*identity.DEVICE_COLUMNS, *IDENTIFIERS, "value"}
+        devices = {c for c, kind in identity.DEVICE_COLUMNS.items() if kind not in NEVER_REFUSED}
+        checked = {*devices, *IDENTIFIERS, "value"}
         self.identifier_columns = [c for c in names if c in checked]
         # identifier columns whose check needs only the cell itself: text -> reason ('' if fine)
         self.checked: dict[str, dict[object, str]] = {
@@ -50,7 +55,10 @@ class RowChecks:
         self.unsure = {c: columns.others(_SURE[identity.DEVICE_COLUMNS.get(c) or IDENTIFIERS[c]]) for c in self.checked}
 
     def check(
-        self, rows: list[tuple[int, list[object]]], records: list[dict[str, object]], errors: list[list[DataError]]
+        self,
+        rows: list[tuple[int, list[object]]],
+        records: list[dict[str, object]],
+        errors: defaultdict[int, list[DataError]],
     ) -> None:
         """Identifier columns in order, then the one-of groups: per row in that order, as
         row by row. Where only the cell counts (a device, an IP: the same ones come back
@@ -63,21 +71,21 @@ class RowChecks:
                 bad = {text: reason for text in unsure if (reason := self._checked(checked, column, text))}
                 if not bad:
                     continue
-            for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
+            for j, ((number, _), record) in enumerate(zip(rows, records, strict=True)):
                 if column in record:
                     if checked is not None:
                         reason = bad.get(record[column], "")
                     else:
                         reason = _identifier_problem(self.table, column, record)
                     if reason:
-                        row_errors.append(
+                        errors[j].append(
                             DataError(reason, file=self.file, row=number, column=column, value=record[column])
                         )
         for group in ONE_OF.get(self.table, ()):
             wanted = f"以下列至少填写一项：{'、'.join(group)}"
-            for (number, _), record, row_errors in zip(rows, records, errors, strict=True):
-                if not any(record.get(c) for c in group):
-                    row_errors.append(DataError(wanted, file=self.file, row=number))
+            filled = map(any, zip(*(map(dict.get, records, repeat(c)) for c in group), strict=True))  # by C
+            for j in compress(range(len(records)), map(not_, filled)):
+                errors[j].append(DataError(wanted, file=self.file, row=rows[j][0]))
 
     def _unsure(self, column: str, texts: set[object]) -> Iterable[object]:
         """The texts whose check may fail: all but those of the column's usual shape, told

@@ -8,19 +8,21 @@ from __future__ import annotations
 import csv
 import random
 import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 from stdnum.cn import ric, uscc
 
-from bidgraph.loaders import converting
+from bidgraph.errors import DataError
+from bidgraph.loaders import columns, converting, normalize
 from bidgraph.loaders.checks import Duplicates
 from bidgraph.loaders.convert import RowConverter
 from bidgraph.loaders.identity import DEVICE_COLUMNS
 from bidgraph.loaders.mapping import Mapping
-from bidgraph.loaders.read import Source
-from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, RowChecks, _identifier_problem
+from bidgraph.loaders.read import CsvRows, Source, open_rows, shape_problem
+from bidgraph.loaders.row_checks import _SURE, IDENTIFIERS, NEVER_REFUSED, ONE_OF, RowChecks, _identifier_problem
 
 DATES = ["2024/1/2", "2024年1月2日", "20240102", "45293", "45293.5", "2024-02-30", "2024-13-01", "1899-01-01",
          "1949-12-31", "2051-01-01", "２０２４-０１-０２", " 2024-01-02 ", "\u30002024-01-02", "2024-01-02T09:30:00",
@@ -156,7 +158,161 @@ def test_identifier_texts_taken_as_sure_pass_their_check() -> None:
     taken = 0
     for column, kind in columns.items():
         for text in candidates:
-            if re.fullmatch(_SURE[kind], text):
+            if kind in NEVER_REFUSED or re.fullmatch(_SURE[kind], text):
                 assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
                 taken += 1
     assert taken > 20
+
+
+def test_never_refused_device_columns_refuse_nothing() -> None:
+    """Serial columns (row_checks.NEVER_REFUSED) are not checked at all: their check passes
+    any text, odd ones included."""
+    texts = ["", " ", "a b\tc", "x\ny", "\u3000１２\u3000", "\udcff", "\x07", "\u202eabc", "=1+2", "x" * 20_000]
+    serials = [column for column, kind in DEVICE_COLUMNS.items() if kind in NEVER_REFUSED]
+    assert serials and "mac" not in serials
+    for column in serials:
+        for text in texts:
+            assert _identifier_problem("bids", column, {column: text}) == "", (column, text)
+
+
+def test_column_screens_equal_their_regexes() -> None:
+    """``columns.suspect`` and ``leading`` (quicker screens of a joined column) find exactly what
+    the control/undecodable-character regex and a multi-line ``^[=+\\-@]`` find."""
+    rnd = random.Random(5)
+    alphabet = ["a", "1", " ", "\t", "\r", "\n", "\x00", "\x07", "\x0b", "\x1f", "\x7f", "~", "=", "+", "-", "@",
+                "名", "\u200e", "\u202e", "\u2066", "\u2069", "\udc80", "\udcff", "\u3000", "é"]  # fmt: skip
+    leading = re.compile("^[=+\\-@]", re.MULTILINE)
+    for _ in range(3000):
+        text = "".join(rnd.choices(alphabet, k=rnd.randint(0, 12)))
+        ascii_text = text.encode("ascii", "ignore").decode()
+        for joined in (text, ascii_text):
+            assert columns.suspect(joined) == bool(columns.SUSPECT.search(joined)), repr(joined)
+            assert columns.leading(joined) == bool(leading.search(joined)), repr(joined)
+
+
+def test_valid_codes_are_what_the_per_cell_rules_accept_unchanged() -> None:
+    """``columns.valid_codes`` takes an ID number or USCC only where ``parse_id_number`` /
+    ``parse_uscc`` accept it and return it as written (not masked): right and wrong check
+    characters, impossible and future birth dates, masks, lower case, other shapes."""
+    rnd = random.Random(6)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    ids = ["11010519491231002X", "110105194902300021", "110105299901010021", "420521199007******", "4205211990******",
+           "42052119900*******X", "420521*99007******", "420521199007*****x", "42052119900712345*", "x"]  # fmt: skip
+    usccs: list[str] = []
+    for _ in range(4000):
+        born = f"{rnd.randint(1890, 2120)}{rnd.randint(0, 13):02d}{rnd.randint(0, 32):02d}"
+        body = f"{rnd.randint(110000, 659999)}{born}{rnd.randint(0, 999):03d}"
+        ids.append(body + (ric.calc_check_digit(body + "0") if rnd.random() < 0.8 else rnd.choice("0123456789Xx")))
+        code = "".join(rnd.choices("0123456789", k=8) + rnd.choices(alphabet, k=9))
+        code += uscc.calc_check_digit(code) if rnd.random() < 0.8 else rnd.choice(alphabet)
+        at = rnd.randrange(18)
+        usccs.append(code if rnd.random() < 0.9 else code[:at] + rnd.choice("IOSVZab-") + code[at + 1 :])
+    for kind, texts, parse in (
+        ("id_number", ids, normalize.parse_id_number.__wrapped__),
+        ("uscc", usccs, normalize.parse_uscc),
+    ):
+        accepted = []
+        for text in texts:
+            try:
+                value = parse(text)
+            except ValueError:
+                continue
+            if value in ((text, False), (text, True), text):
+                accepted.append((text, value if kind == "id_number" else (value,)))
+        assert sorted(columns.valid_codes(kind, texts).items()) == sorted(accepted)
+        assert len(accepted) > 1000 and len(accepted) < len(texts) - 500
+    assert columns.valid_codes("str", ids) == {}
+
+
+def test_repeated_values_parsed_once_give_the_same_column() -> None:
+    """A money or date column of repeated values is parsed once per distinct text: the
+    same values (SLOW where the per-cell rules must look) as parsed cell by cell."""
+    for kind, cells in (("money", MONEY), ("date", DATES), ("datetime", DATES)):
+        values = [c.strip() for c in cells if "\n" not in c] * 3 + ["1234.50", "2024-01-02", "2024-01-02T09:30:00"] * 20
+        pattern, by_value = columns._FAST[kind]
+        joined = "\n".join(values)
+        assert columns.parsed(kind, values, joined) == by_value(values, set(pattern.findall(joined)))
+
+
+def test_one_of_groups_as_row_by_row() -> None:
+    """Rows of a table with one-of groups (roles) get the group's error exactly where no
+    column of the group holds a true value, after the row's other errors."""
+    rnd = random.Random(7)
+    names = ["company_uscc", "company_name", "person_id_number", "person_name", "holder_uscc", "holder_name"]
+    records: list[dict[str, object]] = [
+        {c: rnd.choice(["x", "y", 0, "", None]) for c in names if rnd.random() < 0.5} for _ in range(500)
+    ]
+    rows: list[tuple[int, list[object]]] = [(j + 2, []) for j in range(len(records))]
+    errors: defaultdict[int, list[DataError]] = defaultdict(list)
+    errors[3].append(DataError("before", file="roles.csv", row=5))
+    RowChecks("roles", "roles.csv", names, 100).check(rows, records, errors)
+    expected = {3: ["before"]}
+    for group in ONE_OF["roles"]:
+        for j, record in enumerate(records):
+            if not any(record.get(c) for c in group):
+                expected.setdefault(j, []).append(f"以下列至少填写一项：{'、'.join(group)}")
+    assert {j: [e.reason for e in found] for j, found in errors.items()} == expected
+    assert all(e.row == j + 2 for j, found in errors.items() if j != 3 for e in found)
+    assert 50 < len(expected) < 450
+
+
+def test_csv_rows_flag_every_row_a_shape_problem_can_fault(tmp_path: Path) -> None:
+    """``CsvRows.unusual`` holds every row ``shape_problem`` finds fault with (quoted line
+    breaks, a quote that swallows later rows, unquoted commas), whatever the line endings
+    and a header over two lines; the converted rows carry exactly those problems."""
+    rnd = random.Random(8)
+    lines = ['tender_code,bidder_name,price,"备\n注"']
+    for i in range(400):
+        pick = rnd.random()
+        if pick < 0.05:
+            lines.append(f'T{i},"名\n称",1')  # a line break in a cell
+        elif pick < 0.08:
+            lines.append(f"T{i},a,1,x,extra,more")  # more cells than the header
+        elif pick < 0.1:
+            lines.append(f'T{i},"a\rb",1')  # a lone CR in a cell
+        elif pick < 0.11:
+            lines.append(f'T{i},"swallows\nT{i}x,b,2\nT{i}y,c,3",1')  # whole rows inside a quote
+        elif pick < 0.13:
+            lines.append(",,")  # blank
+        else:
+            lines.append(f"T{i},公司{i},{i}")
+    for ending in ("\n", "\r\n"):
+        path = tmp_path / "bids.csv"
+        path.write_bytes(ending.join(lines).encode() + ending.encode())
+        header, rows = open_rows(Source(path, "bids", "csv"))
+        assert isinstance(rows, CsvRows)
+        faults = {row: problem for row, cells in rows if (problem := shape_problem(len(header), cells))}
+        assert len(faults) > 5 and set(faults) <= rows.unusual and len(rows.unusual) > 20
+        events = list(converting.converted([Source(path, "bids", "csv")], Mapping()))
+        reasons = set(faults.values())
+        shown = {row: e.reason for event in events if event[0] == "rows" for row, _, errors in event[1] for e in errors
+                 if e.reason in reasons}  # fmt: skip
+        assert shown == faults
+
+
+def test_stripped_as_cell_by_cell() -> None:
+    """``columns.stripped`` (a column with nothing to strip told by one byte table) gives each
+    cell's stripped text, their join, and whether nothing was stripped, as ``str.strip``."""
+    rnd = random.Random(9)
+    alphabet = [
+        "a",
+        "1",
+        "-",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x00",
+        "\x7f",
+        "\u3000",
+        "名",
+        "\xa0",
+    ]
+    for _ in range(3000):
+        raws = tuple("".join(rnd.choices(alphabet, k=rnd.randint(0, 4))) for _ in range(rnd.randint(1, 5)))
+        values = [raw.replace("\u3000", " ").strip() if "\u3000" in "".join(raws) else raw.strip() for raw in raws]
+        assert columns.stripped(raws) == (values, "\n".join(values), values == list(raws)), raws
