@@ -94,10 +94,11 @@ class ProtectedStore:
         """Write key -> (kind, clear value) in one transaction; loading twice is a no-op."""
         if not values:
             return 0
+        # in key order: SQLite appends to the key's B-tree instead of inserting all over it
+        # (719k keys shaped as a load's: 3.5 -> 1.7 CPU-s to insert)
+        rows = [(k, kind, v) for k, (kind, v) in sorted(values.items())]
         with self._db() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO protected VALUES (?,?,?)", [(k, kind, v) for k, (kind, v) in values.items()]
-            )
+            db.executemany("INSERT OR REPLACE INTO protected VALUES (?,?,?)", rows)
         return len(values)
 
     def get(self, keys: Iterable[str]) -> dict[str, str]:
